@@ -1,0 +1,46 @@
+/* audit.h: the per-packet path: decode, fragments, flow, classify, count.
+ *
+ * One call per captured frame.  It keeps packet time (the clock of a
+ * replay), expires idle flows once per second of it, and hands flows that
+ * end to the report.  Nothing here allocates after audit_new().
+ */
+#ifndef LUCS_AUDIT_H
+#define LUCS_AUDIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "flow.h"
+
+struct classifier;
+struct report;
+
+struct audit_stats {
+	uint64_t packets_read;	/* frames handed to audit_packet() */
+	uint64_t bytes_read;	/* their wire lengths */
+	uint64_t decode[DECODE_STATUS_COUNT];	/* frames that gave no flow */
+	int64_t first_us, last_us;	/* packet time seen, 0 if none */
+};
+
+struct audit;
+
+/* cls may be NULL (no classification); report receives every flow. */
+struct audit *audit_new(const struct flow_config *fc, struct classifier *cls,
+			struct report *report);
+void audit_free(struct audit *a);
+
+void audit_packet(struct audit *a, int dlt, int64_t ts_us,
+		  const uint8_t *bytes, uint32_t caplen, uint32_t wirelen);
+
+/* Move packet time to now_us without a packet (live capture on a quiet
+ * link): flows expire and intervals close on time. */
+void audit_clock(struct audit *a, int64_t now_us);
+
+/* End of input: every flow and held fragment is accounted for. */
+void audit_finish(struct audit *a);
+
+void audit_stats(const struct audit *a, struct audit_stats *out);
+void audit_flow_stats(const struct audit *a, struct flow_stats *out);
+
+#endif

@@ -1,0 +1,244 @@
+/* capture.c: libpcap offline sources. */
+#include "capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "decode.h"
+#include "tunables.h"
+
+#define BATCH 4096	/* packets per pcap_dispatch between checks */
+
+struct source {
+	pcap_t *pcap;
+	FILE *file;
+	int dlt;
+	uint64_t size;		/* 0 when unknown */
+	char *error;		/* why reading stopped early */
+};
+
+struct capture {
+	struct source *src;
+	struct input_info *info;
+	size_t n;
+	size_t current;		/* the source being read */
+	uint64_t done_before;	/* bytes of the sources already read */
+	volatile sig_atomic_t stop;
+	const struct capture_hooks *hooks;
+};
+
+static void dlt_describe(int dlt, char *buf, size_t size)
+{
+	const char *name = pcap_datalink_val_to_name(dlt);
+	const char *desc = pcap_datalink_val_to_description(dlt);
+
+	if (name && desc)
+		snprintf(buf, size, "%s (%d, %s)", name, dlt, desc);
+	else
+		snprintf(buf, size, "%d", dlt);
+}
+
+static bool source_open(struct source *s, const char *name, const char *filter,
+			char *err, size_t errlen)
+{
+	char pcap_err[PCAP_ERRBUF_SIZE];
+	struct stat st;
+	bool is_stdin = strcmp(name, "-") == 0;
+
+	s->file = is_stdin ? stdin : fopen(name, "rb");
+	if (!s->file) {
+		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+		return false;
+	}
+	/* libpcap reads through stdio in 4 KiB chunks by default; a large
+	 * buffer makes replays of big files markedly faster. */
+	setvbuf(s->file, NULL, _IOFBF, LUCS_READ_BUFFER);
+	if (fstat(fileno(s->file), &st) == 0 && S_ISREG(st.st_mode))
+		s->size = (uint64_t)st.st_size;
+	s->pcap = pcap_fopen_offline_with_tstamp_precision(
+		s->file, PCAP_TSTAMP_PRECISION_MICRO, pcap_err);
+	if (!s->pcap) {
+		snprintf(err, errlen, "%s: not a capture file lucsaudit can read: %s",
+			 name, pcap_err);
+		if (!is_stdin)
+			fclose(s->file);
+		s->file = NULL;
+		return false;
+	}
+	s->dlt = pcap_datalink(s->pcap);
+	if (!decode_linktype_supported(s->dlt)) {
+		char what[160];
+
+		dlt_describe(s->dlt, what, sizeof what);
+		snprintf(err, errlen,
+			 "%s: unsupported link type %s; lucsaudit reads Ethernet, "
+			 "Linux cooked (SLL, SLL2), raw IP (RAW, IPV4, IPV6) and "
+			 "BSD loopback (NULL, LOOP)", name, what);
+		return false;
+	}
+	if (filter) {
+		struct bpf_program prog;
+
+		if (pcap_compile(s->pcap, &prog, filter, 1,
+				 PCAP_NETMASK_UNKNOWN) != 0) {
+			snprintf(err, errlen, "filter '%s': %s", filter,
+				 pcap_geterr(s->pcap));
+			return false;
+		}
+		if (pcap_setfilter(s->pcap, &prog) != 0) {
+			snprintf(err, errlen, "filter '%s': %s", filter,
+				 pcap_geterr(s->pcap));
+			pcap_freecode(&prog);
+			return false;
+		}
+		pcap_freecode(&prog);
+	}
+	return true;
+}
+
+struct capture *capture_open(const struct capture_config *cfg, char *err,
+			     size_t errlen)
+{
+	struct capture *c = calloc(1, sizeof *c);
+	size_t stdin_uses = 0;
+
+	if (!c)
+		goto nomem;
+	c->src = calloc(cfg->nfiles, sizeof *c->src);
+	c->info = calloc(cfg->nfiles, sizeof *c->info);
+	if (cfg->nfiles && (!c->src || !c->info))
+		goto nomem;
+	for (size_t i = 0; i < cfg->nfiles; i++) {
+		c->info[i].name = cfg->files[i];
+		if (strcmp(cfg->files[i], "-") == 0 && ++stdin_uses > 1) {
+			snprintf(err, errlen, "-r -: standard input can be read only once");
+			capture_close(c);
+			return NULL;
+		}
+		c->n = i + 1;
+		if (!source_open(&c->src[i], cfg->files[i], cfg->filter, err,
+				 errlen)) {
+			capture_close(c);
+			return NULL;
+		}
+	}
+	return c;
+nomem:
+	snprintf(err, errlen, "out of memory");
+	capture_close(c);
+	return NULL;
+}
+
+void capture_close(struct capture *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->n; i++) {
+		/* pcap_close closes the FILE it was opened on. */
+		if (c->src[i].pcap)
+			pcap_close(c->src[i].pcap);
+		else if (c->src[i].file && c->src[i].file != stdin)
+			fclose(c->src[i].file);
+		free(c->src[i].error);
+	}
+	free(c->src);
+	free(c->info);
+	free(c);
+}
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h,
+		      const u_char *bytes)
+{
+	struct capture *c = (struct capture *)user;
+	struct source *s = &c->src[c->current];
+	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+
+	c->info[c->current].packets++;
+	c->hooks->packet(c->hooks->ctx, s->dlt, ts, bytes, h->caplen, h->len);
+}
+
+static uint64_t source_offset(const struct source *s)
+{
+	long off = s->file ? ftell(s->file) : -1;
+
+	return off > 0 ? (uint64_t)off : 0;
+}
+
+static void source_failed(struct capture *c, struct source *s)
+{
+	char msg[PCAP_ERRBUF_SIZE + 200], where[80] = "";
+	uint64_t at = source_offset(s);
+
+	if (s->size)
+		snprintf(where, sizeof where, ", at byte %llu of %llu",
+			 (unsigned long long)at, (unsigned long long)s->size);
+	const char *why = pcap_geterr(s->pcap);
+	/* libpcap 1.10 reads a pcapng file only while all its interfaces
+	 * share one link type and snapshot length. */
+	const char *hint = strstr(why, "different from the")
+		? " (split the file by interface first, e.g. with tshark)" : "";
+
+	snprintf(msg, sizeof msg, "reading stopped after packet %llu%s: %s%s",
+		 (unsigned long long)c->info[c->current].packets, where, why,
+		 hint);
+	s->error = strdup(msg);
+	c->info[c->current].error = s->error ? s->error : "read error";
+}
+
+bool capture_run(struct capture *c, const struct capture_hooks *hooks)
+{
+	bool ok = true;
+
+	c->hooks = hooks;
+	for (c->current = 0; c->current < c->n && !c->stop; c->current++) {
+		struct source *s = &c->src[c->current];
+		int r;
+
+		do {
+			r = pcap_dispatch(s->pcap, BATCH, on_packet,
+					  (u_char *)c);
+			if (hooks->between && !hooks->between(hooks->ctx))
+				c->stop = 1;
+		} while (r > 0 && !c->stop);
+		if (r == -1) {
+			source_failed(c, s);
+			ok = false;
+		}
+		c->done_before += s->size;
+	}
+	return ok;
+}
+
+void capture_break(struct capture *c)
+{
+	c->stop = 1;
+	if (c->current < c->n)
+		pcap_breakloop(c->src[c->current].pcap);
+}
+
+void capture_progress(const struct capture *c, uint64_t *done,
+		      uint64_t *total)
+{
+	*total = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		if (!c->src[i].size) {
+			*total = 0;
+			break;
+		}
+		*total += c->src[i].size;
+	}
+	*done = c->done_before;
+	if (c->current < c->n)
+		*done += source_offset(&c->src[c->current]);
+}
+
+const struct input_info *capture_inputs(const struct capture *c, size_t *n)
+{
+	*n = c->n;
+	return c->info;
+}

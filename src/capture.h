@@ -1,0 +1,52 @@
+/* capture.h: packet sources through libpcap: capture files read in order
+ * as one timeline (pcap, nanosecond pcap, pcapng; "-" is standard input).
+ *
+ * All inputs are opened and checked (format, link type, filter) before the
+ * first packet is read, so a bad argument fails before any output.
+ */
+#ifndef LUCS_CAPTURE_H
+#define LUCS_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report.h"
+
+struct capture_config {
+	const char *const *files;
+	size_t nfiles;
+	const char *filter;	/* BPF expression, or NULL */
+};
+
+struct capture_hooks {
+	void (*packet)(void *ctx, int dlt, int64_t ts_us, const uint8_t *bytes,
+		       uint32_t caplen, uint32_t wirelen);
+	/* Called between batches of packets; returning false stops. */
+	bool (*between)(void *ctx);
+	void *ctx;
+};
+
+struct capture;
+
+/* NULL with a message in err ("FILE: why") when an input is unusable. */
+struct capture *capture_open(const struct capture_config *cfg, char *err,
+			     size_t errlen);
+void capture_close(struct capture *c);
+
+/* Read every input; false when one stopped early (its input_info says
+ * why and where), true otherwise.  A stop asked for by hooks.between or
+ * capture_break() is not an error. */
+bool capture_run(struct capture *c, const struct capture_hooks *hooks);
+
+/* Ask the running loop to stop soon (safe in a signal handler). */
+void capture_break(struct capture *c);
+
+/* Progress of the file being read: bytes consumed and total size of all
+ * inputs (total 0 when unknown, as for a pipe). */
+void capture_progress(const struct capture *c, uint64_t *done,
+		      uint64_t *total);
+
+const struct input_info *capture_inputs(const struct capture *c, size_t *n);
+
+#endif

@@ -1,0 +1,284 @@
+/* decode-link.c: link layers to IP: Ethernet II with 802.1Q/802.1ad tags
+ * (IEEE 802.1Q-2018), 802.2 SNAP, MPLS (RFC 3032), PPPoE sessions
+ * (RFC 2516), Linux cooked SLL and SLL2, BSD NULL/LOOP and raw IP.
+ *
+ * Link-layer framing is skipped, never trusted for lengths: the IP header
+ * decides what the packet is worth.
+ */
+#include "decode.h"
+
+#include <pcap/dlt.h>
+
+#include "span.h"
+#include "tunables.h"
+
+#define ETH_HDR_LEN 14
+#define SLL_HDR_LEN 16
+#define SLL2_HDR_LEN 20
+#define NULL_HDR_LEN 4
+#define VLAN_TAG_LEN 4
+#define MPLS_LABEL_LEN 4
+#define PPPOE_HDR_LEN 8		/* 6 bytes PPPoE + 2 bytes PPP protocol */
+
+enum {
+	ETHERTYPE_IPV4 = 0x0800, ETHERTYPE_IPV6 = 0x86dd,
+	ETHERTYPE_VLAN = 0x8100, ETHERTYPE_QINQ = 0x88a8,
+	ETHERTYPE_QINQ_OLD = 0x9100, ETHERTYPE_MPLS = 0x8847,
+	ETHERTYPE_MPLS_MC = 0x8848, ETHERTYPE_PPPOE = 0x8864,
+	ETHERTYPE_MIN = 0x0600	/* below: an 802.3 length field */
+};
+
+enum { PPP_IPV4 = 0x0021, PPP_IPV6 = 0x0057 };
+
+static const char *const status_names[DECODE_STATUS_COUNT] = {
+	[DECODE_OK] = "ok",
+	[DECODE_LINK_TRUNCATED] = "link_truncated",
+	[DECODE_TOO_MANY_TAGS] = "too_many_tags",
+	[DECODE_NON_IP] = "non_ip",
+	[DECODE_IP_BAD_VERSION] = "ip_bad_version",
+	[DECODE_IPV4_TRUNCATED] = "ipv4_truncated",
+	[DECODE_IPV4_BAD_HEADER_LENGTH] = "ipv4_bad_header_length",
+	[DECODE_IPV4_BAD_TOTAL_LENGTH] = "ipv4_bad_total_length",
+	[DECODE_IPV6_TRUNCATED] = "ipv6_truncated",
+	[DECODE_IPV6_BAD_PAYLOAD_LENGTH] = "ipv6_bad_payload_length",
+	[DECODE_IPV6_EXT_TRUNCATED] = "ipv6_ext_truncated",
+	[DECODE_IPV6_TOO_MANY_EXT] = "ipv6_too_many_ext",
+	[DECODE_TCP_TRUNCATED] = "tcp_truncated",
+	[DECODE_TCP_BAD_OFFSET] = "tcp_bad_offset",
+	[DECODE_UDP_TRUNCATED] = "udp_truncated",
+	[DECODE_UDP_BAD_LENGTH] = "udp_bad_length",
+	[DECODE_ICMP_TRUNCATED] = "icmp_truncated",
+	[DECODE_FRAG_FIRST_TOO_SHORT] = "fragment_first_too_short",
+	[DECODE_FRAG_ORPHAN] = "fragment_orphan",
+};
+
+const char *decode_status_name(enum decode_status st)
+{
+	if ((unsigned)st >= DECODE_STATUS_COUNT)
+		return "unknown";
+	return status_names[st];
+}
+
+bool decode_linktype_supported(int dlt)
+{
+	switch (dlt) {
+	case DLT_EN10MB:
+	case DLT_LINUX_SLL:
+	case DLT_LINUX_SLL2:
+	case DLT_NULL:
+	case DLT_LOOP:
+	case DLT_RAW:
+	case DLT_IPV4:
+	case DLT_IPV6:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Skip n header bytes of both the captured span and the wire length. */
+static bool advance(struct span *s, size_t n, struct pkt *out)
+{
+	if (!span_tail(*s, n, s))
+		return false;
+	out->wire_left -= (uint32_t)n;	/* wire_left >= captured bytes */
+	return true;
+}
+
+static enum decode_status decode_mpls_payload(struct span s, struct pkt *out)
+{
+	uint8_t first;
+
+	if (!read_u8(s, 0, &first))
+		return DECODE_LINK_TRUNCATED;
+	switch (first >> 4) {
+	case 4:
+		return decode_ipv4(s.p, s.len, out);
+	case 6:
+		return decode_ipv6(s.p, s.len, out);
+	default:		/* a pseudowire control word: not IP */
+		return DECODE_NON_IP;
+	}
+}
+
+/* An MPLS label stack ends at the bottom-of-stack bit; what follows
+ * carries no type, so the IP version nibble tells (RFC 4928 keeps
+ * pseudowires from starting with 4 or 6). */
+static enum decode_status decode_mpls(struct span s, struct pkt *out)
+{
+	for (unsigned depth = 0; depth < LUCS_MAX_LINK_TAGS; depth++) {
+		uint32_t entry;
+
+		if (!read_be32(s, 0, &entry))
+			return DECODE_LINK_TRUNCATED;
+		advance(&s, MPLS_LABEL_LEN, out);
+		if (entry & 0x100)
+			return decode_mpls_payload(s, out);
+	}
+	return DECODE_TOO_MANY_TAGS;
+}
+
+static enum decode_status decode_pppoe(struct span s, struct pkt *out)
+{
+	uint16_t proto;
+
+	if (!read_be16(s, 6, &proto))
+		return DECODE_LINK_TRUNCATED;
+	advance(&s, PPPOE_HDR_LEN, out);
+	switch (proto) {
+	case PPP_IPV4:
+		return decode_ipv4(s.p, s.len, out);
+	case PPP_IPV6:
+		return decode_ipv6(s.p, s.len, out);
+	default:
+		return DECODE_NON_IP;
+	}
+}
+
+/* 802.2 LLC with a SNAP header of OUI 0 carries an Ethernet type. */
+static enum decode_status decode_llc(struct span s, struct pkt *out)
+{
+	uint8_t llc[6];
+	uint16_t type;
+
+	if (!read_bytes(s, 0, llc, sizeof llc))
+		return DECODE_NON_IP;
+	if (llc[0] != 0xaa || llc[1] != 0xaa || llc[2] != 0x03 ||
+	    llc[3] != 0 || llc[4] != 0 || llc[5] != 0)
+		return DECODE_NON_IP;
+	if (!read_be16(s, 6, &type))
+		return DECODE_LINK_TRUNCATED;
+	advance(&s, 8, out);
+	if (type < ETHERTYPE_MIN)
+		return DECODE_NON_IP;
+	return decode_ethertype(type, s.p, s.len, out);
+}
+
+enum decode_status decode_ethertype(uint16_t type, const uint8_t *p,
+				    size_t len, struct pkt *out)
+{
+	struct span s = span_make(p, len);
+
+	for (unsigned tags = 0; tags <= LUCS_MAX_LINK_TAGS; tags++) {
+		switch (type) {
+		case ETHERTYPE_IPV4:
+			return decode_ipv4(s.p, s.len, out);
+		case ETHERTYPE_IPV6:
+			return decode_ipv6(s.p, s.len, out);
+		case ETHERTYPE_VLAN:
+		case ETHERTYPE_QINQ:
+		case ETHERTYPE_QINQ_OLD:
+			if (!read_be16(s, 2, &type))
+				return DECODE_LINK_TRUNCATED;
+			advance(&s, VLAN_TAG_LEN, out);
+			if (type < ETHERTYPE_MIN)
+				return decode_llc(s, out);
+			break;
+		case ETHERTYPE_MPLS:
+		case ETHERTYPE_MPLS_MC:
+			return decode_mpls(s, out);
+		case ETHERTYPE_PPPOE:
+			return decode_pppoe(s, out);
+		default:
+			return DECODE_NON_IP;
+		}
+	}
+	return DECODE_TOO_MANY_TAGS;
+}
+
+enum decode_status decode_ether(const uint8_t *p, size_t len, struct pkt *out)
+{
+	struct span s = span_make(p, len);
+	uint16_t type;
+
+	if (!read_be16(s, 12, &type))
+		return DECODE_LINK_TRUNCATED;
+	advance(&s, ETH_HDR_LEN, out);
+	if (type < ETHERTYPE_MIN)
+		return decode_llc(s, out);
+	return decode_ethertype(type, s.p, s.len, out);
+}
+
+/* Linux cooked capture v1: the protocol field ends the 16-byte header. */
+static enum decode_status decode_sll(struct span s, struct pkt *out)
+{
+	uint16_t proto;
+
+	if (!read_be16(s, 14, &proto))
+		return DECODE_LINK_TRUNCATED;
+	advance(&s, SLL_HDR_LEN, out);
+	return decode_ethertype(proto, s.p, s.len, out);
+}
+
+/* Linux cooked capture v2: the protocol field starts the 20-byte header. */
+static enum decode_status decode_sll2(struct span s, struct pkt *out)
+{
+	uint16_t proto;
+
+	if (!span_has(s, 0, SLL2_HDR_LEN))
+		return DECODE_LINK_TRUNCATED;
+	read_be16(s, 0, &proto);
+	advance(&s, SLL2_HDR_LEN, out);
+	return decode_ethertype(proto, s.p, s.len, out);
+}
+
+/* The address-family values an IPv6 loopback header carries depend on the
+ * capturing OS: Linux 10, Windows 23, NetBSD/OpenBSD 24, FreeBSD 28,
+ * macOS 30. */
+static bool af_is_inet6(uint32_t af)
+{
+	return af == 10 || af == 23 || af == 24 || af == 28 || af == 30;
+}
+
+/* DLT_NULL stores the family in the capturing host's byte order, DLT_LOOP
+ * in network order. */
+static enum decode_status decode_loopback(struct span s, bool network_order,
+					  struct pkt *out)
+{
+	uint32_t af;
+
+	if (!(network_order ? read_be32(s, 0, &af) : read_le32(s, 0, &af)))
+		return DECODE_LINK_TRUNCATED;
+	if (!network_order && af > 0xffff)
+		af = (af >> 24) | ((af >> 8) & 0xff00);
+	advance(&s, NULL_HDR_LEN, out);
+	if (af == 2)
+		return decode_ipv4(s.p, s.len, out);
+	if (af_is_inet6(af))
+		return decode_ipv6(s.p, s.len, out);
+	return DECODE_NON_IP;
+}
+
+enum decode_status decode_packet(int dlt, const uint8_t *p, size_t caplen,
+				 size_t wirelen, struct pkt *out)
+{
+	struct span s = span_make(p, caplen);
+
+	memset(out, 0, sizeof *out);
+	/* A record claiming fewer wire bytes than it holds is damaged; the
+	 * captured bytes are the better lower bound. */
+	if (wirelen < caplen)
+		wirelen = caplen;
+	out->wire_left = wirelen > UINT32_MAX ? UINT32_MAX : (uint32_t)wirelen;
+
+	switch (dlt) {
+	case DLT_EN10MB:
+		return decode_ether(s.p, s.len, out);
+	case DLT_LINUX_SLL:
+		return decode_sll(s, out);
+	case DLT_LINUX_SLL2:
+		return decode_sll2(s, out);
+	case DLT_NULL:
+		return decode_loopback(s, false, out);
+	case DLT_LOOP:
+		return decode_loopback(s, true, out);
+	case DLT_RAW:
+		return decode_ip(s.p, s.len, out);
+	case DLT_IPV4:
+		return decode_ipv4(s.p, s.len, out);
+	case DLT_IPV6:
+		return decode_ipv6(s.p, s.len, out);
+	default:
+		return DECODE_NON_IP;
+	}
+}

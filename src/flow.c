@@ -1,0 +1,561 @@
+/* flow.c: the flow table.
+ *
+ * Flows live in a pool allocated once (max_flows records); an index of
+ * (pool slot, hash) pairs, open addressing with linear probing and
+ * backward-shift deletion, finds them with one keyed hash per packet.
+ * Each flow sits on one of five idle lists (doubly linked through pool
+ * indices), ordered from longest idle, one list per timeout: expiry and
+ * eviction only ever look at list heads.
+ */
+#include "flow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "tunables.h"
+
+#define NIL UINT32_MAX
+
+struct slot {
+	uint32_t flow;		/* pool index + 1; 0 = empty */
+	uint32_t hash;
+};
+
+struct idle_list {
+	uint32_t head, tail;
+	int64_t timeout_us;
+};
+
+struct flow_table {
+	struct flow *pool;
+	struct slot *index;
+	uint32_t index_size;
+	uint32_t max_flows;
+	uint32_t pool_used;	/* pool slots ever handed out */
+	uint32_t free_head;	/* ended flows' slots, linked through next */
+	struct idle_list idle[IDLE_CLASS_COUNT];
+	struct hash_key hash_key;
+	flow_end_fn on_end;
+	void *ctx;
+	struct flow_stats stats;
+};
+
+static const char *const idle_names[IDLE_CLASS_COUNT] = {
+	"tcp-attempted", "tcp-established", "tcp-closed", "udp", "other"
+};
+
+static const char *const state_names[TCP_STATE_COUNT] = {
+	"", "attempted", "rejected", "established", "closed", "midstream"
+};
+
+static const char *const end_names[FLOW_END_COUNT] = {
+	"idle", "evicted", "port_reuse", "end"
+};
+
+const char *idle_class_name(enum idle_class c)
+{
+	return (unsigned)c < IDLE_CLASS_COUNT ? idle_names[c] : "?";
+}
+
+const char *tcp_state_name(enum tcp_state s)
+{
+	return (unsigned)s < TCP_STATE_COUNT ? state_names[s] : "?";
+}
+
+const char *flow_end_name(enum flow_end e)
+{
+	return (unsigned)e < FLOW_END_COUNT ? end_names[e] : "?";
+}
+
+void flow_config_defaults(struct flow_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->max_flows = LUCS_DEFAULT_MAX_FLOWS;
+	cfg->timeout_s[IDLE_TCP_ATTEMPTED] = LUCS_TIMEOUT_TCP_ATTEMPT;
+	cfg->timeout_s[IDLE_TCP_ESTABLISHED] = LUCS_TIMEOUT_TCP_ESTABLISHED;
+	cfg->timeout_s[IDLE_TCP_CLOSED] = LUCS_TIMEOUT_TCP_CLOSED;
+	cfg->timeout_s[IDLE_UDP] = LUCS_TIMEOUT_UDP;
+	cfg->timeout_s[IDLE_OTHER] = LUCS_TIMEOUT_OTHER;
+}
+
+struct flow_table *flow_table_new(const struct flow_config *cfg)
+{
+	struct flow_table *t;
+	uint64_t size;
+
+	if (cfg->max_flows == 0 || cfg->max_flows > LUCS_MAX_MAX_FLOWS)
+		return NULL;
+	t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	size = (uint64_t)cfg->max_flows * LUCS_TABLE_SLACK_NUM /
+	       LUCS_TABLE_SLACK_DEN + 1;
+	t->index_size = (uint32_t)size;
+	t->max_flows = cfg->max_flows;
+	/* calloc leaves untouched pages unmapped: memory grows with the
+	 * flows actually seen, never beyond max_flows. */
+	t->pool = calloc(cfg->max_flows, sizeof *t->pool);
+	t->index = calloc(t->index_size, sizeof *t->index);
+	if (!t->pool || !t->index) {
+		flow_table_free(t);
+		return NULL;
+	}
+	t->free_head = NIL;
+	for (int i = 0; i < IDLE_CLASS_COUNT; i++) {
+		t->idle[i].head = t->idle[i].tail = NIL;
+		t->idle[i].timeout_us = (int64_t)cfg->timeout_s[i] * 1000000;
+	}
+	t->hash_key = cfg->hash_key;
+	t->on_end = cfg->on_end;
+	t->ctx = cfg->ctx;
+	return t;
+}
+
+void flow_table_free(struct flow_table *t)
+{
+	if (!t)
+		return;
+	free(t->pool);
+	free(t->index);
+	free(t);
+}
+
+/* --- keys and hashing --------------------------------------------------- */
+
+static void key_from_pkt(const struct pkt *p, struct flow_key *k,
+			 unsigned *sender)
+{
+	size_t alen = p->family == 4 ? 4 : 16;
+	int c = memcmp(p->src, p->dst, alen);
+	unsigned s = c > 0 || (c == 0 && p->sport > p->dport);
+
+	memset(k, 0, sizeof *k);
+	memcpy(k->addr[s], p->src, alen);
+	memcpy(k->addr[s ^ 1], p->dst, alen);
+	k->port[s] = p->sport;
+	k->port[s ^ 1] = p->dport;
+	k->family = p->family;
+	k->proto = p->proto;
+	*sender = s;
+}
+
+/* IPv4 keys hash as two words: their other bytes are always zero. */
+static uint32_t key_hash(const struct hash_key *hk, const struct flow_key *k)
+{
+	uint64_t w[5];
+
+	if (k->family == 4) {
+		uint32_t a0, a1;
+
+		memcpy(&a0, k->addr[0], 4);
+		memcpy(&a1, k->addr[1], 4);
+		w[0] = (uint64_t)a0 << 32 | a1;
+		w[1] = (uint64_t)k->port[0] << 48 | (uint64_t)k->port[1] << 32 |
+		       (uint64_t)k->proto << 8 | k->family;
+		return (uint32_t)siphash13_words(hk, w, 2);
+	}
+	memcpy(w, k, sizeof w);
+	return (uint32_t)siphash13_words(hk, w, 5);
+}
+
+/* Lemire's multiply-shift maps a 32-bit hash onto any table size. */
+static inline uint32_t home_slot(const struct flow_table *t, uint32_t hash)
+{
+	return (uint32_t)(((uint64_t)hash * t->index_size) >> 32);
+}
+
+static inline uint32_t next_slot(const struct flow_table *t, uint32_t i)
+{
+	return ++i == t->index_size ? 0 : i;
+}
+
+/* Find k; on a miss *slot is the empty slot where it belongs. */
+static struct flow *lookup(struct flow_table *t, const struct flow_key *k,
+			   uint32_t hash, uint32_t *slot)
+{
+	uint32_t i = home_slot(t, hash), probes = 0;
+
+	struct flow *found = NULL;
+
+	for (;; i = next_slot(t, i), probes++) {
+		struct slot *s = &t->index[i];
+
+		if (s->flow == 0)
+			break;
+		if (s->hash == hash &&
+		    memcmp(&t->pool[s->flow - 1].key, k, sizeof *k) == 0) {
+			found = &t->pool[s->flow - 1];
+			break;
+		}
+	}
+	if (probes > t->stats.max_probe)
+		t->stats.max_probe = probes;
+	*slot = i;
+	return found;
+}
+
+/* Backward-shift deletion: later members of the probe run move up so no
+ * tombstone is ever needed. */
+static void index_remove(struct flow_table *t, uint32_t pool_idx,
+			 uint32_t hash)
+{
+	uint32_t i = home_slot(t, hash);
+
+	while (t->index[i].flow != pool_idx + 1)
+		i = next_slot(t, i);
+	for (uint32_t j = next_slot(t, i);; j = next_slot(t, j)) {
+		uint32_t k;
+
+		if (t->index[j].flow == 0)
+			break;
+		k = home_slot(t, t->index[j].hash);
+		/* Entry j may fill hole i unless its home lies in (i, j]. */
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		t->index[i] = t->index[j];
+		i = j;
+	}
+	t->index[i].flow = 0;
+}
+
+/* --- idle lists --------------------------------------------------------- */
+
+static inline uint32_t pool_index(const struct flow_table *t,
+				  const struct flow *f)
+{
+	return (uint32_t)(f - t->pool);
+}
+
+static void list_unlink(struct flow_table *t, struct flow *f)
+{
+	struct idle_list *l = &t->idle[f->idle];
+
+	if (f->prev != NIL)
+		t->pool[f->prev].next = f->next;
+	else
+		l->head = f->next;
+	if (f->next != NIL)
+		t->pool[f->next].prev = f->prev;
+	else
+		l->tail = f->prev;
+}
+
+static void list_append(struct flow_table *t, struct flow *f,
+			enum idle_class c)
+{
+	struct idle_list *l = &t->idle[c];
+	uint32_t idx = pool_index(t, f);
+
+	f->idle = (uint8_t)c;
+	f->next = NIL;
+	f->prev = l->tail;
+	if (l->tail != NIL)
+		t->pool[l->tail].next = idx;
+	else
+		l->head = idx;
+	l->tail = idx;
+}
+
+static enum idle_class idle_class_of(const struct flow *f)
+{
+	switch (f->state) {
+	case TCP_STATE_ATTEMPTED:
+		return IDLE_TCP_ATTEMPTED;
+	case TCP_STATE_ESTABLISHED:
+	case TCP_STATE_MIDSTREAM:
+		return IDLE_TCP_ESTABLISHED;
+	case TCP_STATE_REJECTED:
+	case TCP_STATE_CLOSED:
+		return IDLE_TCP_CLOSED;
+	default:
+		return f->key.proto == IPPROTO_NUM_UDP ? IDLE_UDP : IDLE_OTHER;
+	}
+}
+
+/* Keep the list ordered by last packet: the touched flow goes last. */
+static void relist(struct flow_table *t, struct flow *f)
+{
+	enum idle_class c = idle_class_of(f);
+
+	if (c == f->idle && t->idle[c].tail == pool_index(t, f))
+		return;
+	list_unlink(t, f);
+	list_append(t, f, c);
+}
+
+/* --- ending flows ------------------------------------------------------- */
+
+static void end_flow(struct flow_table *t, struct flow *f, enum flow_end why)
+{
+	uint32_t idx = pool_index(t, f);
+
+	t->on_end(t->ctx, f, why);
+	t->stats.ended[why]++;
+	t->stats.active--;
+	list_unlink(t, f);
+	index_remove(t, idx, f->hash);
+	f->next = t->free_head;
+	t->free_head = idx;
+}
+
+/* The longest-idle flow is the oldest of the list heads. */
+static struct flow *longest_idle(struct flow_table *t)
+{
+	struct flow *oldest = NULL;
+
+	for (int c = 0; c < IDLE_CLASS_COUNT; c++) {
+		uint32_t h = t->idle[c].head;
+
+		if (h != NIL && (!oldest || t->pool[h].last_us < oldest->last_us))
+			oldest = &t->pool[h];
+	}
+	return oldest;
+}
+
+void flow_table_expire(struct flow_table *t, int64_t now_us)
+{
+	for (int c = 0; c < IDLE_CLASS_COUNT; c++) {
+		struct idle_list *l = &t->idle[c];
+
+		while (l->head != NIL &&
+		       now_us - t->pool[l->head].last_us >= l->timeout_us)
+			end_flow(t, &t->pool[l->head], FLOW_END_IDLE);
+	}
+}
+
+void flow_table_flush(struct flow_table *t)
+{
+	struct flow *f;
+
+	while ((f = longest_idle(t)) != NULL)
+		end_flow(t, f, FLOW_END_INPUT);
+}
+
+/* --- counting ----------------------------------------------------------- */
+
+/* History events, after Zeek's conn.log: SYN, SYN-ACK, pure ACK, data,
+ * FIN, RST; each recorded once per direction, in the order first seen. */
+enum { H_SYN, H_SYNACK, H_ACK, H_DATA, H_FIN, H_RST, H_COUNT };
+static const char history_letters[H_COUNT] = { 'S', 'H', 'A', 'D', 'F', 'R' };
+
+static void history_add(struct flow *f, unsigned from, unsigned ev)
+{
+	unsigned code = ev | from << 3;
+	uint16_t bit = (uint16_t)(1u << (ev + from * H_COUNT));
+
+	if (f->history_seen & bit || f->history_len >= FLOW_HISTORY_MAX)
+		return;
+	f->history_seen |= bit;
+	f->history |= (uint64_t)code << (4 * f->history_len++);
+}
+
+void flow_history(const struct flow *f, char *buf)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < f->history_len; i++) {
+		unsigned code = (unsigned)(f->history >> (4 * i)) & 0xf;
+		char c = history_letters[code & 7];
+
+		buf[n++] = (code >> 3) == f->client ? c : (char)(c + 'a' - 'A');
+	}
+	buf[n] = '\0';
+}
+
+static void tcp_history(struct flow *f, unsigned from, const struct pkt *p)
+{
+	uint8_t fl = p->tcp_flags;
+
+	if (fl & TCP_SYN)
+		history_add(f, from, fl & TCP_ACK ? H_SYNACK : H_SYN);
+	else if ((fl & (TCP_ACK | TCP_FIN | TCP_RST)) == TCP_ACK &&
+		 p->payload_len == 0)
+		history_add(f, from, H_ACK);
+	if (p->payload_len > 0)
+		history_add(f, from, H_DATA);
+	if (fl & TCP_FIN)
+		history_add(f, from, H_FIN);
+	if (fl & TCP_RST)
+		history_add(f, from, H_RST);
+}
+
+static void tcp_advance(struct flow *f, unsigned from, uint8_t fl)
+{
+	bool from_server = from != f->client;
+
+	switch (f->state) {
+	case TCP_STATE_ATTEMPTED:
+		if (from_server)
+			f->state = fl & TCP_RST ? TCP_STATE_REJECTED
+						: TCP_STATE_ESTABLISHED;
+		break;
+	case TCP_STATE_REJECTED:
+		if (from_server && (fl & (TCP_SYN | TCP_ACK)) ==
+				       (TCP_SYN | TCP_ACK))
+			f->state = TCP_STATE_ESTABLISHED;
+		break;
+	case TCP_STATE_ESTABLISHED:
+	case TCP_STATE_MIDSTREAM:
+		if (fl & (TCP_FIN | TCP_RST))
+			f->state = TCP_STATE_CLOSED;
+		break;
+	default:
+		break;
+	}
+}
+
+/* The first packet says who the client is when it opens a TCP handshake
+ * (SYN from the client, SYN-ACK from the server) or is an ICMP echo;
+ * otherwise UDP takes the sender and TCP the higher port, until the
+ * classifier's catalogue says better. */
+static void flow_orient(struct flow *f, unsigned from, const struct pkt *p)
+{
+	uint8_t fl = p->tcp_flags;
+
+	f->client = (uint8_t)from;
+	switch (p->proto) {
+	case IPPROTO_NUM_TCP:
+		f->oriented = (fl & TCP_SYN) != 0;
+		if ((fl & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
+			f->state = TCP_STATE_ATTEMPTED;
+		} else if (fl & TCP_SYN) {
+			f->client = (uint8_t)(from ^ 1);
+			f->state = TCP_STATE_ESTABLISHED;
+		} else {
+			f->state = TCP_STATE_MIDSTREAM;
+			if (f->key.port[0] != f->key.port[1])
+				f->client = f->key.port[0] < f->key.port[1];
+		}
+		break;
+	case IPPROTO_NUM_ICMP:
+	case IPPROTO_NUM_ICMPV6:
+		if (p->icmp_type == 8 || p->icmp_type == 128) {
+			f->oriented = 1;
+		} else if (p->icmp_type == 0 || p->icmp_type == 129) {
+			f->oriented = 1;
+			f->client = (uint8_t)(from ^ 1);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void flow_init(struct flow *f, const struct flow_key *k, uint32_t hash,
+		      unsigned from, const struct pkt *p, int64_t ts_us)
+{
+	memset(f, 0, sizeof *f);
+	f->key = *k;
+	f->hash = hash;
+	f->first_us = f->last_us = ts_us;
+	flow_orient(f, from, p);
+}
+
+void flow_add_packets(struct flow *f, const struct pkt *p, uint64_t packets,
+		      uint64_t bytes)
+{
+	struct flow_key k;
+	unsigned from;
+
+	key_from_pkt(p, &k, &from);
+	f->packets[from] += packets;
+	f->bytes[from] += bytes;
+}
+
+static void account(struct flow_table *t, struct flow *f, unsigned from,
+		    const struct pkt *p, int64_t ts_us)
+{
+	f->packets[from]++;
+	f->bytes[from] += p->ip_len;
+	if (ts_us < f->first_us)
+		f->first_us = ts_us;
+	if (ts_us > f->last_us)
+		f->last_us = ts_us;
+	if (f->key.proto == IPPROTO_NUM_TCP) {
+		f->tcp_flags[from] |= p->tcp_flags;
+		tcp_advance(f, from, p->tcp_flags);
+		tcp_history(f, from, p);
+	} else if (p->payload_len > 0 && f->key.proto == IPPROTO_NUM_UDP) {
+		history_add(f, from, H_DATA);
+	}
+	relist(t, f);
+}
+
+/* A SYN without ACK on a closed connection opens a new one (port reuse):
+ * the old flow is written out and its slot starts afresh. */
+static bool starts_new_connection(const struct flow *f, const struct pkt *p)
+{
+	return f->state == TCP_STATE_CLOSED &&
+	       (p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
+}
+
+static struct flow *flow_create(struct flow_table *t, const struct flow_key *k,
+				uint32_t hash, uint32_t slot)
+{
+	uint32_t idx;
+
+	if (t->stats.active == t->max_flows) {
+		end_flow(t, longest_idle(t), FLOW_END_EVICTED);
+		/* The shift may have moved entries into our empty slot. */
+		lookup(t, k, hash, &slot);
+	}
+	if (t->free_head != NIL) {
+		idx = t->free_head;
+		t->free_head = t->pool[idx].next;
+	} else {
+		idx = t->pool_used++;
+	}
+	t->index[slot].flow = idx + 1;
+	t->index[slot].hash = hash;
+	t->stats.active++;
+	t->stats.created++;
+	return &t->pool[idx];
+}
+
+struct flow *flow_table_update(struct flow_table *t, const struct pkt *p,
+			       int64_t ts_us, bool *created)
+{
+	struct flow_key k;
+	unsigned from;
+	uint32_t hash, slot;
+	struct flow *f;
+
+	key_from_pkt(p, &k, &from);
+	hash = key_hash(&t->hash_key, &k);
+	f = lookup(t, &k, hash, &slot);
+	*created = f == NULL;
+	if (f && starts_new_connection(f, p)) {
+		t->on_end(t->ctx, f, FLOW_END_PORT_REUSE);
+		t->stats.ended[FLOW_END_PORT_REUSE]++;
+		t->stats.created++;
+		list_unlink(t, f);
+		*created = true;
+	} else if (!f) {
+		f = flow_create(t, &k, hash, slot);
+	} else {
+		account(t, f, from, p, ts_us);
+		return f;
+	}
+	flow_init(f, &k, hash, from, p, ts_us);
+	list_append(t, f, idle_class_of(f));
+	account(t, f, from, p, ts_us);
+	return f;
+}
+
+void flow_set_client(struct flow *f, unsigned client)
+{
+	f->client = (uint8_t)(client & 1);
+}
+
+void flow_table_foreach(struct flow_table *t,
+			void (*fn)(void *ctx, struct flow *f), void *ctx)
+{
+	for (int c = 0; c < IDLE_CLASS_COUNT; c++)
+		for (uint32_t i = t->idle[c].head; i != NIL; i = t->pool[i].next)
+			fn(ctx, &t->pool[i]);
+}
+
+void flow_table_stats(const struct flow_table *t, struct flow_stats *out)
+{
+	*out = t->stats;
+}

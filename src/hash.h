@@ -1,0 +1,55 @@
+/* hash.h: SipHash-1-3 (Aumasson and Bernstein, 2012), a keyed hash.
+ *
+ * Flow and fragment tables hash with a key drawn at random per run, so
+ * whoever crafts the traffic cannot know which addresses collide.
+ * SipHash-1-3 is the variant Python and Rust use for the same reason. */
+#ifndef LUCS_HASH_H
+#define LUCS_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hash_key {
+	uint64_t k0, k1;
+};
+
+#define SIP_ROTL(x, b) (uint64_t)(((x) << (b)) | ((x) >> (64 - (b))))
+#define SIP_ROUND(v0, v1, v2, v3)                                        \
+	do {                                                             \
+		v0 += v1; v1 = SIP_ROTL(v1, 13); v1 ^= v0;                \
+		v0 = SIP_ROTL(v0, 32);                                   \
+		v2 += v3; v3 = SIP_ROTL(v3, 16); v3 ^= v2;                \
+		v0 += v3; v3 = SIP_ROTL(v3, 21); v3 ^= v0;                \
+		v2 += v1; v1 = SIP_ROTL(v1, 17); v1 ^= v2;                \
+		v2 = SIP_ROTL(v2, 32);                                   \
+	} while (0)
+
+/* SipHash-1-3 of n 64-bit words (byte length 8 * n). */
+static inline uint64_t siphash13_words(const struct hash_key *key,
+				       const uint64_t *m, size_t n)
+{
+	uint64_t v0 = 0x736f6d6570736575ULL ^ key->k0;
+	uint64_t v1 = 0x646f72616e646f6dULL ^ key->k1;
+	uint64_t v2 = 0x6c7967656e657261ULL ^ key->k0;
+	uint64_t v3 = 0x7465646279746573ULL ^ key->k1;
+	uint64_t b = (uint64_t)(n * 8) << 56;
+
+	for (size_t i = 0; i < n; i++) {
+		v3 ^= m[i];
+		SIP_ROUND(v0, v1, v2, v3);
+		v0 ^= m[i];
+	}
+	v3 ^= b;
+	SIP_ROUND(v0, v1, v2, v3);
+	v0 ^= b;
+	v2 ^= 0xff;
+	SIP_ROUND(v0, v1, v2, v3);
+	SIP_ROUND(v0, v1, v2, v3);
+	SIP_ROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/* Fill a key from the kernel's random source; false if none answered. */
+int hash_key_random(struct hash_key *key);
+
+#endif

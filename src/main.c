@@ -1,0 +1,334 @@
+/* main.c: options, and the wiring of capture -> audit -> report. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "capture.h"
+#include "config.h"
+#include "tunables.h"
+#include "out.h"
+#include "report.h"
+
+/* Exit statuses: documented in lucsaudit(1); never renumber. */
+enum exit_status {
+	EXIT_DONE = 0,		/* the run completed */
+	EXIT_FOUND = 1,		/* --fail-on matched a flow */
+	EXIT_TROUBLE = 2	/* usage, input or output error */
+};
+
+struct options {
+	const char **files;
+	size_t nfiles;
+	char *filter;
+	const char *output;
+	const struct report_writer *writer;
+	struct flow_config flow;
+};
+
+static void complain(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("lucsaudit: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("lucsaudit: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'lucsaudit --help' for more information.\n", stderr);
+	exit(EXIT_TROUBLE);
+}
+
+static void usage(void)
+{
+	fputs(
+"Usage: lucsaudit [OPTION]... -r FILE [-r FILE]... [FILTER EXPRESSION]\n"
+"Audit captured traffic against the LUCS/SfB port catalogue.\n"
+"\n"
+"Input:\n"
+"  -r, --read FILE          read a pcap or pcapng file ('-' for standard\n"
+"                           input); repeat to read several as one timeline\n"
+"Output:\n"
+"  -o, --output FILE        write the report to FILE (default: standard output)\n"
+"  -F, --format FORMAT      text (default) or json\n"
+"Flows:\n"
+"      --max-flows N        flows held at once (default 1000000); when full,\n"
+"                           the longest-idle flow is written out first\n"
+"  -t, --timeout NAME=SEC   idle timeout: tcp-attempted (30), tcp-established\n"
+"                           (3600), tcp-closed (30), udp (120), other (60)\n"
+"\n"
+"  -h, --help               show this help\n"
+"  -V, --version            show the version\n"
+"\n"
+"A trailing FILTER EXPRESSION (pcap-filter(7)) selects packets, as in tcpdump.\n"
+"Exit status: 0 done, 1 --fail-on matched, 2 usage, input or output error.\n"
+"See lucsaudit(1).\n", stdout);
+}
+
+static unsigned long parse_number(const char *opt, const char *s,
+				  unsigned long min, unsigned long max)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
+		usage_error("%s: '%s' is not a number from %lu to %lu", opt, s,
+			    min, max);
+	return v;
+}
+
+static void parse_timeout(struct flow_config *fc, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (eq) {
+		for (int c = 0; c < IDLE_CLASS_COUNT; c++) {
+			const char *name = idle_class_name((enum idle_class)c);
+
+			if (strlen(name) == (size_t)(eq - arg) &&
+			    strncmp(arg, name, (size_t)(eq - arg)) == 0) {
+				fc->timeout_s[c] = (uint32_t)parse_number(
+					"--timeout", eq + 1, 1, 31 * 86400);
+				return;
+			}
+		}
+	}
+	usage_error("--timeout: '%s' is not NAME=SECONDS with NAME one of "
+		    "tcp-attempted, tcp-established, tcp-closed, udp, other",
+		    arg);
+}
+
+/* The words after the options form one filter expression, as tcpdump's. */
+static char *join_words(char **words, int n)
+{
+	size_t len = 1;
+	char *s;
+
+	if (n == 0)
+		return NULL;
+	for (int i = 0; i < n; i++)
+		len += strlen(words[i]) + 1;
+	s = malloc(len);
+	if (!s) {
+		complain("out of memory");
+		exit(EXIT_TROUBLE);
+	}
+	s[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, words[i]);
+	}
+	return s;
+}
+
+enum { OPT_MAX_FLOWS = 256 };
+
+static void parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "read", required_argument, NULL, 'r' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->writer = &report_writer_text;
+	flow_config_defaults(&o->flow);
+	o->files = calloc((size_t)argc, sizeof *o->files);
+	if (!o->files) {
+		complain("out of memory");
+		exit(EXIT_TROUBLE);
+	}
+	while ((c = getopt_long(argc, argv, "+r:o:F:t:hV", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			o->files[o->nfiles++] = optarg;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'F':
+			o->writer = report_writer_find(optarg);
+			if (!o->writer)
+				usage_error("--format: '%s' is not text or json",
+					    optarg);
+			break;
+		case OPT_MAX_FLOWS:
+			o->flow.max_flows = (uint32_t)parse_number(
+				"--max-flows", optarg, 1, LUCS_MAX_MAX_FLOWS);
+			break;
+		case 't':
+			parse_timeout(&o->flow, optarg);
+			break;
+		case 'h':
+			usage();
+			exit(EXIT_DONE);
+		case 'V':
+			puts(PACKAGE_STRING);
+			exit(EXIT_DONE);
+		default:
+			fputs("Try 'lucsaudit --help' for more information.\n",
+			      stderr);
+			exit(EXIT_TROUBLE);
+		}
+	}
+	o->filter = join_words(argv + optind, argc - optind);
+	if (o->nfiles == 0)
+		usage_error("nothing to read: give a capture with -r FILE");
+}
+
+/* --- the run ------------------------------------------------------------ */
+
+static volatile sig_atomic_t stop_requested;
+static struct capture *running_capture;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+	if (running_capture)
+		capture_break(running_capture);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* A closed pipe must show as EPIPE, so that output stops cleanly. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+struct run {
+	struct audit *audit;
+	struct out *out;
+};
+
+static void on_packet(void *ctx, int dlt, int64_t ts_us, const uint8_t *bytes,
+		      uint32_t caplen, uint32_t wirelen)
+{
+	struct run *r = ctx;
+
+	audit_packet(r->audit, dlt, ts_us, bytes, caplen, wirelen);
+}
+
+static bool between_batches(void *ctx)
+{
+	struct run *r = ctx;
+
+	return !stop_requested && !out_error(r->out);
+}
+
+/* A reader that went away (head -1) ends the run as it ends any tool in a
+ * pipeline: quietly, by SIGPIPE. */
+static int output_failed(const struct options *o, int err)
+{
+	if (err == EPIPE) {
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
+	complain("%s: write error: %s", o->output ? o->output : "standard output",
+		 strerror(err));
+	return EXIT_TROUBLE;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct out out;
+	struct capture *cap;
+	struct report *report;
+	struct audit *audit;
+	struct run run;
+	struct audit_stats as;
+	struct flow_stats fs;
+	const struct input_info *inputs;
+	size_t ninputs;
+	char err[1024];
+	bool read_ok;
+	int status = EXIT_DONE, werr;
+	struct capture_config cc;
+
+	parse_options(argc, argv, &o);
+	cc = (struct capture_config){ o.files, o.nfiles, o.filter };
+	cap = capture_open(&cc, err, sizeof err);
+	if (!cap) {
+		complain("%s", err);
+		return EXIT_TROUBLE;
+	}
+	werr = out_open(&out, o.output);
+	if (werr) {
+		complain("%s: %s", o.output, strerror(werr));
+		return EXIT_TROUBLE;
+	}
+	if (hash_key_random(&o.flow.hash_key) != 0) {
+		complain("no random numbers from the kernel: %s", strerror(errno));
+		return EXIT_TROUBLE;
+	}
+	report = report_new(&(struct report_config){ o.writer, &out });
+	audit = report ? audit_new(&o.flow, NULL, report) : NULL;
+	if (!audit) {
+		complain("out of memory for %u flows (see --max-flows)",
+			 o.flow.max_flows);
+		return EXIT_TROUBLE;
+	}
+
+	run = (struct run){ audit, &out };
+	running_capture = cap;
+	install_signals();
+	read_ok = capture_run(cap, &(struct capture_hooks){
+		on_packet, between_batches, &run });
+	running_capture = NULL;
+
+	audit_finish(audit);
+	audit_stats(audit, &as);
+	audit_flow_stats(audit, &fs);
+	inputs = capture_inputs(cap, &ninputs);
+	report_summary(report, &as, &fs, inputs, ninputs);
+	for (size_t i = 0; i < ninputs; i++)
+		if (inputs[i].error) {
+			complain("%s: %s", inputs[i].name, inputs[i].error);
+			status = EXIT_TROUBLE;
+		}
+	if (!read_ok)
+		status = EXIT_TROUBLE;
+
+	werr = out_close(&out);
+	audit_free(audit);
+	report_free(report);
+	capture_close(cap);
+	free(o.filter);
+	free(o.files);
+	if (werr)
+		return output_failed(&o, werr);
+	return status;
+}

@@ -1,0 +1,316 @@
+/* out.c: buffered, record-whole output with sticky errors. */
+#include "out.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tunables.h"
+
+static int open_fd(struct out *o, int flags)
+{
+	struct stat st;
+
+	if (!o->path) {
+		o->fd = STDOUT_FILENO;
+		o->owns_fd = false;
+	} else {
+		o->fd = open(o->path, O_WRONLY | O_CREAT | O_CLOEXEC | flags,
+			     0644);
+		if (o->fd < 0)
+			return errno;
+		o->owns_fd = true;
+	}
+	o->regular = fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode);
+	o->committed = o->regular ? lseek(o->fd, 0, SEEK_END) : 0;
+	o->tty = isatty(o->fd);
+	return 0;
+}
+
+int out_open(struct out *o, const char *path)
+{
+	memset(o, 0, sizeof *o);
+	o->fd = -1;
+	o->cap = LUCS_WRITE_BUFFER;
+	o->buf = malloc(o->cap);
+	if (!o->buf)
+		return ENOMEM;
+	if (path && strcmp(path, "-") != 0) {
+		o->path = strdup(path);
+		if (!o->path)
+			return ENOMEM;
+	}
+	return open_fd(o, O_TRUNC);
+}
+
+/* Cut a regular file back to the last newline that reached it, so a
+ * failed write never leaves half a record behind. */
+static void cut_back(struct out *o, size_t written)
+{
+	size_t keep = written;
+
+	while (keep > 0 && o->buf[keep - 1] != '\n')
+		keep--;
+	if (o->regular && keep < written &&
+	    ftruncate(o->fd, o->committed + (off_t)keep) != 0)
+		return;	/* nothing better to do: the error is already sticky */
+}
+
+static void flush_bytes(struct out *o, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n && !o->error) {
+		ssize_t w = write(o->fd, o->buf + done, n - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			o->error = w < 0 ? errno : EIO;
+			cut_back(o, done);
+			break;
+		}
+		done += (size_t)w;
+	}
+	if (o->error)
+		return;
+	o->committed += (off_t)n;
+	memmove(o->buf, o->buf + n, o->len - n);
+	o->len -= n;
+	o->record -= n;
+}
+
+int out_flush(struct out *o)
+{
+	if (!o->error && o->record > 0)
+		flush_bytes(o, o->record);
+	return o->error;
+}
+
+int out_reopen(struct out *o)
+{
+	int err;
+
+	if (!o->path)
+		return 0;
+	out_flush(o);
+	if (o->owns_fd)
+		close(o->fd);
+	err = open_fd(o, O_APPEND);
+	if (err == 0)
+		o->error = 0;
+	return err;
+}
+
+int out_close(struct out *o)
+{
+	int err = out_flush(o);
+
+	if (o->owns_fd && close(o->fd) != 0 && !err)
+		err = errno;
+	free(o->buf);
+	free(o->path);
+	o->buf = NULL;
+	o->path = NULL;
+	o->fd = -1;
+	return err;
+}
+
+void out_write(struct out *o, const void *p, size_t n)
+{
+	if (o->error)
+		return;
+	if (n > o->cap - o->len && o->record > 0)
+		flush_bytes(o, o->record);
+	while (!o->error && n > o->cap - o->len) {
+		char *nb = realloc(o->buf, o->cap * 2);
+
+		if (!nb) {
+			o->error = ENOMEM;
+			return;
+		}
+		o->buf = nb;
+		o->cap *= 2;
+	}
+	if (o->error)
+		return;
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+}
+
+void out_end_record(struct out *o)
+{
+	o->record = o->len;
+	if (o->len >= o->cap / 2)
+		out_flush(o);
+}
+
+void out_str(struct out *o, const char *s)
+{
+	out_write(o, s, strlen(s));
+}
+
+void out_char(struct out *o, char c)
+{
+	out_write(o, &c, 1);
+}
+
+static size_t u64_digits(uint64_t v, char *end)
+{
+	char *p = end;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return (size_t)(end - p);
+}
+
+void out_u64(struct out *o, uint64_t v)
+{
+	char tmp[20];
+	size_t n = u64_digits(v, tmp + sizeof tmp);
+
+	out_write(o, tmp + sizeof tmp - n, n);
+}
+
+void out_i64(struct out *o, int64_t v)
+{
+	if (v < 0) {
+		out_char(o, '-');
+		out_u64(o, (uint64_t)0 - (uint64_t)v);
+	} else {
+		out_u64(o, (uint64_t)v);
+	}
+}
+
+static void out_spaces(struct out *o, int n)
+{
+	static const char spaces[] = "                                ";
+
+	while (n > 0) {
+		int k = n < (int)sizeof spaces - 1 ? n : (int)sizeof spaces - 1;
+
+		out_write(o, spaces, (size_t)k);
+		n -= k;
+	}
+}
+
+void out_u64_width(struct out *o, uint64_t v, int width)
+{
+	char tmp[20];
+	size_t n = u64_digits(v, tmp + sizeof tmp);
+
+	out_spaces(o, width - (int)n);
+	out_write(o, tmp + sizeof tmp - n, n);
+}
+
+void out_str_width(struct out *o, const char *s, int width)
+{
+	size_t n = strlen(s);
+
+	out_write(o, s, n);
+	out_spaces(o, width - (int)n);
+}
+
+void out_json_str(struct out *o, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	out_char(o, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			char esc[2] = { '\\', (char)c };
+			out_write(o, esc, 2);
+		} else if (c < 0x20) {
+			char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4],
+					hex[c & 15] };
+			out_write(o, esc, 6);
+		} else {
+			out_char(o, (char)c);
+		}
+	}
+	out_char(o, '"');
+}
+
+void out_csv_str(struct out *o, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		out_str(o, s);
+		return;
+	}
+	out_char(o, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			out_char(o, '"');
+		out_char(o, *s);
+	}
+	out_char(o, '"');
+}
+
+void format_time(char *buf, size_t size, int64_t us)
+{
+	int64_t sec = us / 1000000, frac = us % 1000000;
+	time_t t;
+	struct tm tm;
+
+	if (frac < 0) {
+		frac += 1000000;
+		sec--;
+	}
+	t = (time_t)sec;
+	if (!gmtime_r(&t, &tm)) {
+		snprintf(buf, size, "%lld", (long long)us);
+		return;
+	}
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, (int)frac);
+}
+
+/* Flows end in bursts of the same second: format the date once. */
+void out_time(struct out *o, int64_t us)
+{
+	int64_t sec = us / 1000000, frac = us % 1000000;
+	char tail[9] = { '.', 0, 0, 0, 0, 0, 0, 'Z' };
+
+	if (frac < 0) {
+		frac += 1000000;
+		sec--;
+	}
+	if (sec != o->time_sec || o->time_text[0] == '\0') {
+		char buf[40];
+
+		format_time(buf, sizeof buf, sec * 1000000);
+		memcpy(o->time_text, buf, 19);
+		o->time_text[19] = '\0';
+		o->time_sec = sec;
+	}
+	for (int i = 6; i >= 1; i--, frac /= 10)
+		tail[i] = (char)('0' + frac % 10);
+	out_write(o, o->time_text, 19);
+	out_write(o, tail, 8);
+}
+
+void format_addr(char *buf, size_t size, int family, const uint8_t *addr)
+{
+	if (!inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, buf,
+		       (socklen_t)size))
+		snprintf(buf, size, "?");
+}
+
+void out_addr(struct out *o, int family, const uint8_t *addr)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	format_addr(buf, sizeof buf, family, addr);
+	out_str(o, buf);
+}

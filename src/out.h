@@ -1,0 +1,68 @@
+/* out.h: the buffered writer every report goes through.
+ *
+ * Records are appended whole and only whole records are ever flushed, so a
+ * reader never sees half a JSON line; when a write to a regular file fails
+ * part-way (disk full), the file is cut back to its last complete line.
+ * The first error sticks: later writes are dropped and out_error() tells.
+ */
+#ifndef LUCS_OUT_H
+#define LUCS_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct out {
+	int fd;
+	bool owns_fd;
+	bool regular;		/* a regular file: can be cut back on error */
+	bool tty;
+	int error;		/* errno of the first failed write, or 0 */
+	off_t committed;	/* file offset after the last full flush */
+	size_t record;		/* buffer offset where the open record began */
+	char *buf;
+	size_t len, cap;
+	char *path;		/* for reopen; NULL for standard output */
+	int64_t time_sec;	/* the second time_text shows */
+	char time_text[20];	/* "2026-11-23T10:00:01" */
+};
+
+/* path NULL or "-" is standard output.  Returns 0 or an errno value. */
+int out_open(struct out *o, const char *path);
+/* Reopen the same path (log rotation); 0 or an errno value. */
+int out_reopen(struct out *o);
+int out_close(struct out *o);
+
+void out_write(struct out *o, const void *p, size_t n);
+void out_str(struct out *o, const char *s);
+void out_char(struct out *o, char c);
+void out_u64(struct out *o, uint64_t v);
+void out_i64(struct out *o, int64_t v);
+/* v right-aligned in a field of width characters. */
+void out_u64_width(struct out *o, uint64_t v, int width);
+/* s padded with spaces to width characters (never cut). */
+void out_str_width(struct out *o, const char *s, int width);
+/* A JSON string, quoted and escaped (RFC 8259). */
+void out_json_str(struct out *o, const char *s);
+/* An RFC 4180 field: quoted when it holds a comma, quote or line break. */
+void out_csv_str(struct out *o, const char *s);
+/* RFC 3339 UTC with microseconds: 2026-11-23T10:00:01.000250Z */
+void out_time(struct out *o, int64_t us);
+void out_addr(struct out *o, int family, const uint8_t *addr);
+
+/* End a record; the buffer is flushed once it holds enough of them. */
+void out_end_record(struct out *o);
+/* Write out every complete record now; 0 or the sticky errno. */
+int out_flush(struct out *o);
+
+static inline int out_error(const struct out *o)
+{
+	return o->error;
+}
+
+/* Text forms shared by the writers. */
+void format_time(char *buf, size_t size, int64_t us);
+void format_addr(char *buf, size_t size, int family, const uint8_t *addr);
+
+#endif

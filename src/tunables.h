@@ -1,0 +1,39 @@
+/* tunables.h: every size, limit and default timeout in one place.
+ * man/lucsaudit.1 documents the ones a user can change. */
+#ifndef LUCS_TUNABLES_H
+#define LUCS_TUNABLES_H
+
+/* Decoding */
+#define LUCS_MAX_LINK_TAGS 8		/* VLAN tags or MPLS labels per frame */
+#define LUCS_MAX_IPV6_EXT 8		/* IPv6 extension headers walked */
+
+/* Flow table */
+#define LUCS_DEFAULT_MAX_FLOWS 1000000	/* --max-flows */
+#define LUCS_MAX_MAX_FLOWS 100000000	/* the largest --max-flows taken */
+#define LUCS_TABLE_SLACK_NUM 3		/* index slots per flow: 3/2, so */
+#define LUCS_TABLE_SLACK_DEN 2		/* probes stay short when full */
+
+/* Idle timeouts in seconds (--timeout NAME=SECONDS) */
+#define LUCS_TIMEOUT_TCP_ATTEMPT 30	/* SYN with no answer yet */
+#define LUCS_TIMEOUT_TCP_ESTABLISHED 3600 /* established or midstream */
+#define LUCS_TIMEOUT_TCP_CLOSED 30	/* after FIN or RST, or rejected */
+#define LUCS_TIMEOUT_UDP 120
+#define LUCS_TIMEOUT_OTHER 60		/* ICMP, ICMPv6 and other protocols */
+
+/* IP fragments waiting for (or matched to) their first fragment */
+#define LUCS_FRAG_SLOTS 8192		/* power of two */
+#define LUCS_FRAG_PROBE 8		/* slots searched before replacing */
+#define LUCS_FRAG_TIMEOUT 30		/* seconds, as Linux's ipfrag_time */
+
+/* I/O */
+#define LUCS_READ_BUFFER (1 << 20)	/* stdio buffer under libpcap */
+#define LUCS_WRITE_BUFFER (1 << 20)	/* report output buffer */
+#define LUCS_DEFAULT_SNAPLEN 256	/* -s: every header we decode */
+#define LUCS_DEFAULT_INTERVAL 300	/* --interval, seconds */
+
+/* YAML inputs (catalogue and site) */
+#define LUCS_YAML_MAX_BYTES (4 << 20)	/* larger files are refused */
+#define LUCS_YAML_MAX_DEPTH 16		/* nesting of collections */
+#define LUCS_YAML_MAX_NODES 200000	/* scalars and collections */
+
+#endif
