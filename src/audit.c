@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classify.h"
 #include "frag.h"
 #include "report.h"
 
@@ -106,6 +107,8 @@ void audit_packet(struct audit *a, int dlt, int64_t ts_us,
 	if (p.frag == PKT_FRAG_LATER && !frag_table_later(a->frags, &p, ts_us))
 		return;
 	f = flow_table_update(a->flows, &p, ts_us, &created);
+	if (created && a->cls)
+		classify_flow(a->cls, f);
 	report_count(a->report, f, 1, p.ip_len, created);
 	if (p.frag == PKT_FRAG_FIRST) {
 		uint64_t held, held_bytes;

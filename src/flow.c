@@ -78,19 +78,33 @@ void flow_config_defaults(struct flow_config *cfg)
 	cfg->timeout_s[IDLE_OTHER] = LUCS_TIMEOUT_OTHER;
 }
 
+static uint32_t index_size_for(uint32_t max_flows)
+{
+	return (uint32_t)((uint64_t)max_flows * LUCS_TABLE_SLACK_NUM /
+			  LUCS_TABLE_SLACK_DEN + 1);
+}
+
+/* Lemire's multiply-shift maps a 32-bit hash onto any table size. */
+static inline uint32_t slot_of(uint32_t size, uint32_t hash)
+{
+	return (uint32_t)(((uint64_t)hash * size) >> 32);
+}
+
+uint32_t flow_home_slot(uint32_t max_flows, uint32_t hash)
+{
+	return slot_of(index_size_for(max_flows), hash);
+}
+
 struct flow_table *flow_table_new(const struct flow_config *cfg)
 {
 	struct flow_table *t;
-	uint64_t size;
 
 	if (cfg->max_flows == 0 || cfg->max_flows > LUCS_MAX_MAX_FLOWS)
 		return NULL;
 	t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
-	size = (uint64_t)cfg->max_flows * LUCS_TABLE_SLACK_NUM /
-	       LUCS_TABLE_SLACK_DEN + 1;
-	t->index_size = (uint32_t)size;
+	t->index_size = index_size_for(cfg->max_flows);
 	t->max_flows = cfg->max_flows;
 	/* calloc leaves untouched pages unmapped: memory grows with the
 	 * flows actually seen, never beyond max_flows. */
@@ -122,8 +136,8 @@ void flow_table_free(struct flow_table *t)
 
 /* --- keys and hashing --------------------------------------------------- */
 
-static void key_from_pkt(const struct pkt *p, struct flow_key *k,
-			 unsigned *sender)
+void flow_key_from_pkt(const struct pkt *p, struct flow_key *k,
+		       unsigned *sender)
 {
 	size_t alen = p->family == 4 ? 4 : 16;
 	int c = memcmp(p->src, p->dst, alen);
@@ -140,7 +154,7 @@ static void key_from_pkt(const struct pkt *p, struct flow_key *k,
 }
 
 /* IPv4 keys hash as two words: their other bytes are always zero. */
-static uint32_t key_hash(const struct hash_key *hk, const struct flow_key *k)
+uint32_t flow_key_hash(const struct hash_key *hk, const struct flow_key *k)
 {
 	uint64_t w[5];
 
@@ -158,10 +172,9 @@ static uint32_t key_hash(const struct hash_key *hk, const struct flow_key *k)
 	return (uint32_t)siphash13_words(hk, w, 5);
 }
 
-/* Lemire's multiply-shift maps a 32-bit hash onto any table size. */
 static inline uint32_t home_slot(const struct flow_table *t, uint32_t hash)
 {
-	return (uint32_t)(((uint64_t)hash * t->index_size) >> 32);
+	return slot_of(t->index_size, hash);
 }
 
 static inline uint32_t next_slot(const struct flow_table *t, uint32_t i)
@@ -457,7 +470,7 @@ void flow_add_packets(struct flow *f, const struct pkt *p, uint64_t packets,
 	struct flow_key k;
 	unsigned from;
 
-	key_from_pkt(p, &k, &from);
+	flow_key_from_pkt(p, &k, &from);
 	f->packets[from] += packets;
 	f->bytes[from] += bytes;
 }
@@ -520,8 +533,8 @@ struct flow *flow_table_update(struct flow_table *t, const struct pkt *p,
 	uint32_t hash, slot;
 	struct flow *f;
 
-	key_from_pkt(p, &k, &from);
-	hash = key_hash(&t->hash_key, &k);
+	flow_key_from_pkt(p, &k, &from);
+	hash = flow_key_hash(&t->hash_key, &k);
 	f = lookup(t, &k, hash, &slot);
 	*created = f == NULL;
 	if (f && starts_new_connection(f, p)) {

@@ -10,10 +10,14 @@
 
 #include "audit.h"
 #include "capture.h"
+#include "catalogue.h"
+#include "classify.h"
 #include "config.h"
-#include "tunables.h"
 #include "out.h"
+#include "report-rules.h"
 #include "report.h"
+#include "site.h"
+#include "tunables.h"
 
 /* Exit statuses: documented in lucsaudit(1); never renumber. */
 enum exit_status {
@@ -25,6 +29,11 @@ enum exit_status {
 struct options {
 	const char **files;
 	size_t nfiles;
+	const char **rules;
+	size_t nrules;
+	const char *site;
+	bool check;
+	bool list_rules;
 	char *filter;
 	const char *output;
 	const struct report_writer *writer;
@@ -63,6 +72,12 @@ static void usage(void)
 "Input:\n"
 "  -r, --read FILE          read a pcap or pcapng file ('-' for standard\n"
 "                           input); repeat to read several as one timeline\n"
+"Catalogue:\n"
+"      --rules FILE         catalogue file (default: the built-in\n"
+"                           rules/lucs.yaml); repeat: later files add rules\n"
+"      --site FILE          site inventory: roles, port overrides, tm\n"
+"      --check              validate the catalogue and site, print a summary\n"
+"      --list-rules         print the compiled rules, one line each\n"
 "Output:\n"
 "  -o, --output FILE        write the report to FILE (default: standard output)\n"
 "  -F, --format FORMAT      text (default) or json\n"
@@ -139,7 +154,7 @@ static char *join_words(char **words, int n)
 	return s;
 }
 
-enum { OPT_MAX_FLOWS = 256 };
+enum { OPT_MAX_FLOWS = 256, OPT_RULES, OPT_SITE, OPT_CHECK, OPT_LIST_RULES };
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
@@ -149,6 +164,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "format", required_argument, NULL, 'F' },
 		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "rules", required_argument, NULL, OPT_RULES },
+		{ "site", required_argument, NULL, OPT_SITE },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "list-rules", no_argument, NULL, OPT_LIST_RULES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -159,7 +178,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	o->writer = &report_writer_text;
 	flow_config_defaults(&o->flow);
 	o->files = calloc((size_t)argc, sizeof *o->files);
-	if (!o->files) {
+	o->rules = calloc((size_t)argc, sizeof *o->rules);
+	if (!o->files || !o->rules) {
 		complain("out of memory");
 		exit(EXIT_TROUBLE);
 	}
@@ -185,6 +205,20 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 't':
 			parse_timeout(&o->flow, optarg);
 			break;
+		case OPT_RULES:
+			o->rules[o->nrules++] = optarg;
+			break;
+		case OPT_SITE:
+			if (o->site)
+				usage_error("--site: give one site file");
+			o->site = optarg;
+			break;
+		case OPT_CHECK:
+			o->check = true;
+			break;
+		case OPT_LIST_RULES:
+			o->list_rules = true;
+			break;
 		case 'h':
 			usage();
 			exit(EXIT_DONE);
@@ -198,8 +232,54 @@ static void parse_options(int argc, char **argv, struct options *o)
 		}
 	}
 	o->filter = join_words(argv + optind, argc - optind);
-	if (o->nfiles == 0)
+	if ((o->check || o->list_rules) && (o->nfiles || o->filter))
+		usage_error("--check and --list-rules read no capture");
+	if (o->nfiles == 0 && !o->check && !o->list_rules)
 		usage_error("nothing to read: give a capture with -r FILE");
+}
+
+/* --- the catalogue ------------------------------------------------------ */
+
+struct rulebook {
+	struct catalogue *cat;
+	struct site *site;
+	struct classifier *cls;
+};
+
+static void rulebook_free(struct rulebook *b)
+{
+	classifier_free(b->cls);
+	site_free(b->site);
+	catalogue_free(b->cat);
+}
+
+/* Load catalogue and site; false with the one-line error in msg. */
+static bool rulebook_load(const struct options *o, struct rulebook *b,
+			  char *msg, size_t size)
+{
+	struct load_error err;
+	bool ok = true;
+
+	memset(b, 0, sizeof *b);
+	memset(&err, 0, sizeof err);
+	b->cat = catalogue_new();
+	if (!b->cat) {
+		snprintf(msg, size, "out of memory");
+		return false;
+	}
+	if (o->nrules == 0)
+		ok = catalogue_load_default(b->cat, &err);
+	for (size_t i = 0; ok && i < o->nrules; i++)
+		ok = catalogue_load_file(b->cat, o->rules[i], &err);
+	if (ok && o->site)
+		ok = (b->site = site_load_file(o->site, b->cat, &err)) != NULL;
+	if (ok)
+		ok = (b->cls = classifier_new(b->cat, b->site, &err)) != NULL;
+	if (!ok) {
+		load_error_format(&err, msg, size);
+		rulebook_free(b);
+	}
+	return ok;
 }
 
 /* --- the run ------------------------------------------------------------ */
@@ -261,6 +341,25 @@ static int output_failed(const struct options *o, int err)
 	return EXIT_TROUBLE;
 }
 
+/* --check and --list-rules: the compiled catalogue, no capture. */
+static int print_rules(const struct options *o, struct rulebook *b)
+{
+	struct out out;
+	int werr = out_open(&out, o->output);
+
+	if (!werr) {
+		if (o->check)
+			report_check(&out, b->cls, b->site);
+		if (o->list_rules)
+			report_list_rules(&out, b->cls);
+		werr = out_close(&out);
+	}
+	rulebook_free(b);
+	if (werr)
+		return output_failed(o, werr);
+	return EXIT_DONE;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -277,8 +376,15 @@ int main(int argc, char **argv)
 	bool read_ok;
 	int status = EXIT_DONE, werr;
 	struct capture_config cc;
+	struct rulebook book;
 
 	parse_options(argc, argv, &o);
+	if (!rulebook_load(&o, &book, err, sizeof err)) {
+		complain("%s", err);
+		return EXIT_TROUBLE;
+	}
+	if (o.check || o.list_rules)
+		return print_rules(&o, &book);
 	cc = (struct capture_config){ o.files, o.nfiles, o.filter };
 	cap = capture_open(&cc, err, sizeof err);
 	if (!cap) {
@@ -294,8 +400,8 @@ int main(int argc, char **argv)
 		complain("no random numbers from the kernel: %s", strerror(errno));
 		return EXIT_TROUBLE;
 	}
-	report = report_new(&(struct report_config){ o.writer, &out });
-	audit = report ? audit_new(&o.flow, NULL, report) : NULL;
+	report = report_new(&(struct report_config){ o.writer, &out, book.cls });
+	audit = report ? audit_new(&o.flow, book.cls, report) : NULL;
 	if (!audit) {
 		complain("out of memory for %u flows (see --max-flows)",
 			 o.flow.max_flows);
@@ -326,8 +432,10 @@ int main(int argc, char **argv)
 	audit_free(audit);
 	report_free(report);
 	capture_close(cap);
+	rulebook_free(&book);
 	free(o.filter);
 	free(o.files);
+	free(o.rules);
 	if (werr)
 		return output_failed(&o, werr);
 	return status;

@@ -32,6 +32,17 @@ static void field_time(struct out *o, const char *name, int64_t us)
 	out_char(o, '"');
 }
 
+static void string_array(struct out *o, const char *const *s, size_t n)
+{
+	out_char(o, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			out_char(o, ',');
+		out_json_str(o, s[i]);
+	}
+	out_char(o, ']');
+}
+
 static void json_flow(struct out *o, const struct flow_view *v)
 {
 	out_str(o, "{\"type\":\"flow\"");
@@ -56,6 +67,15 @@ static void json_flow(struct out *o, const struct flow_view *v)
 	if (v->history[0])
 		field_str(o, "history", v->history);
 	field_str(o, "end", v->end);
+	if (v->verdict) {
+		field_str(o, "verdict", v->verdict);
+		key(o, "tags");
+		string_array(o, v->tags, v->ntags);
+		key(o, "rules");
+		string_array(o, v->rules, v->nrules);
+		if (v->reason)
+			field_str(o, "reason", v->reason);
+	}
 	out_str(o, "}\n");
 }
 

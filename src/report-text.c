@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "audit.h"
 #include "decode.h"
@@ -11,6 +12,9 @@
 #define W_STATE 12
 #define W_COUNT 9
 #define W_BYTES 11
+#define W_VERDICT 13
+#define W_SECONDS 10
+#define W_TAGS 10
 
 static void endpoint(char *buf, size_t size, const char *addr, bool v6,
 		     bool has_port, uint16_t port)
@@ -25,37 +29,70 @@ static void endpoint(char *buf, size_t size, const char *addr, bool v6,
 
 static void text_begin(struct out *o)
 {
+	out_str_width(o, "verdict", W_VERDICT);
 	out_str_width(o, "proto", W_PROTO);
 	out_str_width(o, "client", W_ENDPOINT + 1);
 	out_str_width(o, "server", W_ENDPOINT);
 	out_str_width(o, "state", W_STATE);
-	out_str(o, "   pkts c>s pkts s>c  bytes c>s  bytes s>c");
-	out_str(o, "  first seen                  last seen                   history\n");
+	out_str(o, " pkts c>s pkts s>c  bytes c>s  bytes s>c");
+	out_str(o, "  first seen (UTC)       seconds  tags       rules\n");
 	out_end_record(o);
+}
+
+/* Seconds with millisecond precision, right-aligned. */
+static void duration(struct out *o, int64_t us)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof buf, "%.3f", (double)us / 1e6);
+	out_str_width(o, "", W_SECONDS - (int)strlen(buf));
+	out_str(o, buf);
+}
+
+static void joined(struct out *o, const char *const *s, size_t n, int width)
+{
+	char buf[512];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used < sizeof buf; i++)
+		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s",
+					 i ? "," : "", s[i]);
+	out_str_width(o, n ? buf : "-", width);
 }
 
 static void text_flow(struct out *o, const struct flow_view *v)
 {
-	char c[64], s[64];
+	char c[64], s[64], when[40];
 	bool v6 = v->family == 6;
 
 	endpoint(c, sizeof c, v->client, v6, v->has_ports, v->client_port);
 	endpoint(s, sizeof s, v->server, v6, v->has_ports, v->server_port);
+	format_time(when, sizeof when, v->first_us);
+	memcpy(when + 19, "Z", 2);	/* whole seconds are enough here */
+	out_str_width(o, v->verdict ? v->verdict : "-", W_VERDICT);
 	out_str_width(o, v->proto, W_PROTO);
 	out_str_width(o, c, W_ENDPOINT);
 	out_str(o, " ");
 	out_str_width(o, s, W_ENDPOINT);
 	out_str_width(o, v->tcp_state ? v->tcp_state : "-", W_STATE);
-	out_u64_width(o, v->packets_c2s, W_COUNT + 2);
+	out_u64_width(o, v->packets_c2s, W_COUNT);
 	out_u64_width(o, v->packets_s2c, W_COUNT);
 	out_u64_width(o, v->bytes_c2s, W_BYTES);
 	out_u64_width(o, v->bytes_s2c, W_BYTES);
 	out_str(o, "  ");
-	out_time(o, v->first_us);
-	out_str(o, " ");
-	out_time(o, v->last_us);
-	out_str(o, " ");
-	out_str(o, v->history[0] ? v->history : "-");
+	out_str(o, when);
+	duration(o, v->last_us - v->first_us);
+	out_str(o, "  ");
+	joined(o, v->tags, v->ntags, W_TAGS);
+	out_char(o, ' ');
+	if (v->reason) {
+		out_char(o, '(');
+		out_str(o, v->reason);
+		out_char(o, ')');
+	} else {
+		joined(o, v->rules, v->nrules, 0);
+	}
 	out_char(o, '\n');
 }
 

@@ -10,6 +10,7 @@
 struct report {
 	const struct report_writer *w;
 	struct out *out;
+	const struct classifier *cls;
 	uint64_t packets, bytes;	/* counted in flows, the whole run */
 };
 
@@ -34,6 +35,7 @@ struct report *report_new(const struct report_config *cfg)
 		return NULL;
 	r->w = cfg->writer;
 	r->out = cfg->out;
+	r->cls = cfg->cls;
 	if (r->w->begin)
 		r->w->begin(r->out);
 	return r;
@@ -61,8 +63,26 @@ const char *proto_name(uint8_t proto, char buf[4])
 	}
 }
 
+static void view_classification(const struct flow *f,
+				const struct classifier *cls,
+				struct flow_view *v)
+{
+	const struct verdict_class *k = classifier_class(cls, f->class_id);
+	const struct catalogue *cat = classifier_catalogue(cls);
+	size_t nrules;
+	const struct rule *rules = classifier_rules(cls, &nrules);
+
+	v->verdict = verdict_name(k->verdict);
+	v->reason = k->reason ? reason_name(k->reason) : NULL;
+	for (size_t t = 0; t < cat->ntags; t++)
+		if (k->tags & (1u << t))
+			v->tags[v->ntags++] = cat->tags[t];
+	for (size_t i = 0; i < k->nrules && v->nrules < 64; i++)
+		v->rules[v->nrules++] = rules[k->rules[i]].id;
+}
+
 void flow_view_make(const struct flow *f, enum flow_end why,
-		    struct flow_view *v)
+		    const struct classifier *cls, struct flow_view *v)
 {
 	unsigned c = f->client, s = flow_server(f);
 
@@ -89,6 +109,8 @@ void flow_view_make(const struct flow *f, enum flow_end why,
 			       : NULL;
 	flow_history(f, v->history);
 	v->end = flow_end_name(why);
+	if (cls)
+		view_classification(f, cls, v);
 }
 
 void report_count(struct report *r, struct flow *f, uint64_t packets,
@@ -104,7 +126,7 @@ void report_flow_end(struct report *r, struct flow *f, enum flow_end why)
 {
 	struct flow_view v;
 
-	flow_view_make(f, why, &v);
+	flow_view_make(f, why, r->cls, &v);
 	r->w->flow(r->out, &v);
 	out_end_record(r->out);
 }

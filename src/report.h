@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "classify.h"
 #include "flow.h"
 #include "out.h"
 
@@ -32,6 +33,12 @@ struct flow_view {
 	const char *tcp_state;	/* NULL unless TCP */
 	char history[FLOW_HISTORY_MAX + 1];
 	const char *end;	/* why the flow was written */
+	const char *verdict;	/* "expected", "debug", "unexpected", ... */
+	const char *reason;	/* why unexpected, or NULL */
+	const char *tags[CAT_MAX_TAGS];
+	size_t ntags;
+	const char *rules[64];	/* matched rule ids (the first 64) */
+	size_t nrules;
 };
 
 struct input_info {
@@ -66,6 +73,7 @@ const struct report_writer *report_writer_find(const char *name);
 struct report_config {
 	const struct report_writer *writer;
 	struct out *out;
+	const struct classifier *cls;
 };
 
 struct report;
@@ -84,7 +92,7 @@ void report_summary(struct report *r, const struct audit_stats *audit,
 
 /* Build the view of f (exposed for tests). */
 void flow_view_make(const struct flow *f, enum flow_end why,
-		    struct flow_view *v);
+		    const struct classifier *cls, struct flow_view *v);
 const char *proto_name(uint8_t proto, char buf[4]);
 
 #endif

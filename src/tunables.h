@@ -32,8 +32,8 @@
 #define LUCS_DEFAULT_INTERVAL 300	/* --interval, seconds */
 
 /* YAML inputs (catalogue and site) */
-#define LUCS_YAML_MAX_BYTES (4 << 20)	/* larger files are refused */
+#define LUCS_YAML_MAX_BYTES (1 << 20)	/* larger files are refused */
 #define LUCS_YAML_MAX_DEPTH 16		/* nesting of collections */
-#define LUCS_YAML_MAX_NODES 200000	/* scalars and collections */
+#define LUCS_YAML_MAX_NODES 50000	/* scalars and collections */
 
 #endif

@@ -1,0 +1,540 @@
+/* classify.c: compiled port tables and once-per-flow verdicts. */
+#include "classify.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CACHE_SLOTS 4096	/* (rule set, roles) -> class, power of two */
+
+struct rule_set {
+	uint16_t *rules;
+	size_t n;
+	uint32_t port_only_class;	/* class id + 1 once computed */
+};
+
+struct cache_entry {
+	uint64_t client_roles, server_roles;
+	uint32_t set;
+	uint32_t class_id;	/* + 1; 0 = empty */
+};
+
+struct classifier {
+	const struct catalogue *cat;
+	const struct site *site;
+	bool role_aware;
+	struct rule *rules;	/* compiled: ids and ports owned */
+	size_t nrules;
+	struct rule_set *sets;	/* sets[0] is the empty set */
+	size_t nsets;
+	uint16_t port_set[2][65536];	/* [tcp, udp][server port] */
+	uint16_t proto_set[256];	/* portless protocols */
+	struct verdict_class *classes;	/* classes[0] is VERDICT_NONE */
+	size_t nclasses, capclasses;
+	uint16_t *matched;	/* scratch: nrules entries */
+	struct cache_entry cache[CACHE_SLOTS];
+};
+
+static const char *const verdict_names[VERDICT_COUNT] = {
+	"none", "expected", "debug", "unexpected", "out_of_scope"
+};
+
+static const char *const reason_names[REASON_COUNT] = {
+	"", "role_mismatch", "undocumented_port"
+};
+
+const char *verdict_name(enum verdict v)
+{
+	return (unsigned)v < VERDICT_COUNT ? verdict_names[v] : "?";
+}
+
+const char *reason_name(enum reason r)
+{
+	return (unsigned)r < REASON_COUNT ? reason_names[r] : "?";
+}
+
+void classifier_free(struct classifier *cl)
+{
+	if (!cl)
+		return;
+	for (size_t i = 0; i < cl->nrules; i++) {
+		free(cl->rules[i].id);
+		free(cl->rules[i].ports);
+	}
+	free(cl->rules);
+	for (size_t i = 0; i < cl->nsets; i++)
+		free(cl->sets[i].rules);
+	free(cl->sets);
+	for (size_t i = 0; i < cl->nclasses; i++)
+		free(cl->classes[i].rules);
+	free(cl->classes);
+	free(cl->matched);
+	free(cl);
+}
+
+/* --- compiling the rules ----------------------------------------------------- */
+
+/* A compiled rule shares the catalogue's strings but owns its id and its
+ * ports, which the site or the TM offset may have changed. */
+static bool compiled_add(struct classifier *cl, const struct rule *base,
+			 const char *id, const struct port_range *ports,
+			 size_t nports)
+{
+	struct rule *r = &cl->rules[cl->nrules];
+
+	*r = *base;
+	r->id = strdup(id);
+	r->ports = nports ? malloc(nports * sizeof *ports) : NULL;
+	if (!r->id || (nports && !r->ports)) {
+		free(r->id);
+		free(r->ports);
+		return false;
+	}
+	if (nports)
+		memcpy(r->ports, ports, nports * sizeof *ports);
+	r->nports = nports;
+	cl->nrules++;
+	return true;
+}
+
+static bool id_taken(const struct catalogue *c, const char *id)
+{
+	for (size_t i = 0; i < c->nrules; i++)
+		if (strcmp(c->rules[i].id, id) == 0)
+			return true;
+	return false;
+}
+
+/* TM uses the LUCS ports plus a flat offset (the vendor's example: PS on
+ * 19400 for LUCS, 21400 for TM). */
+static bool add_twin(struct classifier *cl, size_t base_index,
+		     struct load_error *err)
+{
+	const struct rule *base = &cl->rules[base_index];
+	unsigned off = cl->cat->tm_offset;
+	struct port_range shifted[64];
+	char id[256];
+	struct rule twin;
+
+	if (base->nports > sizeof shifted / sizeof *shifted) {
+		load_error_pos(err, base->file, base->line, base->col,
+			       "rule '%s': too many port ranges for a TM twin",
+			       base->id);
+		return false;
+	}
+	for (size_t i = 0; i < base->nports; i++) {
+		if (base->ports[i].hi + off > 65535) {
+			load_error_pos(err, base->file, base->line, base->col,
+				       "the TM twin of rule '%s' would need port "
+				       "%u, beyond 65535 (tm offset %u)",
+				       base->id, base->ports[i].hi + off, off);
+			return false;
+		}
+		shifted[i].lo = (uint16_t)(base->ports[i].lo + off);
+		shifted[i].hi = (uint16_t)(base->ports[i].hi + off);
+	}
+	snprintf(id, sizeof id, "%s-tm", base->id);
+	if (id_taken(cl->cat, id)) {
+		load_error_pos(err, base->file, base->line, base->col,
+			       "rule '%s' has a TM twin, whose id '%s' another "
+			       "rule already has", base->id, id);
+		return false;
+	}
+	twin = *base;
+	twin.tag = TAG_TM;
+	twin.tm = false;
+	twin.twin_of = (int)base_index;
+	return compiled_add(cl, &twin, id, shifted, base->nports);
+}
+
+static bool compile_rules(struct classifier *cl, struct load_error *err)
+{
+	const struct catalogue *c = cl->cat;
+	bool tm = !(cl->site && cl->site->tm_off);
+
+	cl->rules = calloc(c->nrules * 2 + 1, sizeof *cl->rules);
+	if (!cl->rules)
+		goto nomem;
+	for (size_t i = 0; i < c->nrules; i++) {
+		const struct rule *r = &c->rules[i];
+		const struct site_override *o =
+			r->setting ? site_override(cl->site, r->setting) : NULL;
+		size_t base = cl->nrules;
+
+		if (!compiled_add(cl, r, r->id, o ? o->ports : r->ports,
+				  o ? o->nports : r->nports))
+			goto nomem;
+		if (r->tm && tm && !add_twin(cl, base, err))
+			return false;
+	}
+	if (cl->nrules > UINT16_MAX) {
+		load_error_at(err, c->nfiles ? c->files[0] : "catalogue", NULL,
+			      "more than %u rules", UINT16_MAX);
+		return false;
+	}
+	return true;
+nomem:
+	load_error_at(err, "catalogue", NULL, "out of memory");
+	return false;
+}
+
+/* --- port tables --------------------------------------------------------- */
+
+/* Rule sets are interned: equal sets share one index. */
+static int set_intern(struct classifier *cl, const uint16_t *rules, size_t n)
+{
+	struct rule_set *sets;
+
+	for (size_t i = 0; i < cl->nsets; i++)
+		if (cl->sets[i].n == n &&
+		    memcmp(cl->sets[i].rules, rules, n * sizeof *rules) == 0)
+			return (int)i;
+	if (cl->nsets > UINT16_MAX)
+		return -1;
+	sets = realloc(cl->sets, (cl->nsets + 1) * sizeof *sets);
+	if (!sets)
+		return -1;
+	cl->sets = sets;
+	sets[cl->nsets].rules = n ? malloc(n * sizeof *rules) : NULL;
+	if (n && !sets[cl->nsets].rules)
+		return -1;
+	if (n)
+		memcpy(sets[cl->nsets].rules, rules, n * sizeof *rules);
+	sets[cl->nsets].n = n;
+	sets[cl->nsets].port_only_class = 0;
+	return (int)cl->nsets++;
+}
+
+static bool rule_covers(const struct rule *r, unsigned port)
+{
+	for (size_t i = 0; i < r->nports; i++)
+		if (port >= r->ports[i].lo && port <= r->ports[i].hi)
+			return true;
+	return false;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The set of rules changes only where some range starts or ends, so the
+ * table is filled segment by segment between those boundaries. */
+static bool fill_port_table(struct classifier *cl, uint8_t l4_bit,
+			    uint16_t *table, uint16_t *scratch)
+{
+	size_t nb = 0, cap = 2;
+	uint32_t *bounds;
+
+	for (size_t i = 0; i < cl->nrules; i++)
+		if (cl->rules[i].l4 & l4_bit)
+			cap += 2 * cl->rules[i].nports;
+	bounds = malloc(cap * sizeof *bounds);
+	if (!bounds)
+		return false;
+	bounds[nb++] = 0;
+	bounds[nb++] = 65536;
+	for (size_t i = 0; i < cl->nrules; i++) {
+		if (!(cl->rules[i].l4 & l4_bit))
+			continue;
+		for (size_t j = 0; j < cl->rules[i].nports; j++) {
+			bounds[nb++] = cl->rules[i].ports[j].lo;
+			bounds[nb++] = (uint32_t)cl->rules[i].ports[j].hi + 1;
+		}
+	}
+	qsort(bounds, nb, sizeof *bounds, cmp_u32);
+	for (size_t b = 0; b + 1 < nb; b++) {
+		uint32_t lo = bounds[b], hi = bounds[b + 1];
+		size_t n = 0;
+		int set;
+
+		if (lo == hi)
+			continue;
+		for (size_t i = 0; i < cl->nrules; i++)
+			if ((cl->rules[i].l4 & l4_bit) &&
+			    rule_covers(&cl->rules[i], lo))
+				scratch[n++] = (uint16_t)i;
+		set = set_intern(cl, scratch, n);
+		if (set < 0) {
+			free(bounds);
+			return false;
+		}
+		for (uint32_t p = lo; p < hi; p++)
+			table[p] = (uint16_t)set;
+	}
+	free(bounds);
+	return true;
+}
+
+static bool fill_proto_table(struct classifier *cl, uint16_t *scratch)
+{
+	for (unsigned proto = 0; proto < 256; proto++) {
+		size_t n = 0;
+		int set;
+
+		for (size_t i = 0; i < cl->nrules; i++)
+			if (cl->rules[i].has_ip_proto &&
+			    cl->rules[i].ip_proto == proto)
+				scratch[n++] = (uint16_t)i;
+		set = set_intern(cl, scratch, n);
+		if (set < 0)
+			return false;
+		cl->proto_set[proto] = (uint16_t)set;
+	}
+	return true;
+}
+
+static bool build_tables(struct classifier *cl, struct load_error *err)
+{
+	uint16_t *scratch = malloc((cl->nrules + 1) * sizeof *scratch);
+	bool ok = scratch && set_intern(cl, NULL, 0) == 0 &&
+		  fill_port_table(cl, PROTO_TCP, cl->port_set[0], scratch) &&
+		  fill_port_table(cl, PROTO_UDP, cl->port_set[1], scratch) &&
+		  fill_proto_table(cl, scratch);
+
+	cl->matched = scratch;
+	if (!ok)
+		load_error_at(err, "catalogue", NULL, "out of memory");
+	return ok;
+}
+
+struct classifier *classifier_new(const struct catalogue *c,
+				  const struct site *s,
+				  struct load_error *err)
+{
+	struct classifier *cl = calloc(1, sizeof *cl);
+
+	if (!cl) {
+		load_error_at(err, "catalogue", NULL, "out of memory");
+		return NULL;
+	}
+	cl->cat = c;
+	cl->site = s;
+	cl->role_aware = s && s->nprefixes > 0;
+	cl->classes = calloc(1, sizeof *cl->classes);
+	if (!cl->classes) {
+		load_error_at(err, "catalogue", NULL, "out of memory");
+		classifier_free(cl);
+		return NULL;
+	}
+	cl->nclasses = cl->capclasses = 1;
+	if (!compile_rules(cl, err) || !build_tables(cl, err)) {
+		classifier_free(cl);
+		return NULL;
+	}
+	return cl;
+}
+
+/* --- classifying --------------------------------------------------------- */
+
+static uint16_t set_index(const struct classifier *cl, uint8_t proto,
+			  uint16_t port)
+{
+	switch (proto) {
+	case IPPROTO_NUM_TCP:
+		return cl->port_set[0][port];
+	case IPPROTO_NUM_UDP:
+		return cl->port_set[1][port];
+	default:
+		return cl->proto_set[proto];
+	}
+}
+
+static const struct rule_set *set_for(const struct classifier *cl,
+				      uint8_t proto, uint16_t port)
+{
+	return &cl->sets[set_index(cl, proto, port)];
+}
+
+static bool roles_match(uint64_t want, uint64_t have)
+{
+	return want == ROLES_ANY || (want & have) != 0;
+}
+
+static bool rule_fits(const struct rule *r, uint64_t client, uint64_t server)
+{
+	return roles_match(r->from, client) && roles_match(r->to, server);
+}
+
+/* How well the catalogue documents a flow with this server: 2 a rule
+ * fits (port and, with a site, roles), 1 the port alone, 0 nothing. */
+static int documented(const struct classifier *cl, const struct flow *f,
+		      unsigned server, const uint64_t roles[2])
+{
+	const struct rule_set *set =
+		set_for(cl, f->key.proto, f->key.port[server]);
+
+	if (set->n == 0)
+		return 0;
+	if (!cl->role_aware)
+		return 2;
+	for (size_t i = 0; i < set->n; i++)
+		if (rule_fits(&cl->rules[set->rules[i]], roles[server ^ 1],
+			      roles[server]))
+			return 2;
+	return 1;
+}
+
+static uint32_t class_intern(struct classifier *cl, enum verdict v,
+			     enum reason why, const uint16_t *rules, size_t n)
+{
+	struct verdict_class *k;
+	uint32_t tags = 0;
+
+	for (size_t i = 0; i < n; i++)
+		tags |= 1u << cl->rules[rules[i]].tag;
+	for (size_t i = 1; i < cl->nclasses; i++) {
+		k = &cl->classes[i];
+		if (k->verdict == v && k->reason == why && k->nrules == n &&
+		    memcmp(k->rules, rules, n * sizeof *rules) == 0)
+			return (uint32_t)i;
+	}
+	if (cl->nclasses == cl->capclasses) {
+		size_t cap = cl->capclasses * 2;
+		struct verdict_class *grown =
+			realloc(cl->classes, cap * sizeof *grown);
+
+		if (!grown)
+			return 0;
+		cl->classes = grown;
+		cl->capclasses = cap;
+	}
+	k = &cl->classes[cl->nclasses];
+	memset(k, 0, sizeof *k);
+	k->rules = n ? malloc(n * sizeof *rules) : NULL;
+	if (n && !k->rules)
+		return 0;
+	if (n)
+		memcpy(k->rules, rules, n * sizeof *rules);
+	k->verdict = v;
+	k->reason = why;
+	k->tags = tags;
+	k->nrules = n;
+	return (uint32_t)cl->nclasses++;
+}
+
+/* Matched rules: expected when one is not a debug rule, else debug. */
+static uint32_t class_of_matches(struct classifier *cl, const uint16_t *rules,
+				 size_t n, size_t candidates)
+{
+	bool all_debug = true;
+
+	if (n == 0)
+		return class_intern(cl, VERDICT_UNEXPECTED,
+				    candidates ? REASON_ROLE_MISMATCH
+					       : REASON_UNDOCUMENTED_PORT,
+				    NULL, 0);
+	for (size_t i = 0; i < n && all_debug; i++)
+		all_debug = cl->rules[rules[i]].debug;
+	return class_intern(cl, all_debug ? VERDICT_DEBUG : VERDICT_EXPECTED,
+			    REASON_NONE, rules, n);
+}
+
+static uint32_t role_class(struct classifier *cl, const struct rule_set *set,
+			   uint64_t client, uint64_t server)
+{
+	size_t n = 0;
+
+	if (client == 0 && server == 0)
+		return class_intern(cl, VERDICT_OUT_OF_SCOPE, REASON_NONE, NULL, 0);
+	for (size_t i = 0; i < set->n; i++)
+		if (rule_fits(&cl->rules[set->rules[i]], client, server))
+			cl->matched[n++] = set->rules[i];
+	return class_of_matches(cl, cl->matched, n, set->n);
+}
+
+/* Distinct (rule set, client roles, server roles) are few: a small
+ * direct-mapped cache keeps the per-flow cost at one probe. */
+static uint32_t cached_role_class(struct classifier *cl, uint32_t set_index,
+				  uint64_t client, uint64_t server)
+{
+	uint64_t h = (client * 0x9e3779b97f4a7c15ULL) ^
+		     (server * 0xc2b2ae3d27d4eb4fULL) ^ set_index;
+	struct cache_entry *e =
+		&cl->cache[(h ^ (h >> 29)) & (CACHE_SLOTS - 1)];
+
+	if (e->class_id && e->set == set_index && e->client_roles == client &&
+	    e->server_roles == server)
+		return e->class_id - 1;
+	e->class_id = role_class(cl, &cl->sets[set_index], client, server) + 1;
+	e->set = set_index;
+	e->client_roles = client;
+	e->server_roles = server;
+	return e->class_id - 1;
+}
+
+void classify_flow(struct classifier *cl, struct flow *f)
+{
+	uint64_t roles[2] = { 0, 0 };
+	struct rule_set *set;
+	unsigned server;
+
+	if (cl->role_aware) {
+		roles[0] = site_roles(cl->site, f->key.family, f->key.addr[0]);
+		roles[1] = site_roles(cl->site, f->key.family, f->key.addr[1]);
+	}
+	/* Packets that did not say who opened the conversation: prefer the
+	 * orientation the catalogue documents better; on a tie keep the
+	 * flow's own guess (UDP: first sender; TCP: higher port). */
+	if (!f->oriented &&
+	    documented(cl, f, f->client, roles) >
+		    documented(cl, f, flow_server(f), roles))
+		flow_set_client(f, flow_server(f));
+	server = flow_server(f);
+	set = &cl->sets[set_index(cl, f->key.proto, f->key.port[server])];
+	if (!cl->role_aware) {
+		if (!set->port_only_class)
+			set->port_only_class =
+				class_of_matches(cl, set->rules, set->n, 0) + 1;
+		f->class_id = set->port_only_class - 1;
+		return;
+	}
+	f->class_id = cached_role_class(cl, (uint32_t)(set - cl->sets),
+					roles[f->client], roles[server]);
+}
+
+/* --- queries -------------------------------------------------------------- */
+
+const struct verdict_class *classifier_class(const struct classifier *cl,
+					     uint32_t id)
+{
+	return &cl->classes[id < cl->nclasses ? id : 0];
+}
+
+size_t classifier_class_count(const struct classifier *cl)
+{
+	return cl->nclasses;
+}
+
+const struct rule *classifier_rules(const struct classifier *cl, size_t *n)
+{
+	*n = cl->nrules;
+	return cl->rules;
+}
+
+const struct catalogue *classifier_catalogue(const struct classifier *cl)
+{
+	return cl->cat;
+}
+
+bool classifier_has_site(const struct classifier *cl)
+{
+	return cl->role_aware;
+}
+
+uint64_t classifier_roles(const struct classifier *cl, int family,
+			  const uint8_t *addr)
+{
+	return cl->role_aware ? site_roles(cl->site, family, addr) : 0;
+}
+
+const uint16_t *classifier_port_rules(const struct classifier *cl,
+				      uint8_t proto, uint16_t port, size_t *n)
+{
+	const struct rule_set *set = set_for(cl, proto, port);
+
+	*n = set->n;
+	return set->rules;
+}
