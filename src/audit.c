@@ -18,6 +18,7 @@ struct audit {
 	struct audit_stats stats;
 	int64_t now_us;		/* latest packet time: the replay's clock */
 	int64_t next_tick_us;
+	int64_t next_report_us;	/* the next interval boundary */
 	bool started;
 };
 
@@ -66,11 +67,14 @@ void audit_clock(struct audit *a, int64_t now_us)
 		a->started = true;
 		a->now_us = now_us;
 		a->next_tick_us = now_us + TICK_US;
+		a->next_report_us = report_clock(a->report, now_us);
 		return;
 	}
 	if (now_us <= a->now_us)
 		return;
 	a->now_us = now_us;
+	if (now_us >= a->next_report_us)
+		a->next_report_us = report_clock(a->report, now_us);
 	if (now_us < a->next_tick_us)
 		return;
 	a->next_tick_us = now_us + TICK_US;
@@ -123,6 +127,7 @@ void audit_packet(struct audit *a, int dlt, int64_t ts_us,
 
 void audit_finish(struct audit *a)
 {
+	report_close_interval(a->report, a->now_us);
 	flow_table_flush(a->flows);
 	frag_table_expire(a->frags, INT64_MAX);
 	a->stats.decode[DECODE_FRAG_ORPHAN] = frag_table_orphans(a->frags);
@@ -132,6 +137,12 @@ void audit_stats(const struct audit *a, struct audit_stats *out)
 {
 	*out = a->stats;
 	out->decode[DECODE_FRAG_ORPHAN] = frag_table_orphans(a->frags);
+}
+
+void audit_foreach_flow(struct audit *a, void (*fn)(void *ctx, struct flow *f),
+			void *ctx)
+{
+	flow_table_foreach(a->flows, fn, ctx);
 }
 
 void audit_flow_stats(const struct audit *a, struct flow_stats *out)

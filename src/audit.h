@@ -41,6 +41,9 @@ void audit_clock(struct audit *a, int64_t now_us);
 void audit_finish(struct audit *a);
 
 void audit_stats(const struct audit *a, struct audit_stats *out);
+/* Every flow still in the table (a report asked for mid-run). */
+void audit_foreach_flow(struct audit *a, void (*fn)(void *ctx, struct flow *f),
+			void *ctx);
 void audit_flow_stats(const struct audit *a, struct flow_stats *out);
 
 #endif

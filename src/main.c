@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "capture.h"
@@ -14,6 +15,7 @@
 #include "classify.h"
 #include "config.h"
 #include "out.h"
+#include "progress.h"
 #include "report-rules.h"
 #include "report.h"
 #include "site.h"
@@ -38,6 +40,9 @@ struct options {
 	const char *output;
 	const struct report_writer *writer;
 	struct flow_config flow;
+	unsigned interval_s;	/* 0: no interval records */
+	uint32_t fail_on;	/* mask of 1 << enum verdict */
+	bool quiet;
 };
 
 static void complain(const char *fmt, ...)
@@ -67,6 +72,7 @@ static void usage(void)
 {
 	fputs(
 "Usage: lucsaudit [OPTION]... -r FILE [-r FILE]... [FILTER EXPRESSION]\n"
+"       lucsaudit --check [--rules FILE]... [--site FILE]\n"
 "Audit captured traffic against the LUCS/SfB port catalogue.\n"
 "\n"
 "Input:\n"
@@ -80,7 +86,12 @@ static void usage(void)
 "      --list-rules         print the compiled rules, one line each\n"
 "Output:\n"
 "  -o, --output FILE        write the report to FILE (default: standard output)\n"
-"  -F, --format FORMAT      text (default) or json\n"
+"  -F, --format FORMAT      text (default), json or csv\n"
+"      --interval SECONDS   an interval record every SECONDS of packet time\n"
+"                           (default 300; 0: none)\n"
+"      --fail-on VERDICTS   exit 1 when a flow has one of these verdicts:\n"
+"                           unexpected, debug (comma-separated)\n"
+"  -q, --quiet              no progress line on the terminal\n"
 "Flows:\n"
 "      --max-flows N        flows held at once (default 1000000); when full,\n"
 "                           the longest-idle flow is written out first\n"
@@ -91,8 +102,9 @@ static void usage(void)
 "  -V, --version            show the version\n"
 "\n"
 "A trailing FILTER EXPRESSION (pcap-filter(7)) selects packets, as in tcpdump.\n"
+"Signals: INT and TERM end the run with its summary; USR1 writes a summary now.\n"
 "Exit status: 0 done, 1 --fail-on matched, 2 usage, input or output error.\n"
-"See lucsaudit(1).\n", stdout);
+"See lucsaudit(1) and lucsaudit-rules(5).\n", stdout);
 }
 
 static unsigned long parse_number(const char *opt, const char *s,
@@ -130,6 +142,28 @@ static void parse_timeout(struct flow_config *fc, const char *arg)
 		    arg);
 }
 
+static uint32_t parse_fail_on(const char *arg)
+{
+	uint32_t mask = 0;
+	const char *p = arg;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (n == 10 && strncmp(p, "unexpected", n) == 0)
+			mask |= 1u << VERDICT_UNEXPECTED;
+		else if (n == 5 && strncmp(p, "debug", n) == 0)
+			mask |= 1u << VERDICT_DEBUG;
+		else
+			usage_error("--fail-on: '%s' is not a list of unexpected "
+				    "and debug", arg);
+		p += n + (p[n] == ',');
+	}
+	if (!mask)
+		usage_error("--fail-on: name unexpected, debug or both");
+	return mask;
+}
+
 /* The words after the options form one filter expression, as tcpdump's. */
 static char *join_words(char **words, int n)
 {
@@ -154,7 +188,10 @@ static char *join_words(char **words, int n)
 	return s;
 }
 
-enum { OPT_MAX_FLOWS = 256, OPT_RULES, OPT_SITE, OPT_CHECK, OPT_LIST_RULES };
+enum {
+	OPT_MAX_FLOWS = 256, OPT_RULES, OPT_SITE, OPT_CHECK, OPT_LIST_RULES,
+	OPT_INTERVAL, OPT_FAIL_ON
+};
 
 static void parse_options(int argc, char **argv, struct options *o)
 {
@@ -168,6 +205,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "site", required_argument, NULL, OPT_SITE },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "list-rules", no_argument, NULL, OPT_LIST_RULES },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -176,6 +216,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof *o);
 	o->writer = &report_writer_text;
+	o->interval_s = LUCS_DEFAULT_INTERVAL;
 	flow_config_defaults(&o->flow);
 	o->files = calloc((size_t)argc, sizeof *o->files);
 	o->rules = calloc((size_t)argc, sizeof *o->rules);
@@ -183,7 +224,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		complain("out of memory");
 		exit(EXIT_TROUBLE);
 	}
-	while ((c = getopt_long(argc, argv, "+r:o:F:t:hV", longopts,
+	while ((c = getopt_long(argc, argv, "+r:o:F:t:qhV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'r':
@@ -195,8 +236,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'F':
 			o->writer = report_writer_find(optarg);
 			if (!o->writer)
-				usage_error("--format: '%s' is not text or json",
-					    optarg);
+				usage_error("--format: '%s' is not text, json or "
+					    "csv", optarg);
 			break;
 		case OPT_MAX_FLOWS:
 			o->flow.max_flows = (uint32_t)parse_number(
@@ -218,6 +259,16 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_LIST_RULES:
 			o->list_rules = true;
+			break;
+		case OPT_INTERVAL:
+			o->interval_s = (unsigned)parse_number("--interval",
+							       optarg, 0, 86400);
+			break;
+		case OPT_FAIL_ON:
+			o->fail_on = parse_fail_on(optarg);
+			break;
+		case 'q':
+			o->quiet = true;
 			break;
 		case 'h':
 			usage();
@@ -284,7 +335,7 @@ static bool rulebook_load(const struct options *o, struct rulebook *b,
 
 /* --- the run ------------------------------------------------------------ */
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, snapshot_requested;
 static struct capture *running_capture;
 
 static void on_stop_signal(int sig)
@@ -295,22 +346,35 @@ static void on_stop_signal(int sig)
 		capture_break(running_capture);
 }
 
+static void on_snapshot_signal(int sig)
+{
+	(void)sig;
+	snapshot_requested = 1;
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_snapshot_signal;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR1, &sa, NULL);
 	/* A closed pipe must show as EPIPE, so that output stops cleanly. */
 	signal(SIGPIPE, SIG_IGN);
 }
 
 struct run {
+	const struct options *o;
+	struct out out;
+	struct capture *cap;
+	struct report *report;
 	struct audit *audit;
-	struct out *out;
+	struct progress progress;
 };
 
 static void on_packet(void *ctx, int dlt, int64_t ts_us, const uint8_t *bytes,
@@ -321,11 +385,49 @@ static void on_packet(void *ctx, int dlt, int64_t ts_us, const uint8_t *bytes,
 	audit_packet(r->audit, dlt, ts_us, bytes, caplen, wirelen);
 }
 
+static void write_summary(struct run *r, bool snapshot)
+{
+	struct audit_stats as;
+	struct flow_stats fs;
+	const struct input_info *inputs;
+	size_t ninputs;
+
+	audit_stats(r->audit, &as);
+	audit_flow_stats(r->audit, &fs);
+	inputs = capture_inputs(r->cap, &ninputs);
+	if (!snapshot) {
+		report_summary(r->report, &as, &fs, inputs, ninputs);
+		return;
+	}
+	if (!report_snapshot_begin(r->report)) {
+		complain("no memory for a report now");
+		return;
+	}
+	audit_foreach_flow(r->audit, report_snapshot_flow, r->report);
+	report_snapshot_end(r->report, &as, &fs, inputs, ninputs);
+	out_flush(&r->out);
+}
+
 static bool between_batches(void *ctx)
 {
 	struct run *r = ctx;
+	uint64_t done, total;
+	struct audit_stats as;
+	struct flow_stats fs;
 
-	return !stop_requested && !out_error(r->out);
+	if (snapshot_requested) {
+		snapshot_requested = 0;
+		progress_clear(&r->progress);
+		write_summary(r, true);
+	}
+	if (r->progress.on) {
+		capture_progress(r->cap, &done, &total);
+		audit_stats(r->audit, &as);
+		audit_flow_stats(r->audit, &fs);
+		progress_update(&r->progress, done, total, as.packets_read,
+				fs.active);
+	}
+	return !stop_requested && !out_error(&r->out);
 }
 
 /* A reader that went away (head -1) ends the run as it ends any tool in a
@@ -360,23 +462,92 @@ static int print_rules(const struct options *o, struct rulebook *b)
 	return EXIT_DONE;
 }
 
+static bool run_start(struct run *r, const struct options *o,
+		      struct rulebook *book)
+{
+	struct capture_config cc = { o->files, o->nfiles, o->filter };
+	struct report_config rc;
+	struct flow_config fc = o->flow;
+	char err[1024];
+	int werr;
+
+	memset(r, 0, sizeof *r);
+	r->o = o;
+	r->cap = capture_open(&cc, err, sizeof err);
+	if (!r->cap) {
+		complain("%s", err);
+		return false;
+	}
+	werr = out_open(&r->out, o->output);
+	if (werr) {
+		complain("%s: %s", o->output, strerror(werr));
+		return false;
+	}
+	r->out.color = r->out.tty && o->writer == &report_writer_text &&
+		       !getenv("NO_COLOR");
+	if (hash_key_random(&fc.hash_key) != 0) {
+		complain("no random numbers from the kernel: %s", strerror(errno));
+		return false;
+	}
+	rc = (struct report_config){ .writer = o->writer, .out = &r->out,
+				     .cls = book->cls,
+				     .interval_us = (int64_t)o->interval_s * 1000000 };
+	r->report = report_new(&rc);
+	r->audit = r->report ? audit_new(&fc, book->cls, r->report) : NULL;
+	if (!r->audit) {
+		complain("out of memory for %u flows (see --max-flows)",
+			 fc.max_flows);
+		return false;
+	}
+	progress_init(&r->progress, !o->quiet && isatty(STDERR_FILENO));
+	return true;
+}
+
+static void run_free(struct run *r)
+{
+	audit_free(r->audit);
+	report_free(r->report);
+	capture_close(r->cap);
+}
+
+/* Read everything, then write what is left and the summary. */
+static int run_replay(struct run *r)
+{
+	const struct input_info *inputs;
+	size_t ninputs;
+	bool read_ok;
+	int status = EXIT_DONE, werr;
+
+	running_capture = r->cap;
+	install_signals();
+	read_ok = capture_run(r->cap, &(struct capture_hooks){
+		on_packet, between_batches, r });
+	running_capture = NULL;
+	progress_clear(&r->progress);
+
+	audit_finish(r->audit);
+	write_summary(r, false);
+	inputs = capture_inputs(r->cap, &ninputs);
+	for (size_t i = 0; i < ninputs; i++)
+		if (inputs[i].error)
+			complain("%s: %s", inputs[i].name, inputs[i].error);
+	if (!read_ok)
+		status = EXIT_TROUBLE;
+	else if (r->o->fail_on && report_flows_with(r->report, r->o->fail_on))
+		status = EXIT_FOUND;
+	werr = out_close(&r->out);
+	if (werr)
+		return output_failed(r->o, werr);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
-	struct out out;
-	struct capture *cap;
-	struct report *report;
-	struct audit *audit;
-	struct run run;
-	struct audit_stats as;
-	struct flow_stats fs;
-	const struct input_info *inputs;
-	size_t ninputs;
-	char err[1024];
-	bool read_ok;
-	int status = EXIT_DONE, werr;
-	struct capture_config cc;
 	struct rulebook book;
+	struct run run;
+	char err[1024];
+	int status = EXIT_TROUBLE;
 
 	parse_options(argc, argv, &o);
 	if (!rulebook_load(&o, &book, err, sizeof err)) {
@@ -385,58 +556,12 @@ int main(int argc, char **argv)
 	}
 	if (o.check || o.list_rules)
 		return print_rules(&o, &book);
-	cc = (struct capture_config){ o.files, o.nfiles, o.filter };
-	cap = capture_open(&cc, err, sizeof err);
-	if (!cap) {
-		complain("%s", err);
-		return EXIT_TROUBLE;
-	}
-	werr = out_open(&out, o.output);
-	if (werr) {
-		complain("%s: %s", o.output, strerror(werr));
-		return EXIT_TROUBLE;
-	}
-	if (hash_key_random(&o.flow.hash_key) != 0) {
-		complain("no random numbers from the kernel: %s", strerror(errno));
-		return EXIT_TROUBLE;
-	}
-	report = report_new(&(struct report_config){ o.writer, &out, book.cls });
-	audit = report ? audit_new(&o.flow, book.cls, report) : NULL;
-	if (!audit) {
-		complain("out of memory for %u flows (see --max-flows)",
-			 o.flow.max_flows);
-		return EXIT_TROUBLE;
-	}
-
-	run = (struct run){ audit, &out };
-	running_capture = cap;
-	install_signals();
-	read_ok = capture_run(cap, &(struct capture_hooks){
-		on_packet, between_batches, &run });
-	running_capture = NULL;
-
-	audit_finish(audit);
-	audit_stats(audit, &as);
-	audit_flow_stats(audit, &fs);
-	inputs = capture_inputs(cap, &ninputs);
-	report_summary(report, &as, &fs, inputs, ninputs);
-	for (size_t i = 0; i < ninputs; i++)
-		if (inputs[i].error) {
-			complain("%s: %s", inputs[i].name, inputs[i].error);
-			status = EXIT_TROUBLE;
-		}
-	if (!read_ok)
-		status = EXIT_TROUBLE;
-
-	werr = out_close(&out);
-	audit_free(audit);
-	report_free(report);
-	capture_close(cap);
+	if (run_start(&run, &o, &book))
+		status = run_replay(&run);
+	run_free(&run);
 	rulebook_free(&book);
 	free(o.filter);
 	free(o.files);
 	free(o.rules);
-	if (werr)
-		return output_failed(&o, werr);
 	return status;
 }

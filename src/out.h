@@ -18,6 +18,7 @@ struct out {
 	bool owns_fd;
 	bool regular;		/* a regular file: can be cut back on error */
 	bool tty;
+	bool color;		/* ANSI colour wanted (text on a terminal) */
 	int error;		/* errno of the first failed write, or 0 */
 	off_t committed;	/* file offset after the last full flush */
 	size_t record;		/* buffer offset where the open record began */

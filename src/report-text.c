@@ -1,20 +1,40 @@
-/* report-text.c: aligned columns a person scans in a terminal. */
+/* report-text.c: aligned columns a person scans in a terminal; colour only
+ * when out->color says so (a terminal, and NO_COLOR unset). */
 #include "report.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit.h"
 #include "decode.h"
+#include "tunables.h"
 
+#define W_VERDICT 13
 #define W_PROTO 6
 #define W_ENDPOINT 22	/* "255.255.255.255:65535" and a space */
 #define W_STATE 12
 #define W_COUNT 9
 #define W_BYTES 11
-#define W_VERDICT 13
 #define W_SECONDS 10
 #define W_TAGS 10
+#define W_LABEL 16
+
+static const char *const verdict_colors[VERDICT_COUNT] = {
+	"", "\033[32m", "\033[33m", "\033[1;31m", "\033[2m"
+};
+
+static void colored(struct out *o, enum verdict v, const char *s, int width)
+{
+	if (o->color && (unsigned)v < VERDICT_COUNT && v != VERDICT_NONE) {
+		out_str(o, verdict_colors[v]);
+		out_str(o, s);
+		out_str(o, "\033[0m");
+		out_str_width(o, "", width - (int)strlen(s));
+	} else {
+		out_str_width(o, s, width);
+	}
+}
 
 static void endpoint(char *buf, size_t size, const char *addr, bool v6,
 		     bool has_port, uint16_t port)
@@ -61,16 +81,23 @@ static void joined(struct out *o, const char *const *s, size_t n, int width)
 	out_str_width(o, n ? buf : "-", width);
 }
 
+static void seconds_time(struct out *o, int64_t us)
+{
+	char when[40];
+
+	format_time(when, sizeof when, us);
+	memcpy(when + 19, "Z", 2);	/* whole seconds are enough here */
+	out_str(o, when);
+}
+
 static void text_flow(struct out *o, const struct flow_view *v)
 {
-	char c[64], s[64], when[40];
+	char c[64], s[64];
 	bool v6 = v->family == 6;
 
 	endpoint(c, sizeof c, v->client, v6, v->has_ports, v->client_port);
 	endpoint(s, sizeof s, v->server, v6, v->has_ports, v->server_port);
-	format_time(when, sizeof when, v->first_us);
-	memcpy(when + 19, "Z", 2);	/* whole seconds are enough here */
-	out_str_width(o, v->verdict ? v->verdict : "-", W_VERDICT);
+	colored(o, v->verdict_id, v->verdict ? v->verdict : "-", W_VERDICT);
 	out_str_width(o, v->proto, W_PROTO);
 	out_str_width(o, c, W_ENDPOINT);
 	out_str(o, " ");
@@ -81,7 +108,7 @@ static void text_flow(struct out *o, const struct flow_view *v)
 	out_u64_width(o, v->bytes_c2s, W_BYTES);
 	out_u64_width(o, v->bytes_s2c, W_BYTES);
 	out_str(o, "  ");
-	out_str(o, when);
+	seconds_time(o, v->first_us);
 	duration(o, v->last_us - v->first_us);
 	out_str(o, "  ");
 	joined(o, v->tags, v->ntags, W_TAGS);
@@ -96,47 +123,173 @@ static void text_flow(struct out *o, const struct flow_view *v)
 	out_char(o, '\n');
 }
 
+/* "label  flows N  packets N  bytes N" */
+static void counts_line(struct out *o, const char *label, enum verdict v,
+			const struct counts *c)
+{
+	out_str(o, "  ");
+	colored(o, v, label, W_LABEL);
+	out_u64_width(o, c->flows, 9);
+	out_u64_width(o, c->packets, 12);
+	out_u64_width(o, c->bytes, 15);
+	out_char(o, '\n');
+}
+
+static void totals(struct out *o, const struct counts *verdicts,
+		   const struct counts *tags, const struct catalogue *cat)
+{
+	out_str(o, "  ");
+	out_str_width(o, "verdict", W_LABEL);
+	out_str(o, "    flows     packets          bytes\n");
+	for (int v = VERDICT_EXPECTED; v < VERDICT_COUNT; v++)
+		counts_line(o, verdict_name((enum verdict)v), (enum verdict)v,
+			    &verdicts[v]);
+	for (size_t t = 0; t < cat->ntags; t++) {
+		char label[64];
+
+		snprintf(label, sizeof label, "tag %s", cat->tags[t]);
+		counts_line(o, label, VERDICT_NONE, &tags[t]);
+	}
+}
+
+static void capture_line(struct out *o, const struct capture_stats *c)
+{
+	if (!c)
+		return;
+	out_str(o, "  capture: ");
+	out_u64(o, c->received);
+	out_str(o, " received, ");
+	out_u64(o, c->dropped);
+	out_str(o, " dropped by the kernel, ");
+	out_u64(o, c->if_dropped);
+	out_str(o, " by the interface\n");
+}
+
+/* "expected 10 flows 1200 pkts 560000 B; unexpected ..." for the
+ * non-zero entries only: an interval block stays a few lines. */
+static void compact_counts(struct out *o, const char *label,
+			   const struct counts *c, const char *const *names,
+			   size_t n, const enum verdict *colors)
+{
+	bool any = false;
+
+	out_str(o, label);
+	for (size_t i = 0; i < n; i++) {
+		if (!c[i].flows)
+			continue;
+		out_str(o, any ? "; " : "");
+		colored(o, colors ? colors[i] : VERDICT_NONE, names[i], 0);
+		out_char(o, ' ');
+		out_u64(o, c[i].flows);
+		out_str(o, " flows ");
+		out_u64(o, c[i].packets);
+		out_str(o, " pkts ");
+		out_u64(o, c[i].bytes);
+		out_str(o, " B");
+		any = true;
+	}
+	out_str(o, any ? "\n" : "none\n");
+}
+
+static void text_interval(struct out *o, const struct interval_view *v)
+{
+	const char *names[VERDICT_COUNT];
+	enum verdict ids[VERDICT_COUNT];
+
+	for (int i = 0; i < VERDICT_COUNT; i++) {
+		names[i] = verdict_name((enum verdict)i);
+		ids[i] = (enum verdict)i;
+	}
+	out_str(o, "\n-- interval ");
+	seconds_time(o, v->start_us);
+	out_str(o, " .. ");
+	seconds_time(o, v->end_us);
+	if (v->partial)
+		out_str(o, " (partial)");
+	out_str(o, ": ");
+	out_u64(o, v->packets);
+	out_str(o, " packets, ");
+	out_u64(o, v->bytes);
+	out_str(o, " bytes, ");
+	out_u64(o, v->flows_active);
+	out_str(o, " flows (");
+	out_u64(o, v->flows_new);
+	out_str(o, " new)\n");
+	compact_counts(o, "  verdicts: ", v->verdicts, names, VERDICT_COUNT, ids);
+	compact_counts(o, "  tags:     ", v->tags,
+		       (const char *const *)v->cat->tags, v->cat->ntags, NULL);
+	capture_line(o, v->capture);
+	for (size_t i = 0; i < v->nnew; i++) {
+		const struct flow_view *f = &v->new_unexpected[i];
+		char c[64], s[64];
+
+		endpoint(c, sizeof c, f->client, f->family == 6, false, 0);
+		endpoint(s, sizeof s, f->server, f->family == 6, f->has_ports,
+			 f->server_port);
+		out_str(o, i ? "                  " : "  new unexpected: ");
+		out_str_width(o, f->proto, W_PROTO);
+		out_str(o, c);
+		out_str(o, " -> ");
+		out_str(o, s);
+		if (f->reason) {
+			out_str(o, " (");
+			out_str(o, f->reason);
+			out_char(o, ')');
+		}
+		out_char(o, '\n');
+	}
+	if (v->new_unexpected_more) {
+		out_str(o, "                  and ");
+		out_u64(o, v->new_unexpected_more);
+		out_str(o, " more\n");
+	}
+}
+
 static void line_u64(struct out *o, const char *label, uint64_t v)
 {
-	out_str_width(o, label, 24);
+	out_str(o, "  ");
+	out_str_width(o, label, 22);
 	out_u64_width(o, v, 12);
 	out_char(o, '\n');
 }
 
-static void text_summary(struct out *o, const struct summary_view *s)
+static void overview(struct out *o, const struct summary_view *s)
 {
 	const struct audit_stats *a = s->audit;
 
-	out_str(o, "\nsummary\n");
 	if (a->packets_read) {
-		out_str_width(o, "  packet time", 24);
+		out_str(o, "  ");
+		out_str_width(o, "packet time", 22);
 		out_time(o, a->first_us);
 		out_str(o, " .. ");
 		out_time(o, a->last_us);
 		out_char(o, '\n');
 	}
-	line_u64(o, "  packets read", a->packets_read);
-	line_u64(o, "  bytes read", a->bytes_read);
-	line_u64(o, "  packets in flows", s->packets);
-	line_u64(o, "  IP bytes in flows", s->bytes);
-	line_u64(o, "  flows", s->flows->created);
+	line_u64(o, "packets read", a->packets_read);
+	line_u64(o, "bytes read", a->bytes_read);
+	line_u64(o, "packets in flows", s->packets);
+	line_u64(o, "IP bytes in flows", s->bytes);
+	line_u64(o, "flows", s->flows->created);
 	for (int e = 0; e < FLOW_END_COUNT; e++) {
 		char label[40];
 
-		snprintf(label, sizeof label, "    ended %s",
+		snprintf(label, sizeof label, "  ended %s",
 			 flow_end_name((enum flow_end)e));
 		line_u64(o, label, s->flows->ended[e]);
 	}
-	line_u64(o, "  not decoded", s->decode_errors);
+	if (s->partial)
+		line_u64(o, "  still active", s->flows->active);
+	line_u64(o, "not decoded", s->decode_errors);
 	for (int i = 1; i < DECODE_STATUS_COUNT; i++) {
 		char label[40];
 
 		if (!a->decode[i])
 			continue;
-		snprintf(label, sizeof label, "    %s",
+		snprintf(label, sizeof label, "  %s",
 			 decode_status_name((enum decode_status)i));
 		line_u64(o, label, a->decode[i]);
 	}
+	capture_line(o, s->capture);
 	for (size_t i = 0; i < s->ninputs; i++) {
 		out_str(o, "  input ");
 		out_str(o, s->inputs[i].name);
@@ -152,9 +305,149 @@ static void text_summary(struct out *o, const struct summary_view *s)
 	}
 }
 
+static void group_line(struct out *o, const struct group *g)
+{
+	char addr[48], ep[64], pbuf[4], where[80];
+	bool estimate;
+	uint64_t clients = client_count_value(&g->clients, &estimate);
+	const char *proto = proto_name(g->proto, pbuf);
+
+	format_addr(addr, sizeof addr, g->family, g->server);
+	if (g->proto == IPPROTO_NUM_TCP || g->proto == IPPROTO_NUM_UDP)
+		endpoint(ep, sizeof ep, addr, g->family == 6, true, g->port);
+	else
+		snprintf(ep, sizeof ep, "%s", addr);
+	snprintf(where, sizeof where, "%s/%s", ep, proto);
+	out_str(o, "  ");
+	out_str_width(o, where, 32);
+	out_u64_width(o, g->c.flows, 7);
+	out_str(o, estimate ? "  ~" : "   ");
+	out_u64_width(o, clients, 6);
+	out_u64_width(o, g->c.packets, 10);
+	out_u64_width(o, g->c.bytes, 13);
+	out_str(o, "  ");
+}
+
+static void group_section(struct out *o, const struct summary_view *s,
+			  enum group_kind kind, const char *title)
+{
+	size_t n;
+	const struct group **g = tally_sorted(s->tally, kind, &n);
+	const struct counts *other = &s->tally->kinds[kind].other;
+
+	out_str(o, "\n");
+	out_str(o, title);
+	if (n == 0) {
+		out_str(o, ": none\n");
+		free(g);
+		return;
+	}
+	out_str(o, kind == GROUP_FAILED
+		? "\n  server:port/proto                  flows  clients   packets        bytes  state      cause, rules\n"
+		: "\n  server:port/proto                  flows  clients   packets        bytes  reason\n");
+	for (size_t i = 0; g && i < n && i < LUCS_TEXT_GROUPS; i++) {
+		group_line(o, g[i]);
+		if (kind == GROUP_FAILED) {
+			out_str_width(o, tcp_state_name((enum tcp_state)g[i]->state), 11);
+			out_str(o, failure_cause(g[i]->state));
+			out_str(o, ": ");
+			out_str(o, g[i]->rules);
+		} else {
+			for (int r = 1; r < REASON_COUNT; r++)
+				if (g[i]->reasons & (1u << r)) {
+					out_str(o, reason_name((enum reason)r));
+					out_char(o, ' ');
+				}
+		}
+		out_char(o, '\n');
+	}
+	if (n > LUCS_TEXT_GROUPS) {
+		out_str(o, "  ... and ");
+		out_u64(o, n - LUCS_TEXT_GROUPS);
+		out_str(o, " more (see -F json)\n");
+	}
+	if (other->flows) {
+		out_str(o, "  and ");
+		out_u64(o, other->flows);
+		out_str(o, " flows beyond the group limit\n");
+	}
+	free(g);
+}
+
+static void coverage_line(struct out *o, const struct rule *r,
+			  const struct counts *c)
+{
+	char pair[80], ports[128];
+
+	snprintf(pair, sizeof pair, "%s -> %s", r->from_name, r->to_name);
+	out_str(o, "  ");
+	out_str_width(o, r->id, 25);
+	out_char(o, ' ');
+	out_str_width(o, pair, 36);
+	if (c->flows) {
+		out_u64_width(o, c->flows, 9);
+		out_u64_width(o, c->packets, 12);
+		out_u64_width(o, c->bytes, 15);
+	} else {
+		ports_format(r->ports, r->nports, ports, sizeof ports);
+		out_str(o, "  not seen (");
+		out_str(o, r->l4 == PROTO_UDP ? "udp " : r->l4 == PROTO_TCP ? "tcp "
+			   : r->l4 ? "tcp/udp " : "");
+		out_str(o, r->nports ? ports : "no ports");
+		out_char(o, ')');
+	}
+	out_char(o, '\n');
+}
+
+/* Seen rules first, then the documented flows that never happened; debug
+ * rules are expected to stay unseen, so they are only counted. */
+static void coverage(struct out *o, const struct summary_view *s)
+{
+	size_t n, unseen = 0, debug_unseen = 0;
+	const struct rule *rules = classifier_rules(s->cls, &n);
+	const struct counts *c = s->tally->per_rule;
+
+	out_str(o, "\ncoverage: documented flows seen\n");
+	out_str(o, "  rule                      from -> to                             flows     packets          bytes\n");
+	for (size_t i = 0; i < n; i++)
+		if (c[i].flows)
+			coverage_line(o, &rules[i], &c[i]);
+	out_str(o, "\ncoverage: documented flows not seen\n");
+	for (size_t i = 0; i < n; i++) {
+		if (c[i].flows)
+			continue;
+		if (rules[i].debug) {
+			debug_unseen++;
+			continue;
+		}
+		coverage_line(o, &rules[i], &c[i]);
+		unseen++;
+	}
+	if (!unseen)
+		out_str(o, "  none: every documented flow was seen\n");
+	if (debug_unseen) {
+		out_str(o, "  and ");
+		out_u64(o, debug_unseen);
+		out_str(o, " debug rules (troubleshooting only)\n");
+	}
+}
+
+static void text_summary(struct out *o, const struct summary_view *s)
+{
+	out_str(o, s->partial ? "\nsummary so far\n" : "\nsummary\n");
+	overview(o, s);
+	out_char(o, '\n');
+	totals(o, s->verdicts, s->tags, classifier_catalogue(s->cls));
+	group_section(o, s, GROUP_FAILED, "failed documented connections");
+	group_section(o, s, GROUP_UNEXPECTED, "unexpected flows by server (largest first)");
+	group_section(o, s, GROUP_DEBUG, "debug-port flows");
+	coverage(o, s);
+}
+
 const struct report_writer report_writer_text = {
 	.name = "text",
 	.begin = text_begin,
 	.flow = text_flow,
+	.interval = text_interval,
 	.summary = text_summary,
 };

@@ -1,4 +1,4 @@
-/* report.c: flows and totals into views for the writers. */
+/* report.c: intervals, the summary's tallies, and views for the writers. */
 #include "report.h"
 
 #include <stdio.h>
@@ -6,17 +6,48 @@
 #include <string.h>
 
 #include "audit.h"
+#include "tunables.h"
+
+/* A new unexpected flow, kept for the interval's list. */
+struct new_flow {
+	struct flow_key key;
+	uint8_t client;
+	uint32_t class_id;
+	int64_t first_us;
+};
+
+struct interval {
+	bool open;		/* has a start */
+	uint32_t seq;		/* stamped into flows it counted (never 0) */
+	int64_t start_us, end_us;
+	uint64_t packets, bytes, flows_active, flows_new;
+	struct counts *per_class;	/* by class id */
+	size_t nclass;
+	struct counts carried_verdicts[VERDICT_COUNT];	/* before a reload */
+	struct counts carried_tags[CAT_MAX_TAGS];
+	struct new_flow fresh[LUCS_INTERVAL_NEW_MAX];
+	size_t nfresh;
+	uint64_t fresh_more;
+};
 
 struct report {
 	const struct report_writer *w;
 	struct out *out;
 	const struct classifier *cls;
+	int64_t interval_us;
+	bool write_empty;
+	const struct capture_stats *capture;
 	uint64_t packets, bytes;	/* counted in flows, the whole run */
+	struct interval iv;
+	struct tally tally;
+	struct tally snapshot;
+	bool in_snapshot;
 };
 
 static const struct report_writer *const writers[] = {
 	&report_writer_text,
 	&report_writer_json,
+	&report_writer_csv,
 };
 
 const struct report_writer *report_writer_find(const char *name)
@@ -36,6 +67,13 @@ struct report *report_new(const struct report_config *cfg)
 	r->w = cfg->writer;
 	r->out = cfg->out;
 	r->cls = cfg->cls;
+	r->interval_us = cfg->interval_us;
+	r->write_empty = cfg->write_empty;
+	r->iv.seq = 1;
+	if (!tally_init(&r->tally, cfg->cls)) {
+		free(r);
+		return NULL;
+	}
 	if (r->w->begin)
 		r->w->begin(r->out);
 	return r;
@@ -43,8 +81,19 @@ struct report *report_new(const struct report_config *cfg)
 
 void report_free(struct report *r)
 {
+	if (!r)
+		return;
+	tally_free(&r->tally);
+	free(r->iv.per_class);
 	free(r);
 }
+
+void report_set_capture_stats(struct report *r, const struct capture_stats *cs)
+{
+	r->capture = cs;
+}
+
+/* --- views -------------------------------------------------------------------- */
 
 const char *proto_name(uint8_t proto, char buf[4])
 {
@@ -63,6 +112,12 @@ const char *proto_name(uint8_t proto, char buf[4])
 	}
 }
 
+const char *failure_cause(uint8_t tcp_state)
+{
+	return tcp_state == TCP_STATE_REJECTED ? "likely stopped service"
+					       : "likely firewall block";
+}
+
 static void view_classification(const struct flow *f,
 				const struct classifier *cls,
 				struct flow_view *v)
@@ -72,6 +127,7 @@ static void view_classification(const struct flow *f,
 	size_t nrules;
 	const struct rule *rules = classifier_rules(cls, &nrules);
 
+	v->verdict_id = k->verdict;
 	v->verdict = verdict_name(k->verdict);
 	v->reason = k->reason ? reason_name(k->reason) : NULL;
 	for (size_t t = 0; t < cat->ntags; t++)
@@ -81,7 +137,7 @@ static void view_classification(const struct flow *f,
 		v->rules[v->nrules++] = rules[k->rules[i]].id;
 }
 
-void flow_view_make(const struct flow *f, enum flow_end why,
+void flow_view_make(const struct flow *f, enum flow_end why, bool ended,
 		    const struct classifier *cls, struct flow_view *v)
 {
 	unsigned c = f->client, s = flow_server(f);
@@ -108,26 +164,234 @@ void flow_view_make(const struct flow *f, enum flow_end why,
 			       ? tcp_state_name((enum tcp_state)f->state)
 			       : NULL;
 	flow_history(f, v->history);
-	v->end = flow_end_name(why);
+	v->end = ended ? flow_end_name(why) : NULL;
 	if (cls)
 		view_classification(f, cls, v);
+}
+
+/* --- intervals ------------------------------------------------------------------ */
+
+static int64_t floor_to(int64_t t, int64_t step)
+{
+	int64_t q = t / step;
+
+	return (t % step < 0 ? q - 1 : q) * step;
+}
+
+static bool grow_interval_classes(struct interval *iv, uint32_t id)
+{
+	size_t n = (size_t)id + 64;
+	struct counts *grown = realloc(iv->per_class, n * sizeof *grown);
+
+	if (!grown)
+		return false;
+	memset(grown + iv->nclass, 0, (n - iv->nclass) * sizeof *grown);
+	iv->per_class = grown;
+	iv->nclass = n;
+	return true;
+}
+
+static void remember_new_unexpected(struct interval *iv, const struct flow *f)
+{
+	struct new_flow *n;
+
+	if (iv->nfresh == LUCS_INTERVAL_NEW_MAX) {
+		iv->fresh_more++;
+		return;
+	}
+	n = &iv->fresh[iv->nfresh++];
+	n->key = f->key;
+	n->client = f->client;
+	n->class_id = f->class_id;
+	n->first_us = f->first_us;
 }
 
 void report_count(struct report *r, struct flow *f, uint64_t packets,
 		  uint64_t bytes, bool created)
 {
-	(void)f;
-	(void)created;
+	struct interval *iv = &r->iv;
+	struct counts *c;
+
 	r->packets += packets;
 	r->bytes += bytes;
+	if (!r->interval_us)
+		return;
+	iv->packets += packets;
+	iv->bytes += bytes;
+	if (f->class_id >= iv->nclass && !grow_interval_classes(iv, f->class_id))
+		return;
+	c = &iv->per_class[f->class_id];
+	c->packets += packets;
+	c->bytes += bytes;
+	if (f->interval != iv->seq) {
+		f->interval = iv->seq;
+		iv->flows_active++;
+		c->flows++;
+	}
+	if (created) {
+		iv->flows_new++;
+		if (classifier_class(r->cls, f->class_id)->verdict ==
+		    VERDICT_UNEXPECTED)
+			remember_new_unexpected(iv, f);
+	}
 }
+
+/* The new-unexpected list as views, built from stored keys. */
+static void new_flow_view(const struct report *r, const struct new_flow *n,
+			  struct flow_view *v)
+{
+	struct flow f;
+
+	memset(&f, 0, sizeof f);
+	f.key = n->key;
+	f.client = n->client;
+	f.class_id = n->class_id;
+	f.first_us = f.last_us = n->first_us;
+	flow_view_make(&f, FLOW_END_INPUT, false, r->cls, v);
+}
+
+/* Fold an interval's per-class counts into verdicts and tags. */
+static void fold_classes(const struct classifier *cls, const struct interval *iv,
+			 struct counts verdicts[VERDICT_COUNT],
+			 struct counts tags[CAT_MAX_TAGS])
+{
+	size_t n = classifier_class_count(cls);
+
+	for (size_t i = 0; i < iv->nclass && i < n; i++) {
+		const struct verdict_class *k = classifier_class(cls, (uint32_t)i);
+		const struct counts *c = &iv->per_class[i];
+
+		counts_add(&verdicts[k->verdict], c->flows, c->packets, c->bytes);
+		for (unsigned b = 0; b < CAT_MAX_TAGS; b++)
+			if (k->tags & (1u << b))
+				counts_add(&tags[b], c->flows, c->packets, c->bytes);
+	}
+}
+
+static void write_interval(struct report *r, bool partial)
+{
+	struct interval *iv = &r->iv;
+	struct interval_view v;
+	struct flow_view *fresh = NULL;
+
+	memset(&v, 0, sizeof v);
+	v.start_us = iv->start_us;
+	v.end_us = iv->end_us;
+	v.partial = partial;
+	v.packets = iv->packets;
+	v.bytes = iv->bytes;
+	v.flows_active = iv->flows_active;
+	v.flows_new = iv->flows_new;
+	v.cat = classifier_catalogue(r->cls);
+	v.capture = r->capture;
+	memcpy(v.verdicts, iv->carried_verdicts, sizeof v.verdicts);
+	memcpy(v.tags, iv->carried_tags, sizeof v.tags);
+	fold_classes(r->cls, iv, v.verdicts, v.tags);
+	if (iv->nfresh) {
+		fresh = calloc(iv->nfresh, sizeof *fresh);
+		for (size_t i = 0; fresh && i < iv->nfresh; i++)
+			new_flow_view(r, &iv->fresh[i], &fresh[i]);
+	}
+	v.new_unexpected = fresh;
+	v.nnew = fresh ? iv->nfresh : 0;
+	v.new_unexpected_more = iv->fresh_more + (fresh ? 0 : iv->nfresh);
+	if (r->w->interval) {
+		r->w->interval(r->out, &v);
+		out_end_record(r->out);
+	}
+	free(fresh);
+}
+
+static void reset_interval(struct interval *iv, int64_t start, int64_t step)
+{
+	struct counts *per_class = iv->per_class;
+	size_t nclass = iv->nclass;
+	uint32_t seq = iv->seq + 1;
+
+	memset(per_class, 0, nclass * sizeof *per_class);
+	memset(iv, 0, sizeof *iv);
+	iv->per_class = per_class;
+	iv->nclass = nclass;
+	iv->seq = seq ? seq : 1;
+	iv->open = true;
+	iv->start_us = start;
+	iv->end_us = start + step;
+}
+
+int64_t report_clock(struct report *r, int64_t now_us)
+{
+	struct interval *iv = &r->iv;
+
+	if (!r->interval_us)
+		return INT64_MAX;
+	if (!iv->open) {
+		reset_interval(iv, floor_to(now_us, r->interval_us),
+			       r->interval_us);
+		return iv->end_us;
+	}
+	while (now_us >= iv->end_us) {
+		/* Replays skip the quiet stretches; live, every interval is a
+		 * record (it carries the drop counters). */
+		if (iv->packets || r->write_empty)
+			write_interval(r, false);
+		reset_interval(iv, r->write_empty
+				       ? iv->end_us
+				       : floor_to(now_us, r->interval_us),
+			       r->interval_us);
+	}
+	return iv->end_us;
+}
+
+void report_close_interval(struct report *r, int64_t now_us)
+{
+	if (!r->interval_us || !r->iv.open)
+		return;
+	if (r->iv.packets || r->write_empty)
+		write_interval(r, now_us < r->iv.end_us);
+	r->iv.open = false;
+}
+
+/* --- flows and the summary -------------------------------------------------------- */
 
 void report_flow_end(struct report *r, struct flow *f, enum flow_end why)
 {
 	struct flow_view v;
 
-	flow_view_make(f, why, r->cls, &v);
+	flow_view_make(f, why, true, r->cls, &v);
 	r->w->flow(r->out, &v);
+	out_end_record(r->out);
+	tally_flow(&r->tally, f);
+}
+
+uint64_t report_flows_with(const struct report *r, uint32_t verdicts)
+{
+	uint64_t n = 0;
+
+	for (int v = 0; v < VERDICT_COUNT; v++)
+		if (verdicts & (1u << v))
+			n += r->tally.verdicts[v].flows;
+	return n;
+}
+
+static void write_summary(struct report *r, const struct tally *t,
+			  bool partial, const struct audit_stats *audit,
+			  const struct flow_stats *flows,
+			  const struct input_info *inputs, size_t ninputs)
+{
+	struct summary_view s = {
+		.partial = partial, .audit = audit, .flows = flows,
+		.inputs = inputs, .ninputs = ninputs, .capture = r->capture,
+		.packets = r->packets, .bytes = r->bytes, .tally = t,
+		.cls = r->cls,
+	};
+
+	for (int i = 0; i < DECODE_STATUS_COUNT; i++)
+		s.decode_errors += audit->decode[i];
+	memcpy(s.verdicts, t->verdicts, sizeof s.verdicts);
+	memcpy(s.tags, t->tags, sizeof s.tags);
+	if (!r->w->summary)
+		return;
+	r->w->summary(r->out, &s);
 	out_end_record(r->out);
 }
 
@@ -135,13 +399,59 @@ void report_summary(struct report *r, const struct audit_stats *audit,
 		    const struct flow_stats *flows,
 		    const struct input_info *inputs, size_t ninputs)
 {
-	struct summary_view s = {
-		.audit = audit, .flows = flows, .inputs = inputs,
-		.ninputs = ninputs, .packets = r->packets, .bytes = r->bytes,
-	};
+	write_summary(r, &r->tally, false, audit, flows, inputs, ninputs);
+}
 
-	for (int i = 0; i < DECODE_STATUS_COUNT; i++)
-		s.decode_errors += audit->decode[i];
-	r->w->summary(r->out, &s);
-	out_end_record(r->out);
+bool report_snapshot_begin(struct report *r)
+{
+	r->in_snapshot = tally_copy(&r->snapshot, &r->tally);
+	return r->in_snapshot;
+}
+
+void report_snapshot_flow(void *ctx, struct flow *f)
+{
+	struct report *r = ctx;
+
+	if (r->in_snapshot)
+		tally_flow(&r->snapshot, f);
+}
+
+void report_snapshot_end(struct report *r, const struct audit_stats *audit,
+			 const struct flow_stats *flows,
+			 const struct input_info *inputs, size_t ninputs)
+{
+	if (!r->in_snapshot)
+		return;
+	write_summary(r, &r->snapshot, true, audit, flows, inputs, ninputs);
+	tally_free(&r->snapshot);
+	r->in_snapshot = false;
+}
+
+bool report_set_classifier(struct report *r, const struct classifier *cls)
+{
+	struct interval *iv = &r->iv;
+
+	if (!tally_rebase(&r->tally, cls))
+		return false;
+	/* The interval under way keeps its counts by verdict and tag name. */
+	if (r->cls && iv->nclass) {
+		struct counts tags[CAT_MAX_TAGS] = { { 0, 0, 0 } };
+		const struct catalogue *old = classifier_catalogue(r->cls);
+		const struct catalogue *now = classifier_catalogue(cls);
+
+		fold_classes(r->cls, iv, iv->carried_verdicts, tags);
+		for (size_t b = 0; b < old->ntags; b++) {
+			int nb = catalogue_tag(now, old->tags[b]);
+
+			if (nb >= 0)
+				counts_add(&iv->carried_tags[nb], tags[b].flows,
+					   tags[b].packets, tags[b].bytes);
+		}
+		memset(iv->per_class, 0, iv->nclass * sizeof *iv->per_class);
+		/* Fresh flows keep their old class: list them by name only. */
+		iv->fresh_more += iv->nfresh;
+		iv->nfresh = 0;
+	}
+	r->cls = cls;
+	return true;
 }

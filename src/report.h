@@ -1,8 +1,10 @@
-/* report.h: what lucsaudit writes: one record per flow as it ends, and a
- * summary at the end of the run, in the format chosen by --format.
+/* report.h: what lucsaudit writes: one record per flow as it ends, one per
+ * interval of packet time (or of the clock, live), and a summary at the
+ * end, in the format chosen by --format.
  *
- * The report module turns flows into plain views; writers (report-text.c,
- * report-json.c, ...) only format views, from a const table of functions.
+ * The report module keeps the counts and turns flows into plain views;
+ * writers (report-text.c, report-json.c, report-csv.c) only format them,
+ * from a const table of functions.
  */
 #ifndef LUCS_REPORT_H
 #define LUCS_REPORT_H
@@ -14,6 +16,7 @@
 #include "classify.h"
 #include "flow.h"
 #include "out.h"
+#include "tally.h"
 
 struct audit_stats;
 
@@ -32,7 +35,8 @@ struct flow_view {
 	int64_t first_us, last_us;
 	const char *tcp_state;	/* NULL unless TCP */
 	char history[FLOW_HISTORY_MAX + 1];
-	const char *end;	/* why the flow was written */
+	const char *end;	/* why the flow was written, NULL if it goes on */
+	enum verdict verdict_id;
 	const char *verdict;	/* "expected", "debug", "unexpected", ... */
 	const char *reason;	/* why unexpected, or NULL */
 	const char *tags[CAT_MAX_TAGS];
@@ -41,39 +45,71 @@ struct flow_view {
 	size_t nrules;
 };
 
+/* One interval's counts. */
+struct interval_view {
+	int64_t start_us, end_us;
+	bool partial;		/* the run ended before end_us */
+	uint64_t packets, bytes;
+	uint64_t flows_active, flows_new;
+	struct counts verdicts[VERDICT_COUNT];
+	struct counts tags[CAT_MAX_TAGS];
+	const struct catalogue *cat;
+	const struct flow_view *new_unexpected;
+	size_t nnew;
+	uint64_t new_unexpected_more;	/* beyond the list */
+	const struct capture_stats *capture;	/* live only, else NULL */
+};
+
 struct input_info {
 	const char *name;
 	uint64_t packets;
 	const char *error;	/* why reading stopped early, or NULL */
 };
 
+/* Live capture counters (pcap_stats) since the start. */
+struct capture_stats {
+	uint64_t received;
+	uint64_t dropped;	/* by the kernel: no room in the buffer */
+	uint64_t if_dropped;	/* by the interface or its driver */
+};
+
 /* The end-of-run totals as the writers see them. */
 struct summary_view {
+	bool partial;		/* a report asked for mid-run (SIGUSR1) */
 	const struct audit_stats *audit;
 	const struct flow_stats *flows;
 	const struct input_info *inputs;
 	size_t ninputs;
+	const struct capture_stats *capture;	/* live only, else NULL */
 	uint64_t packets, bytes;	/* counted in flows */
 	uint64_t decode_errors;		/* sum of audit->decode[] */
+	const struct tally *tally;
+	const struct classifier *cls;
+	struct counts verdicts[VERDICT_COUNT];
+	struct counts tags[CAT_MAX_TAGS];
 };
 
 struct report_writer {
 	const char *name;
 	void (*begin)(struct out *o);
 	void (*flow)(struct out *o, const struct flow_view *v);
+	void (*interval)(struct out *o, const struct interval_view *v);
 	void (*summary)(struct out *o, const struct summary_view *s);
 };
 
 extern const struct report_writer report_writer_text;
 extern const struct report_writer report_writer_json;
+extern const struct report_writer report_writer_csv;
 
-/* The writer named name ("text", "json"), or NULL. */
+/* The writer named name ("text", "json", "csv"), or NULL. */
 const struct report_writer *report_writer_find(const char *name);
 
 struct report_config {
 	const struct report_writer *writer;
 	struct out *out;
 	const struct classifier *cls;
+	int64_t interval_us;	/* 0: no interval records */
+	bool write_empty;	/* live: an interval is written even if quiet */
 };
 
 struct report;
@@ -81,18 +117,41 @@ struct report;
 struct report *report_new(const struct report_config *cfg);
 void report_free(struct report *r);
 
-/* Packets counted into f (created: f is new). */
+/* Packets counted into f (created: f is new and classified). */
 void report_count(struct report *r, struct flow *f, uint64_t packets,
 		  uint64_t bytes, bool created);
-/* f leaves the flow table: write its record. */
+/* f leaves the flow table: write its record and tally it. */
 void report_flow_end(struct report *r, struct flow *f, enum flow_end why);
+/* Time is now_us: write the intervals that ended.  Returns the time of
+ * the next interval boundary (INT64_MAX when there is none to wait for). */
+int64_t report_clock(struct report *r, int64_t now_us);
+/* The run ends at now_us: write the interval under way. */
+void report_close_interval(struct report *r, int64_t now_us);
+/* Live counters to show in intervals and the summary (NULL: none). */
+void report_set_capture_stats(struct report *r, const struct capture_stats *cs);
+/* Flows whose verdict --fail-on names (a mask of 1 << enum verdict). */
+uint64_t report_flows_with(const struct report *r, uint32_t verdicts);
+
 void report_summary(struct report *r, const struct audit_stats *audit,
 		    const struct flow_stats *flows,
 		    const struct input_info *inputs, size_t ninputs);
 
+/* SIGUSR1: a summary now, counting the flows still in the table as if
+ * they had ended: begin, add each active flow, end. */
+bool report_snapshot_begin(struct report *r);
+void report_snapshot_flow(void *r, struct flow *f);
+void report_snapshot_end(struct report *r, const struct audit_stats *audit,
+			 const struct flow_stats *flows,
+			 const struct input_info *inputs, size_t ninputs);
+
+/* After the rules were reloaded: classes and rules are new. */
+bool report_set_classifier(struct report *r, const struct classifier *cls);
+
 /* Build the view of f (exposed for tests). */
-void flow_view_make(const struct flow *f, enum flow_end why,
+void flow_view_make(const struct flow *f, enum flow_end why, bool ended,
 		    const struct classifier *cls, struct flow_view *v);
 const char *proto_name(uint8_t proto, char buf[4]);
+/* "likely firewall block" or "likely stopped service" for a failed group */
+const char *failure_cause(uint8_t tcp_state);
 
 #endif

@@ -31,6 +31,11 @@
 #define LUCS_DEFAULT_SNAPLEN 256	/* -s: every header we decode */
 #define LUCS_DEFAULT_INTERVAL 300	/* --interval, seconds */
 
+/* Reports */
+#define LUCS_TALLY_GROUPS 4096		/* server groups kept per kind */
+#define LUCS_INTERVAL_NEW_MAX 100	/* new unexpected flows listed per interval */
+#define LUCS_TEXT_GROUPS 50		/* groups a text summary lists */
+
 /* YAML inputs (catalogue and site) */
 #define LUCS_YAML_MAX_BYTES (1 << 20)	/* larger files are refused */
 #define LUCS_YAML_MAX_DEPTH 16		/* nesting of collections */

@@ -1,0 +1,92 @@
+/* report-csv.c: one row per flow for spreadsheets (RFC 4180: a header
+ * row, CRLF line ends, fields quoted when they hold a comma or a quote).
+ * Intervals and the summary have no rows: use -F json for those. */
+#include "report.h"
+
+#include <stdio.h>
+
+static const char *const columns[] = {
+	"proto", "client", "client_port", "server", "server_port",
+	"packets_c2s", "packets_s2c", "bytes_c2s", "bytes_s2c", "first_seen",
+	"last_seen", "tcp_state", "history", "end", "verdict", "tags", "rules",
+	"reason",
+};
+
+static void csv_begin(struct out *o)
+{
+	for (size_t i = 0; i < sizeof columns / sizeof *columns; i++) {
+		if (i)
+			out_char(o, ',');
+		out_str(o, columns[i]);
+	}
+	out_str(o, "\r\n");
+	out_end_record(o);
+}
+
+static void sep(struct out *o)
+{
+	out_char(o, ',');
+}
+
+static void port(struct out *o, bool has, uint16_t p)
+{
+	sep(o);
+	if (has)
+		out_u64(o, p);
+}
+
+/* Lists (tags, rules) are one field, items separated by spaces. */
+static void list(struct out *o, const char *const *s, size_t n)
+{
+	char buf[2048];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used < sizeof buf; i++)
+		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s",
+					 i ? " " : "", s[i]);
+	sep(o);
+	out_csv_str(o, buf);
+}
+
+static void csv_flow(struct out *o, const struct flow_view *v)
+{
+	out_csv_str(o, v->proto);
+	sep(o);
+	out_csv_str(o, v->client);
+	port(o, v->has_ports, v->client_port);
+	sep(o);
+	out_csv_str(o, v->server);
+	port(o, v->has_ports, v->server_port);
+	sep(o);
+	out_u64(o, v->packets_c2s);
+	sep(o);
+	out_u64(o, v->packets_s2c);
+	sep(o);
+	out_u64(o, v->bytes_c2s);
+	sep(o);
+	out_u64(o, v->bytes_s2c);
+	sep(o);
+	out_time(o, v->first_us);
+	sep(o);
+	out_time(o, v->last_us);
+	sep(o);
+	out_csv_str(o, v->tcp_state ? v->tcp_state : "");
+	sep(o);
+	out_csv_str(o, v->history);
+	sep(o);
+	out_csv_str(o, v->end ? v->end : "");
+	sep(o);
+	out_csv_str(o, v->verdict ? v->verdict : "");
+	list(o, v->tags, v->ntags);
+	list(o, v->rules, v->nrules);
+	sep(o);
+	out_csv_str(o, v->reason ? v->reason : "");
+	out_str(o, "\r\n");
+}
+
+const struct report_writer report_writer_csv = {
+	.name = "csv",
+	.begin = csv_begin,
+	.flow = csv_flow,
+};

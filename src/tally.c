@@ -1,0 +1,372 @@
+/* tally.c: the summary's counters and groups, bounded. */
+#include "tally.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+#include "tunables.h"
+
+#define INDEX_SLOTS (2 * LUCS_TALLY_GROUPS)
+#define LC_BITS (CLIENTS_EXACT * 32)
+
+/* Grouping needs no secrecy, but it must be the same every run: client
+ * estimates and group order are part of the output. */
+static const struct hash_key group_key = { 0x6c7563736175646eULL,
+					   0x6974677275707331ULL };
+
+bool tally_init(struct tally *t, const struct classifier *cls)
+{
+	size_t nrules;
+
+	memset(t, 0, sizeof *t);
+	t->cls = cls;
+	classifier_rules(cls, &nrules);
+	t->nrules = nrules;
+	t->per_rule = calloc(nrules + 1, sizeof *t->per_rule);
+	if (!t->per_rule)
+		return false;
+	for (int k = 0; k < GROUP_KIND_COUNT; k++) {
+		t->kinds[k].index = calloc(INDEX_SLOTS, sizeof(uint32_t));
+		if (!t->kinds[k].index) {
+			tally_free(t);
+			return false;
+		}
+	}
+	return true;
+}
+
+void tally_free(struct tally *t)
+{
+	free(t->per_rule);
+	for (int k = 0; k < GROUP_KIND_COUNT; k++) {
+		free(t->kinds[k].groups);
+		free(t->kinds[k].index);
+	}
+	memset(t, 0, sizeof *t);
+}
+
+static void *dup_array(const void *src, size_t n, size_t size)
+{
+	void *p = malloc(n * size + 1);
+
+	if (p && n)
+		memcpy(p, src, n * size);
+	return p;
+}
+
+bool tally_copy(struct tally *dst, const struct tally *src)
+{
+	*dst = *src;
+	dst->per_rule = dup_array(src->per_rule, src->nrules,
+				  sizeof *src->per_rule);
+	for (int k = 0; k < GROUP_KIND_COUNT; k++) {
+		const struct group_table *s = &src->kinds[k];
+
+		/* groups grow to the cap: the copy may need it too */
+		dst->kinds[k].groups = malloc(LUCS_TALLY_GROUPS *
+					      sizeof *s->groups);
+		dst->kinds[k].index = dup_array(s->index, INDEX_SLOTS,
+						sizeof *s->index);
+		if (dst->kinds[k].groups && s->n)
+			memcpy(dst->kinds[k].groups, s->groups,
+			       s->n * sizeof *s->groups);
+	}
+	for (int k = 0; k < GROUP_KIND_COUNT; k++)
+		if (!dst->kinds[k].groups || !dst->kinds[k].index) {
+			tally_free(dst);
+			return false;
+		}
+	if (!dst->per_rule) {
+		tally_free(dst);
+		return false;
+	}
+	return true;
+}
+
+void counts_add(struct counts *c, uint64_t flows, uint64_t packets,
+		uint64_t bytes)
+{
+	c->flows += flows;
+	c->packets += packets;
+	c->bytes += bytes;
+}
+
+static void add(struct counts *c, uint64_t packets, uint64_t bytes)
+{
+	counts_add(c, 1, packets, bytes);
+}
+
+/* --- distinct clients ------------------------------------------------------ */
+
+static void lc_set(struct client_count *c, uint32_t h)
+{
+	c->u.bits[(h % LC_BITS) / 8] |= (uint8_t)(1u << (h % 8));
+}
+
+static void client_count_add(struct client_count *c, uint32_t h)
+{
+	if (!c->estimating) {
+		uint32_t seen[CLIENTS_EXACT];
+
+		for (uint32_t i = 0; i < c->exact; i++)
+			if (c->u.seen[i] == h)
+				return;
+		if (c->exact < CLIENTS_EXACT) {
+			c->u.seen[c->exact++] = h;
+			return;
+		}
+		memcpy(seen, c->u.seen, sizeof seen);
+		memset(c->u.bits, 0, sizeof c->u.bits);
+		c->estimating = true;
+		for (uint32_t i = 0; i < CLIENTS_EXACT; i++)
+			lc_set(c, seen[i]);
+	}
+	lc_set(c, h);
+}
+
+uint64_t client_count_value(const struct client_count *c, bool *estimate)
+{
+	unsigned zeros = 0;
+
+	*estimate = c->estimating;
+	if (!c->estimating)
+		return c->exact;
+	for (size_t i = 0; i < sizeof c->u.bits; i++)
+		zeros += 8u - (unsigned)__builtin_popcount(c->u.bits[i]);
+	if (zeros == 0)
+		zeros = 1;	/* saturated: the estimate is a lower bound */
+	return (uint64_t)llround(-(double)LC_BITS *
+				 log((double)zeros / LC_BITS));
+}
+
+/* --- groups ---------------------------------------------------------------- */
+
+struct group_id {
+	uint8_t server[16];
+	uint32_t class_id;
+	uint16_t port;
+	uint8_t family, proto;
+	uint8_t state;
+	uint8_t pad[7];
+};
+
+static uint32_t group_hash(const struct group_id *id)
+{
+	uint64_t w[4];
+
+	memcpy(w, id, sizeof w);
+	return (uint32_t)siphash13_words(&group_key, w, 4);
+}
+
+static bool group_matches(const struct group *g, const struct group_id *id)
+{
+	return g->family == id->family && g->proto == id->proto &&
+	       g->port == id->port && g->state == id->state &&
+	       g->class_id == id->class_id &&
+	       memcmp(g->server, id->server, sizeof g->server) == 0;
+}
+
+static struct group *group_find(struct group_table *gt,
+				const struct group_id *id)
+{
+	uint32_t i = group_hash(id) % INDEX_SLOTS;
+
+	for (;; i = (i + 1) % INDEX_SLOTS) {
+		struct group *g;
+
+		if (gt->index[i] == 0)
+			break;
+		g = &gt->groups[gt->index[i] - 1];
+		if (group_matches(g, id))
+			return g;
+	}
+	if (gt->n == LUCS_TALLY_GROUPS)
+		return NULL;
+	if ((gt->n & (gt->n - 1)) == 0) {	/* 0, 1, 2, 4, ... */
+		size_t cap = gt->n ? gt->n * 2 : 16;
+		struct group *grown = realloc(gt->groups, cap * sizeof *grown);
+
+		if (!grown)
+			return NULL;
+		gt->groups = grown;
+	}
+	gt->index[i] = (uint32_t)++gt->n;
+	memset(&gt->groups[gt->n - 1], 0, sizeof gt->groups[0]);
+	return &gt->groups[gt->n - 1];
+}
+
+static void rules_text(const struct classifier *cls, uint32_t class_id,
+		       char *buf, size_t size)
+{
+	const struct verdict_class *k = classifier_class(cls, class_id);
+	size_t n, used = 0;
+	const struct rule *rules = classifier_rules(cls, &n);
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < k->nrules; i++) {
+		const char *id = rules[k->rules[i]].id;
+		size_t len = strlen(id);
+
+		if (used + len + 5 >= size) {
+			memcpy(buf + used, i ? ",..." : "...", i ? 5 : 4);
+			return;
+		}
+		if (i)
+			buf[used++] = ',';
+		memcpy(buf + used, id, len + 1);
+		used += len;
+	}
+}
+
+static void group_flow(struct tally *t, struct group_table *gt,
+		       const struct flow *f, const struct group_id *id,
+		       enum reason why, uint64_t packets, uint64_t bytes)
+{
+	struct group *g = group_find(gt, id);
+	uint64_t client[2];
+
+	if (!g) {
+		add(&gt->other, packets, bytes);
+		return;
+	}
+	if (g->c.flows == 0) {
+		if (gt == &t->kinds[GROUP_FAILED])
+			rules_text(t->cls, id->class_id, g->rules,
+				   sizeof g->rules);
+		memcpy(g->server, id->server, sizeof g->server);
+		g->class_id = id->class_id;
+		g->port = id->port;
+		g->family = id->family;
+		g->proto = id->proto;
+		g->state = id->state;
+		g->first_us = f->first_us;
+		g->last_us = f->last_us;
+	}
+	add(&g->c, packets, bytes);
+	g->reasons |= 1u << why;
+	if (f->first_us < g->first_us)
+		g->first_us = f->first_us;
+	if (f->last_us > g->last_us)
+		g->last_us = f->last_us;
+	memcpy(client, f->key.addr[f->client], sizeof client);
+	client_count_add(&g->clients,
+			 (uint32_t)siphash13_words(&group_key, client, 2));
+}
+
+static void group_of(const struct flow *f, uint32_t class_id, uint8_t state,
+		     struct group_id *id)
+{
+	unsigned s = flow_server(f);
+
+	memset(id, 0, sizeof *id);
+	memcpy(id->server, f->key.addr[s], sizeof id->server);
+	id->port = f->key.port[s];
+	id->family = f->key.family;
+	id->proto = f->key.proto;
+	id->class_id = class_id;
+	id->state = state;
+}
+
+/* --- flows ------------------------------------------------------------------ */
+
+void tally_flow(struct tally *t, const struct flow *f)
+{
+	const struct verdict_class *k = classifier_class(t->cls, f->class_id);
+	uint64_t packets = f->packets[0] + f->packets[1];
+	uint64_t bytes = f->bytes[0] + f->bytes[1];
+	struct group_id id;
+
+	add(&t->verdicts[k->verdict], packets, bytes);
+	for (unsigned b = 0; b < CAT_MAX_TAGS; b++)
+		if (k->tags & (1u << b))
+			add(&t->tags[b], packets, bytes);
+	for (size_t i = 0; i < k->nrules; i++)
+		add(&t->per_rule[k->rules[i]], packets, bytes);
+	if (k->verdict == VERDICT_UNEXPECTED || k->verdict == VERDICT_DEBUG) {
+		group_of(f, 0, 0, &id);
+		group_flow(t, &t->kinds[k->verdict == VERDICT_DEBUG
+						? GROUP_DEBUG : GROUP_UNEXPECTED],
+			   f, &id, k->reason, packets, bytes);
+	}
+	if ((k->verdict == VERDICT_EXPECTED || k->verdict == VERDICT_DEBUG) &&
+	    (f->state == TCP_STATE_ATTEMPTED || f->state == TCP_STATE_REJECTED)) {
+		group_of(f, f->class_id, f->state, &id);
+		group_flow(t, &t->kinds[GROUP_FAILED], f, &id, k->reason,
+			   packets, bytes);
+	}
+}
+
+bool tally_rebase(struct tally *t, const struct classifier *cls)
+{
+	const struct catalogue *old_cat = classifier_catalogue(t->cls);
+	const struct catalogue *new_cat = classifier_catalogue(cls);
+	size_t old_n, new_n;
+	const struct rule *old_rules = classifier_rules(t->cls, &old_n);
+	const struct rule *new_rules = classifier_rules(cls, &new_n);
+	struct counts *per_rule = calloc(new_n + 1, sizeof *per_rule);
+	struct counts tags[CAT_MAX_TAGS] = { { 0, 0, 0 } };
+	struct group_table *failed = &t->kinds[GROUP_FAILED];
+
+	if (!per_rule)
+		return false;
+	for (size_t i = 0; i < new_n; i++)
+		for (size_t j = 0; j < old_n; j++)
+			if (strcmp(new_rules[i].id, old_rules[j].id) == 0)
+				per_rule[i] = t->per_rule[j];
+	for (size_t b = 0; b < old_cat->ntags; b++) {
+		int nb = catalogue_tag(new_cat, old_cat->tags[b]);
+
+		if (nb >= 0)
+			tags[nb] = t->tags[b];
+	}
+	/* Old classes mean nothing to the new classifier: those groups stay,
+	 * under their rules' names, and new flows start groups of their own. */
+	for (size_t i = 0; i < failed->n; i++)
+		failed->groups[i].class_id = UINT32_MAX;
+	free(t->per_rule);
+	t->per_rule = per_rule;
+	t->nrules = new_n;
+	memcpy(t->tags, tags, sizeof tags);
+	t->cls = cls;
+	return true;
+}
+
+static int group_order(const void *a, const void *b)
+{
+	const struct group *x = *(const struct group *const *)a;
+	const struct group *y = *(const struct group *const *)b;
+	int c;
+
+	if (x->c.bytes != y->c.bytes)
+		return x->c.bytes > y->c.bytes ? -1 : 1;
+	if (x->c.flows != y->c.flows)
+		return x->c.flows > y->c.flows ? -1 : 1;
+	c = memcmp(x->server, y->server, sizeof x->server);
+	if (c)
+		return c;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	if (x->proto != y->proto)
+		return x->proto < y->proto ? -1 : 1;
+	if (x->class_id != y->class_id)
+		return x->class_id < y->class_id ? -1 : 1;
+	return (int)x->state - (int)y->state;
+}
+
+const struct group **tally_sorted(const struct tally *t, enum group_kind k,
+				  size_t *n)
+{
+	const struct group_table *gt = &t->kinds[k];
+	const struct group **v = malloc((gt->n + 1) * sizeof *v);
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < gt->n; i++)
+		v[i] = &gt->groups[i];
+	qsort(v, gt->n, sizeof *v, group_order);
+	*n = gt->n;
+	return v;
+}

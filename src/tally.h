@@ -1,0 +1,87 @@
+/* tally.h: what the summary counts, in memory bounded whatever the traffic:
+ * totals per classification, coverage per rule, failed documented
+ * connections and unexpected flows grouped by server.
+ *
+ * Flows are tallied once, when they leave the flow table.  Groups are
+ * capped (LUCS_TALLY_GROUPS each); what does not fit is still counted, in
+ * an "other" bucket, so every total adds up.
+ */
+#ifndef LUCS_TALLY_H
+#define LUCS_TALLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "classify.h"
+#include "flow.h"
+
+struct counts {
+	uint64_t flows, packets, bytes;
+};
+
+/* Distinct clients: exact up to CLIENTS_EXACT, then a linear-counting
+ * estimate (Whang et al., 1990) over 4096 bits. */
+#define CLIENTS_EXACT 128
+struct client_count {
+	uint32_t exact;
+	bool estimating;
+	union {
+		uint32_t seen[CLIENTS_EXACT];
+		uint8_t bits[CLIENTS_EXACT * 4];
+	} u;
+};
+
+enum group_kind { GROUP_UNEXPECTED = 0, GROUP_DEBUG, GROUP_FAILED,
+		  GROUP_KIND_COUNT };
+
+/* Flows of one kind to one server port: for failed connections also one
+ * classification and TCP state. */
+struct group {
+	uint8_t family, proto, state;
+	uint16_t port;
+	uint8_t server[16];
+	uint32_t class_id;	/* failed: the classification, while current */
+	uint32_t reasons;	/* unexpected: mask of enum reason seen */
+	char rules[160];	/* failed: the documented rules tried */
+	struct counts c;
+	struct client_count clients;
+	int64_t first_us, last_us;
+};
+
+struct group_table {
+	struct group *groups;	/* in order of creation */
+	size_t n;
+	uint32_t *index;	/* open addressing: group + 1, 0 = empty */
+	struct counts other;	/* flows that found no room */
+};
+
+struct tally {
+	const struct classifier *cls;
+	struct counts verdicts[VERDICT_COUNT];
+	struct counts tags[CAT_MAX_TAGS];	/* by catalogue tag index */
+	struct counts *per_rule;	/* by compiled rule */
+	size_t nrules;
+	struct group_table kinds[GROUP_KIND_COUNT];
+};
+
+bool tally_init(struct tally *t, const struct classifier *cls);
+void tally_free(struct tally *t);
+/* Carry the counts over to a new classifier (rules reloaded): tags and
+ * rules are matched by name, failed groups keep their rules' names. */
+bool tally_rebase(struct tally *t, const struct classifier *cls);
+/* A copy to which a snapshot adds the flows still in the table. */
+bool tally_copy(struct tally *dst, const struct tally *src);
+
+void tally_flow(struct tally *t, const struct flow *f);
+
+void counts_add(struct counts *c, uint64_t flows, uint64_t packets,
+		uint64_t bytes);
+
+/* Groups of a kind sorted largest first (bytes, then flows); the caller
+ * frees the array of pointers. */
+const struct group **tally_sorted(const struct tally *t, enum group_kind k,
+				  size_t *n);
+uint64_t client_count_value(const struct client_count *c, bool *estimate);
+
+#endif
