@@ -133,6 +133,17 @@ void audit_finish(struct audit *a)
 	a->stats.decode[DECODE_FRAG_ORPHAN] = frag_table_orphans(a->frags);
 }
 
+static void reclassify_one(void *ctx, struct flow *f)
+{
+	classify_flow(ctx, f);
+}
+
+void audit_reclassify(struct audit *a, struct classifier *cls)
+{
+	a->cls = cls;
+	flow_table_foreach(a->flows, reclassify_one, cls);
+}
+
 void audit_stats(const struct audit *a, struct audit_stats *out)
 {
 	*out = a->stats;

@@ -37,6 +37,10 @@ void audit_packet(struct audit *a, int dlt, int64_t ts_us,
  * link): flows expire and intervals close on time. */
 void audit_clock(struct audit *a, int64_t now_us);
 
+/* The rules changed: classify every flow in the table again (their
+ * counters stay). */
+void audit_reclassify(struct audit *a, struct classifier *cls);
+
 /* End of input: every flow and held fragment is accounted for. */
 void audit_finish(struct audit *a);
 

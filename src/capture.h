@@ -1,8 +1,11 @@
 /* capture.h: packet sources through libpcap: capture files read in order
- * as one timeline (pcap, nanosecond pcap, pcapng; "-" is standard input).
+ * as one timeline (pcap, nanosecond pcap, pcapng; "-" is standard input),
+ * or one live interface.
  *
  * All inputs are opened and checked (format, link type, filter) before the
- * first packet is read, so a bad argument fails before any output.
+ * first packet is read, so a bad argument fails before any output.  A live
+ * capture wakes at least every LIVE_WAKE_MS so that the clock moves on a
+ * quiet link: flows expire and intervals close on time.
  */
 #ifndef LUCS_CAPTURE_H
 #define LUCS_CAPTURE_H
@@ -10,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "report.h"
 
@@ -17,6 +21,10 @@ struct capture_config {
 	const char *const *files;
 	size_t nfiles;
 	const char *filter;	/* BPF expression, or NULL */
+	const char *iface;	/* live capture instead of files */
+	int snaplen;		/* live: bytes kept of each packet */
+	bool promisc;		/* live: promiscuous mode */
+	int buffer_kib;		/* live: kernel buffer, 0 = libpcap's */
 };
 
 struct capture_hooks {
@@ -38,6 +46,15 @@ void capture_close(struct capture *c);
  * why and where), true otherwise.  A stop asked for by hooks.between or
  * capture_break() is not an error. */
 bool capture_run(struct capture *c, const struct capture_hooks *hooks);
+
+bool capture_is_live(const struct capture *c);
+
+/* Live counters since the start, widened to 64 bits; false for files. */
+bool capture_stats(struct capture *c, struct capture_stats *out);
+
+/* -D: the interfaces libpcap can capture on, numbered as tcpdump -D does;
+ * false with err filled when none can be listed. */
+bool capture_list_interfaces(FILE *f, char *err, size_t errlen);
 
 /* Ask the running loop to stop soon (safe in a signal handler). */
 void capture_break(struct capture *c);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -15,6 +16,7 @@
 #include "classify.h"
 #include "config.h"
 #include "out.h"
+#include "privs.h"
 #include "progress.h"
 #include "report-rules.h"
 #include "report.h"
@@ -43,6 +45,12 @@ struct options {
 	unsigned interval_s;	/* 0: no interval records */
 	uint32_t fail_on;	/* mask of 1 << enum verdict */
 	bool quiet;
+	const char *iface;	/* -i: live capture */
+	bool list_interfaces;	/* -D */
+	bool no_promisc;	/* -p */
+	int buffer_kib;		/* -B */
+	int snaplen;		/* -s */
+	const char *user;	/* -Z */
 };
 
 static void complain(const char *fmt, ...)
@@ -72,12 +80,21 @@ static void usage(void)
 {
 	fputs(
 "Usage: lucsaudit [OPTION]... -r FILE [-r FILE]... [FILTER EXPRESSION]\n"
+"       lucsaudit [OPTION]... -i IFACE [FILTER EXPRESSION]\n"
 "       lucsaudit --check [--rules FILE]... [--site FILE]\n"
 "Audit captured traffic against the LUCS/SfB port catalogue.\n"
 "\n"
 "Input:\n"
 "  -r, --read FILE          read a pcap or pcapng file ('-' for standard\n"
 "                           input); repeat to read several as one timeline\n"
+"  -i, --interface IFACE    capture live on IFACE ('any': every interface)\n"
+"  -D, --list-interfaces    list the interfaces and exit\n"
+"  -p, --no-promiscuous-mode  do not put the interface in promiscuous mode\n"
+"  -B, --buffer-size KIB    kernel capture buffer in KiB\n"
+"  -s, --snapshot-length N  bytes kept of each packet (default 256: every\n"
+"                           header lucsaudit reads; bytes come from IP)\n"
+"  -Z, --relinquish-privileges USER\n"
+"                           become USER once the capture is open\n"
 "Catalogue:\n"
 "      --rules FILE         catalogue file (default: the built-in\n"
 "                           rules/lucs.yaml); repeat: later files add rules\n"
@@ -102,7 +119,8 @@ static void usage(void)
 "  -V, --version            show the version\n"
 "\n"
 "A trailing FILTER EXPRESSION (pcap-filter(7)) selects packets, as in tcpdump.\n"
-"Signals: INT and TERM end the run with its summary; USR1 writes a summary now.\n"
+"Signals: INT and TERM end the run with its summary; USR1 writes a summary\n"
+"now; HUP reloads --rules and --site and reopens -o FILE.\n"
 "Exit status: 0 done, 1 --fail-on matched, 2 usage, input or output error.\n"
 "See lucsaudit(1) and lucsaudit-rules(5).\n", stdout);
 }
@@ -193,6 +211,21 @@ enum {
 	OPT_INTERVAL, OPT_FAIL_ON
 };
 
+static void check_mode(const struct options *o)
+{
+	bool reads = o->nfiles || o->iface;
+
+	if ((o->check || o->list_rules) && (reads || o->filter))
+		usage_error("--check and --list-rules read no capture");
+	if (o->nfiles && o->iface)
+		usage_error("-r and -i: read files or capture live, not both");
+	if (!reads && !o->check && !o->list_rules && !o->list_interfaces)
+		usage_error("nothing to read: give a capture with -r FILE or "
+			    "an interface with -i IFACE");
+	if (!o->iface && (o->user || o->buffer_kib || o->no_promisc))
+		usage_error("-Z, -B and -p apply to live capture (-i)");
+}
+
 static void parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -208,6 +241,12 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "list-interfaces", no_argument, NULL, 'D' },
+		{ "no-promiscuous-mode", no_argument, NULL, 'p' },
+		{ "buffer-size", required_argument, NULL, 'B' },
+		{ "snapshot-length", required_argument, NULL, 's' },
+		{ "relinquish-privileges", required_argument, NULL, 'Z' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -217,6 +256,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof *o);
 	o->writer = &report_writer_text;
 	o->interval_s = LUCS_DEFAULT_INTERVAL;
+	o->snaplen = LUCS_DEFAULT_SNAPLEN;
 	flow_config_defaults(&o->flow);
 	o->files = calloc((size_t)argc, sizeof *o->files);
 	o->rules = calloc((size_t)argc, sizeof *o->rules);
@@ -224,7 +264,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		complain("out of memory");
 		exit(EXIT_TROUBLE);
 	}
-	while ((c = getopt_long(argc, argv, "+r:o:F:t:qhV", longopts,
+	while ((c = getopt_long(argc, argv, "+r:o:F:t:qi:DpB:s:Z:hV", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'r':
@@ -270,6 +310,25 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'q':
 			o->quiet = true;
 			break;
+		case 'i':
+			o->iface = optarg;
+			break;
+		case 'D':
+			o->list_interfaces = true;
+			break;
+		case 'p':
+			o->no_promisc = true;
+			break;
+		case 'B':
+			o->buffer_kib = (int)parse_number("-B", optarg, 1,
+							  4 * 1024 * 1024);
+			break;
+		case 's':
+			o->snaplen = (int)parse_number("-s", optarg, 68, 262144);
+			break;
+		case 'Z':
+			o->user = optarg;
+			break;
 		case 'h':
 			usage();
 			exit(EXIT_DONE);
@@ -283,10 +342,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		}
 	}
 	o->filter = join_words(argv + optind, argc - optind);
-	if ((o->check || o->list_rules) && (o->nfiles || o->filter))
-		usage_error("--check and --list-rules read no capture");
-	if (o->nfiles == 0 && !o->check && !o->list_rules)
-		usage_error("nothing to read: give a capture with -r FILE");
+	check_mode(o);
 }
 
 /* --- the catalogue ------------------------------------------------------ */
@@ -335,7 +391,8 @@ static bool rulebook_load(const struct options *o, struct rulebook *b,
 
 /* --- the run ------------------------------------------------------------ */
 
-static volatile sig_atomic_t stop_requested, snapshot_requested;
+static volatile sig_atomic_t stop_requested, snapshot_requested,
+	reload_requested;
 static struct capture *running_capture;
 
 static void on_stop_signal(int sig)
@@ -352,6 +409,12 @@ static void on_snapshot_signal(int sig)
 	snapshot_requested = 1;
 }
 
+static void on_reload_signal(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -364,12 +427,18 @@ static void install_signals(void)
 	sa.sa_handler = on_snapshot_signal;
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = on_reload_signal;
+	sigaction(SIGHUP, &sa, NULL);
 	/* A closed pipe must show as EPIPE, so that output stops cleanly. */
 	signal(SIGPIPE, SIG_IGN);
 }
 
 struct run {
 	const struct options *o;
+	struct rulebook *book;
+	struct capture_stats cstats;	/* live */
+	uint64_t drops_warned;		/* drops already reported */
+	time_t drop_warning_at;
 	struct out out;
 	struct capture *cap;
 	struct report *report;
@@ -408,6 +477,61 @@ static void write_summary(struct run *r, bool snapshot)
 	out_flush(&r->out);
 }
 
+/* SIGHUP: new rules only if they load; the flows in the table are
+ * classified again and keep their counters; -o FILE is reopened (log
+ * rotation). */
+static void reload(struct run *r)
+{
+	struct rulebook fresh;
+	char err[1024];
+	int werr;
+
+	if (!rulebook_load(r->o, &fresh, err, sizeof err)) {
+		complain("SIGHUP: keeping the rules in use: %s", err);
+	} else if (!report_set_classifier(r->report, fresh.cls)) {
+		complain("SIGHUP: out of memory: keeping the rules in use");
+		rulebook_free(&fresh);
+	} else {
+		audit_reclassify(r->audit, fresh.cls);
+		rulebook_free(r->book);
+		*r->book = fresh;
+		complain("SIGHUP: rules reloaded");
+	}
+	if (r->o->output && (werr = out_reopen(&r->out)) != 0)
+		complain("SIGHUP: %s: %s", r->o->output, strerror(werr));
+}
+
+static int64_t wall_clock_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Live: the clock moves without packets, drops are said at once (at most
+ * every ten seconds), records reach the output promptly. */
+static void live_tick(struct run *r)
+{
+	time_t now = time(NULL);
+
+	if (capture_stats(r->cap, &r->cstats) &&
+	    r->cstats.dropped + r->cstats.if_dropped > r->drops_warned &&
+	    now - r->drop_warning_at >= 10) {
+		uint64_t total = r->cstats.dropped + r->cstats.if_dropped;
+
+		complain("%llu packets dropped (%llu by the kernel, %llu by the "
+			 "interface): raise -B or narrow the filter",
+			 (unsigned long long)(total - r->drops_warned),
+			 (unsigned long long)r->cstats.dropped,
+			 (unsigned long long)r->cstats.if_dropped);
+		r->drops_warned = total;
+		r->drop_warning_at = now;
+	}
+	audit_clock(r->audit, wall_clock_us());
+	out_flush(&r->out);
+}
+
 static bool between_batches(void *ctx)
 {
 	struct run *r = ctx;
@@ -415,6 +539,12 @@ static bool between_batches(void *ctx)
 	struct audit_stats as;
 	struct flow_stats fs;
 
+	if (capture_is_live(r->cap))
+		live_tick(r);
+	if (reload_requested) {
+		reload_requested = 0;
+		reload(r);
+	}
 	if (snapshot_requested) {
 		snapshot_requested = 0;
 		progress_clear(&r->progress);
@@ -462,10 +592,32 @@ static int print_rules(const struct options *o, struct rulebook *b)
 	return EXIT_DONE;
 }
 
+/* After the capture is open, root is no longer needed: give it up, or say
+ * once that it is kept. */
+static bool settle_privileges(const struct options *o)
+{
+	char err[256];
+
+	if (o->user) {
+		if (privs_drop(o->user, err, sizeof err))
+			return true;
+		complain("%s", err);
+		return false;
+	}
+	if (geteuid() == 0)
+		complain("still running as root: -Z USER gives up root once "
+			 "the capture is open");
+	return true;
+}
+
 static bool run_start(struct run *r, const struct options *o,
 		      struct rulebook *book)
 {
-	struct capture_config cc = { o->files, o->nfiles, o->filter };
+	struct capture_config cc = {
+		.files = o->files, .nfiles = o->nfiles, .filter = o->filter,
+		.iface = o->iface, .snaplen = o->snaplen,
+		.promisc = !o->no_promisc, .buffer_kib = o->buffer_kib,
+	};
 	struct report_config rc;
 	struct flow_config fc = o->flow;
 	char err[1024];
@@ -473,6 +625,7 @@ static bool run_start(struct run *r, const struct options *o,
 
 	memset(r, 0, sizeof *r);
 	r->o = o;
+	r->book = book;
 	r->cap = capture_open(&cc, err, sizeof err);
 	if (!r->cap) {
 		complain("%s", err);
@@ -483,6 +636,8 @@ static bool run_start(struct run *r, const struct options *o,
 		complain("%s: %s", o->output, strerror(werr));
 		return false;
 	}
+	if (o->iface && !settle_privileges(o))
+		return false;
 	r->out.color = r->out.tty && o->writer == &report_writer_text &&
 		       !getenv("NO_COLOR");
 	if (hash_key_random(&fc.hash_key) != 0) {
@@ -491,15 +646,19 @@ static bool run_start(struct run *r, const struct options *o,
 	}
 	rc = (struct report_config){ .writer = o->writer, .out = &r->out,
 				     .cls = book->cls,
-				     .interval_us = (int64_t)o->interval_s * 1000000 };
+				     .interval_us = (int64_t)o->interval_s * 1000000,
+				     .write_empty = o->iface != NULL };
 	r->report = report_new(&rc);
+	if (r->report && o->iface)
+		report_set_capture_stats(r->report, &r->cstats);
 	r->audit = r->report ? audit_new(&fc, book->cls, r->report) : NULL;
 	if (!r->audit) {
 		complain("out of memory for %u flows (see --max-flows)",
 			 fc.max_flows);
 		return false;
 	}
-	progress_init(&r->progress, !o->quiet && isatty(STDERR_FILENO));
+	progress_init(&r->progress, !o->quiet && !o->iface &&
+				    isatty(STDERR_FILENO));
 	return true;
 }
 
@@ -510,8 +669,9 @@ static void run_free(struct run *r)
 	capture_close(r->cap);
 }
 
-/* Read everything, then write what is left and the summary. */
-static int run_replay(struct run *r)
+/* Read everything (or capture until stopped), then write what is left and
+ * the summary. */
+static int run_capture(struct run *r)
 {
 	const struct input_info *inputs;
 	size_t ninputs;
@@ -524,7 +684,10 @@ static int run_replay(struct run *r)
 		on_packet, between_batches, r });
 	running_capture = NULL;
 	progress_clear(&r->progress);
-
+	if (capture_is_live(r->cap)) {
+		capture_stats(r->cap, &r->cstats);
+		audit_clock(r->audit, wall_clock_us());
+	}
 	audit_finish(r->audit);
 	write_summary(r, false);
 	inputs = capture_inputs(r->cap, &ninputs);
@@ -541,6 +704,17 @@ static int run_replay(struct run *r)
 	return status;
 }
 
+static int list_interfaces(struct rulebook *b)
+{
+	char err[256];
+	bool ok = capture_list_interfaces(stdout, err, sizeof err);
+
+	rulebook_free(b);
+	if (!ok)
+		complain("%s", err);
+	return ok && fflush(stdout) == 0 ? EXIT_DONE : EXIT_TROUBLE;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -554,10 +728,12 @@ int main(int argc, char **argv)
 		complain("%s", err);
 		return EXIT_TROUBLE;
 	}
+	if (o.list_interfaces)
+		return list_interfaces(&book);
 	if (o.check || o.list_rules)
 		return print_rules(&o, &book);
 	if (run_start(&run, &o, &book))
-		status = run_replay(&run);
+		status = run_capture(&run);
 	run_free(&run);
 	rulebook_free(&book);
 	free(o.filter);

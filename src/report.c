@@ -28,6 +28,7 @@ struct interval {
 	struct new_flow fresh[LUCS_INTERVAL_NEW_MAX];
 	size_t nfresh;
 	uint64_t fresh_more;
+	struct capture_stats capture_base;	/* live counters at the start */
 };
 
 struct report {
@@ -273,6 +274,7 @@ static void write_interval(struct report *r, bool partial)
 	struct interval *iv = &r->iv;
 	struct interval_view v;
 	struct flow_view *fresh = NULL;
+	struct capture_stats delta;
 
 	memset(&v, 0, sizeof v);
 	v.start_us = iv->start_us;
@@ -283,7 +285,13 @@ static void write_interval(struct report *r, bool partial)
 	v.flows_active = iv->flows_active;
 	v.flows_new = iv->flows_new;
 	v.cat = classifier_catalogue(r->cls);
-	v.capture = r->capture;
+	if (r->capture) {
+		delta.received = r->capture->received - iv->capture_base.received;
+		delta.dropped = r->capture->dropped - iv->capture_base.dropped;
+		delta.if_dropped = r->capture->if_dropped -
+				   iv->capture_base.if_dropped;
+		v.capture = &delta;
+	}
 	memcpy(v.verdicts, iv->carried_verdicts, sizeof v.verdicts);
 	memcpy(v.tags, iv->carried_tags, sizeof v.tags);
 	fold_classes(r->cls, iv, v.verdicts, v.tags);
@@ -302,7 +310,8 @@ static void write_interval(struct report *r, bool partial)
 	free(fresh);
 }
 
-static void reset_interval(struct interval *iv, int64_t start, int64_t step)
+static void reset_interval(struct interval *iv, int64_t start, int64_t step,
+			   const struct capture_stats *capture)
 {
 	struct counts *per_class = iv->per_class;
 	size_t nclass = iv->nclass;
@@ -316,6 +325,8 @@ static void reset_interval(struct interval *iv, int64_t start, int64_t step)
 	iv->open = true;
 	iv->start_us = start;
 	iv->end_us = start + step;
+	if (capture)
+		iv->capture_base = *capture;
 }
 
 int64_t report_clock(struct report *r, int64_t now_us)
@@ -326,7 +337,7 @@ int64_t report_clock(struct report *r, int64_t now_us)
 		return INT64_MAX;
 	if (!iv->open) {
 		reset_interval(iv, floor_to(now_us, r->interval_us),
-			       r->interval_us);
+			       r->interval_us, r->capture);
 		return iv->end_us;
 	}
 	while (now_us >= iv->end_us) {
@@ -337,7 +348,7 @@ int64_t report_clock(struct report *r, int64_t now_us)
 		reset_interval(iv, r->write_empty
 				       ? iv->end_us
 				       : floor_to(now_us, r->interval_us),
-			       r->interval_us);
+			       r->interval_us, r->capture);
 	}
 	return iv->end_us;
 }
