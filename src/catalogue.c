@@ -199,7 +199,7 @@ bool ports_parse(const struct ynode *n, const char *file,
 bool ports_equal(const struct port_range *a, size_t na,
 		 const struct port_range *b, size_t nb)
 {
-	return na == nb && memcmp(a, b, na * sizeof *a) == 0;
+	return na == nb && (na == 0 || memcmp(a, b, na * sizeof *a) == 0);
 }
 
 void ports_format(const struct port_range *p, size_t n, char *buf,

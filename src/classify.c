@@ -187,7 +187,8 @@ static int set_intern(struct classifier *cl, const uint16_t *rules, size_t n)
 
 	for (size_t i = 0; i < cl->nsets; i++)
 		if (cl->sets[i].n == n &&
-		    memcmp(cl->sets[i].rules, rules, n * sizeof *rules) == 0)
+		    (n == 0 || memcmp(cl->sets[i].rules, rules,
+				      n * sizeof *rules) == 0))
 			return (int)i;
 	if (cl->nsets > UINT16_MAX)
 		return -1;
@@ -388,7 +389,7 @@ static uint32_t class_intern(struct classifier *cl, enum verdict v,
 	for (size_t i = 1; i < cl->nclasses; i++) {
 		k = &cl->classes[i];
 		if (k->verdict == v && k->reason == why && k->nrules == n &&
-		    memcmp(k->rules, rules, n * sizeof *rules) == 0)
+		    (n == 0 || memcmp(k->rules, rules, n * sizeof *rules) == 0))
 			return (uint32_t)i;
 	}
 	if (cl->nclasses == cl->capclasses) {

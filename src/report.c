@@ -317,7 +317,8 @@ static void reset_interval(struct interval *iv, int64_t start, int64_t step,
 	size_t nclass = iv->nclass;
 	uint32_t seq = iv->seq + 1;
 
-	memset(per_class, 0, nclass * sizeof *per_class);
+	if (nclass)
+		memset(per_class, 0, nclass * sizeof *per_class);
 	memset(iv, 0, sizeof *iv);
 	iv->per_class = per_class;
 	iv->nclass = nclass;
@@ -458,7 +459,7 @@ bool report_set_classifier(struct report *r, const struct classifier *cls)
 				counts_add(&iv->carried_tags[nb], tags[b].flows,
 					   tags[b].packets, tags[b].bytes);
 		}
-		memset(iv->per_class, 0, iv->nclass * sizeof *iv->per_class);
+		memset(iv->per_class, 0, iv->nclass * sizeof *iv->per_class);	/* nclass > 0 */
 		/* Fresh flows keep their old class: list them by name only. */
 		iv->fresh_more += iv->nfresh;
 		iv->nfresh = 0;
