@@ -53,26 +53,30 @@ struct options {
 	const char *user;	/* -Z */
 };
 
+static void complain_v(const char *fmt, va_list ap)
+{
+	fputs("lucsaudit: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 static void complain(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("lucsaudit: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	complain_v(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static void usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("lucsaudit: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	complain_v(fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'lucsaudit --help' for more information.\n", stderr);
+	fputs("Try 'lucsaudit --help' for more information.\n", stderr);
 	exit(EXIT_TROUBLE);
 }
 

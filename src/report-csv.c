@@ -3,8 +3,6 @@
  * Intervals and the summary have no rows: use -F json for those. */
 #include "report.h"
 
-#include <stdio.h>
-
 static const char *const columns[] = {
 	"proto", "client", "client_port", "server", "server_port",
 	"packets_c2s", "packets_s2c", "bytes_c2s", "bytes_s2c", "first_seen",
@@ -39,12 +37,8 @@ static void port(struct out *o, bool has, uint16_t p)
 static void list(struct out *o, const char *const *s, size_t n)
 {
 	char buf[2048];
-	size_t used = 0;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < n && used < sizeof buf; i++)
-		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s",
-					 i ? " " : "", s[i]);
+	names_join(buf, sizeof buf, s, n, ' ');
 	sep(o);
 	out_csv_str(o, buf);
 }

@@ -72,12 +72,8 @@ static void duration(struct out *o, int64_t us)
 static void joined(struct out *o, const char *const *s, size_t n, int width)
 {
 	char buf[512];
-	size_t used = 0;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < n && used < sizeof buf; i++)
-		used += (size_t)snprintf(buf + used, sizeof buf - used, "%s%s",
-					 i ? "," : "", s[i]);
+	names_join(buf, sizeof buf, s, n, ',');
 	out_str_width(o, n ? buf : "-", width);
 }
 

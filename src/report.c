@@ -113,6 +113,24 @@ const char *proto_name(uint8_t proto, char buf[4])
 	}
 }
 
+void names_join(char *buf, size_t size, const char *const *names, size_t n,
+		char sep)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]) + (i > 0);
+
+		if (len >= size - used)
+			break;
+		if (i)
+			buf[used++] = sep;
+		memcpy(buf + used, names[i], len - (i > 0) + 1);
+		used += len - (i > 0);
+	}
+}
+
 const char *failure_cause(uint8_t tcp_state)
 {
 	return tcp_state == TCP_STATE_REJECTED ? "likely stopped service"

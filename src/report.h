@@ -151,6 +151,9 @@ bool report_set_classifier(struct report *r, const struct classifier *cls);
 void flow_view_make(const struct flow *f, enum flow_end why, bool ended,
 		    const struct classifier *cls, struct flow_view *v);
 const char *proto_name(uint8_t proto, char buf[4]);
+/* names joined by sep into buf, cut (never overrun) when it is full. */
+void names_join(char *buf, size_t size, const char *const *names, size_t n,
+		char sep);
 /* "likely firewall block" or "likely stopped service" for a failed group */
 const char *failure_cause(uint8_t tcp_state);
 

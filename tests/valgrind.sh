@@ -1,0 +1,52 @@
+#!/bin/sh
+# tests/valgrind.sh: no leak and no invalid access, as valgrind sees them,
+# in a replay of every capture in pcaps/ (with a site, in each format) and
+# in --check.  Skipped when valgrind is missing or the binary carries its
+# own sanitizers (the two cannot run together).
+set -u
+: "${LUCSAUDIT:?}" "${LUCS_SRCDIR:?}"
+
+if ! command -v valgrind >/dev/null 2>&1; then
+	echo "valgrind.sh: valgrind is not installed: skipped"
+	exit 77
+fi
+if grep -q __asan_init "$LUCSAUDIT" 2>/dev/null; then
+	echo "valgrind.sh: the binary is built with sanitizers: skipped"
+	exit 77
+fi
+
+site=$LUCS_SRCDIR/rules/site.example.yaml
+status=0
+run() {
+	# 99: valgrind found an error; anything else is lucsaudit's own status
+	# (a capture cut short on purpose exits 2).
+	valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+		--errors-for-leak-kinds=definite,indirect --error-exitcode=99 \
+		"$LUCSAUDIT" "$@" >/dev/null 2>valgrind.err
+	rc=$?
+	if [ $rc -eq 99 ] || grep -q '^==[0-9]*==' valgrind.err; then
+		echo "valgrind.sh: valgrind reports errors for: lucsaudit $*"
+		cat valgrind.err
+		status=1
+	fi
+}
+
+# One run per capture, the formats taking turns, so that a capture the
+# replay tests expect to fail cannot hide the others.
+n=0
+for cap in "$LUCS_SRCDIR"/pcaps/*.pcap "$LUCS_SRCDIR"/pcaps/*.pcapng; do
+	[ -f "$cap" ] || continue
+	set -- text json csv
+	shift $((n % 3))
+	run -q -F "$1" --site "$site" --interval 60 -r "$cap"
+	n=$((n + 1))
+done
+if [ $n -eq 0 ]; then
+	echo "valgrind.sh: no capture in $LUCS_SRCDIR/pcaps"
+	exit 1
+fi
+run --check --site "$site"
+run --list-rules
+rm -f valgrind.err
+[ $status -eq 0 ] && echo "valgrind.sh: $n replays and --check: no leak, no invalid access"
+exit $status
