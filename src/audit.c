@@ -1,4 +1,12 @@
-/* audit.c: the per-packet path, wiring decode, frag, flow and report. */
+/* audit.c: the per-packet path, wiring decode, frag, flow and report.
+ *
+ * Packets go through a short pipeline so that the flow table's memory is
+ * fetched before it is needed: a packet is decoded and hashed (its index
+ * slot prefetched) on arrival, its flow record is prefetched FETCH_AT
+ * packets later, and it is counted IN_FLIGHT packets later, always in
+ * arrival order.  audit_drain() empties the pipeline wherever the rest of
+ * the program looks at the counts.
+ */
 #include "audit.h"
 
 #include <stdlib.h>
@@ -9,8 +17,20 @@
 #include "report.h"
 
 #define TICK_US 1000000	/* expiry runs once per second of packet time */
+#define IN_FLIGHT 16	/* packets decoded ahead of their update */
+#define FETCH_AT 8	/* ... of which the newest have no record prefetched */
+
+struct inflight {
+	struct pkt p;
+	struct flow_ref ref;
+	int64_t ts_us;
+	uint32_t wirelen;
+	uint8_t status;		/* enum decode_status */
+};
 
 struct audit {
+	struct inflight ring[IN_FLIGHT];
+	uint32_t head, tail;	/* arrival and update counters */
 	struct flow_table *flows;
 	struct frag_table *frags;
 	struct classifier *cls;
@@ -61,7 +81,7 @@ void audit_free(struct audit *a)
 
 /* Packet time only moves forward: a capture whose timestamps step back
  * counts those packets, but never un-expires anything. */
-void audit_clock(struct audit *a, int64_t now_us)
+static void advance_clock(struct audit *a, int64_t now_us)
 {
 	if (!a->started) {
 		a->started = true;
@@ -90,43 +110,78 @@ static void note_time(struct audit_stats *s, int64_t ts_us)
 		s->last_us = ts_us;
 }
 
-void audit_packet(struct audit *a, int dlt, int64_t ts_us,
-		  const uint8_t *bytes, uint32_t caplen, uint32_t wirelen)
+/* The last stage: count the packet in its flow, in arrival order. */
+static void update(struct audit *a, struct inflight *e)
 {
-	struct pkt p;
-	enum decode_status st;
+	struct pkt *p = &e->p;
 	struct flow *f;
 	bool created;
 
 	a->stats.packets_read++;
-	a->stats.bytes_read += wirelen;
-	note_time(&a->stats, ts_us);
-	audit_clock(a, ts_us);
-
-	st = decode_packet(dlt, bytes, caplen, wirelen, &p);
-	if (st != DECODE_OK) {
-		a->stats.decode[st]++;
+	a->stats.bytes_read += e->wirelen;
+	note_time(&a->stats, e->ts_us);
+	advance_clock(a, e->ts_us);
+	if (e->status != DECODE_OK) {
+		a->stats.decode[e->status]++;
 		return;
 	}
-	if (p.frag == PKT_FRAG_LATER && !frag_table_later(a->frags, &p, ts_us))
-		return;
-	f = flow_table_update(a->flows, &p, ts_us, &created);
+	if (p->frag == PKT_FRAG_LATER) {
+		/* Its ports come from the first fragment: located only now. */
+		if (!frag_table_later(a->frags, p, e->ts_us))
+			return;
+		flow_table_locate(a->flows, p, &e->ref);
+	}
+	f = flow_table_update_ref(a->flows, p, &e->ref, e->ts_us, &created);
 	if (created && a->cls)
 		classify_flow(a->cls, f);
-	report_count(a->report, f, 1, p.ip_len, created);
-	if (p.frag == PKT_FRAG_FIRST) {
+	report_count(a->report, f, 1, p->ip_len, created);
+	if (p->frag == PKT_FRAG_FIRST) {
 		uint64_t held, held_bytes;
 
-		frag_table_first(a->frags, &p, ts_us, &held, &held_bytes);
+		frag_table_first(a->frags, p, e->ts_us, &held, &held_bytes);
 		if (held) {
-			flow_add_packets(f, &p, held, held_bytes);
+			flow_add_packets(f, p, held, held_bytes);
 			report_count(a->report, f, held, held_bytes, false);
 		}
 	}
 }
 
+void audit_packet(struct audit *a, int dlt, int64_t ts_us,
+		  const uint8_t *bytes, uint32_t caplen, uint32_t wirelen)
+{
+	struct inflight *e = &a->ring[a->head % IN_FLIGHT];
+
+	e->ts_us = ts_us;
+	e->wirelen = wirelen;
+	e->status = (uint8_t)decode_packet(dlt, bytes, caplen, wirelen, &e->p);
+	if (e->status == DECODE_OK && e->p.frag != PKT_FRAG_LATER)
+		flow_table_locate(a->flows, &e->p, &e->ref);
+	a->head++;
+	if (a->head - a->tail > FETCH_AT) {
+		struct inflight *ahead = &a->ring[(a->head - FETCH_AT - 1) % IN_FLIGHT];
+
+		if (ahead->status == DECODE_OK && ahead->p.frag != PKT_FRAG_LATER)
+			flow_table_prefetch(a->flows, &ahead->ref);
+	}
+	if (a->head - a->tail == IN_FLIGHT)
+		update(a, &a->ring[a->tail++ % IN_FLIGHT]);
+}
+
+void audit_drain(struct audit *a)
+{
+	while (a->tail != a->head)
+		update(a, &a->ring[a->tail++ % IN_FLIGHT]);
+}
+
+void audit_clock(struct audit *a, int64_t now_us)
+{
+	audit_drain(a);
+	advance_clock(a, now_us);
+}
+
 void audit_finish(struct audit *a)
 {
+	audit_drain(a);
 	report_close_interval(a->report, a->now_us);
 	flow_table_flush(a->flows);
 	frag_table_expire(a->frags, INT64_MAX);
@@ -140,6 +195,7 @@ static void reclassify_one(void *ctx, struct flow *f)
 
 void audit_reclassify(struct audit *a, struct classifier *cls)
 {
+	audit_drain(a);
 	a->cls = cls;
 	flow_table_foreach(a->flows, reclassify_one, cls);
 }
@@ -153,6 +209,7 @@ void audit_stats(const struct audit *a, struct audit_stats *out)
 void audit_foreach_flow(struct audit *a, void (*fn)(void *ctx, struct flow *f),
 			void *ctx)
 {
+	audit_drain(a);
 	flow_table_foreach(a->flows, fn, ctx);
 }
 

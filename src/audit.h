@@ -30,8 +30,14 @@ struct audit *audit_new(const struct flow_config *fc, struct classifier *cls,
 			struct report *report);
 void audit_free(struct audit *a);
 
+/* Take one frame; it is counted a few frames later (see audit.c), or by
+ * audit_drain(). */
 void audit_packet(struct audit *a, int dlt, int64_t ts_us,
 		  const uint8_t *bytes, uint32_t caplen, uint32_t wirelen);
+
+/* Count every frame taken so far: before reading any count, and at every
+ * pause of the input. */
+void audit_drain(struct audit *a);
 
 /* Move packet time to now_us without a packet (live capture on a quiet
  * link): flows expire and intervals close on time. */

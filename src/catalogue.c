@@ -239,6 +239,20 @@ static bool word_ok(const char *s, bool dash)
 	return true;
 }
 
+/* Tags are shown as they are in every output format: letters, digits,
+ * '.', '_' and '-' only. */
+static bool tag_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_' || *s == '-' ||
+		      *s == '.'))
+			return false;
+	return true;
+}
+
 static bool scalar_text(struct loader *l, const struct ynode *n,
 			const char *what, char **out)
 {
@@ -519,8 +533,7 @@ static bool declare(struct loader *l, const struct ynode *n, bool roles)
 				      what, item->text);
 			return false;
 		}
-		if (roles ? !word_ok(item->text, false) : !*item->text ||
-		    strpbrk(item->text, " \t,\"")) {
+		if (roles ? !word_ok(item->text, false) : !tag_ok(item->text)) {
 			load_error_at(l->err, l->file, item, "%s: '%s' is not a valid name",
 				      what, item->text);
 			return false;

@@ -5,16 +5,20 @@
  * backward-shift deletion, finds them with one keyed hash per packet.
  * Each flow sits on one of five idle lists (doubly linked through pool
  * indices), ordered from longest idle, one list per timeout: expiry and
- * eviction only ever look at list heads.
+ * eviction only ever look at list heads.  A flow moves to its list's tail
+ * at most once per tick of about a second: the order is kept to the tick,
+ * and a busy flow does not touch its neighbours on every packet.
  */
 #include "flow.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "tunables.h"
 
 #define NIL UINT32_MAX
+#define TICK_SHIFT 20	/* list order granule: 2^20 us, about a second */
 
 struct slot {
 	uint32_t flow;		/* pool index + 1; 0 = empty */
@@ -95,6 +99,14 @@ uint32_t flow_home_slot(uint32_t max_flows, uint32_t hash)
 	return slot_of(index_size_for(max_flows), hash);
 }
 
+static void *map_zeroed(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
 struct flow_table *flow_table_new(const struct flow_config *cfg)
 {
 	struct flow_table *t;
@@ -106,10 +118,11 @@ struct flow_table *flow_table_new(const struct flow_config *cfg)
 		return NULL;
 	t->index_size = index_size_for(cfg->max_flows);
 	t->max_flows = cfg->max_flows;
-	/* calloc leaves untouched pages unmapped: memory grows with the
-	 * flows actually seen, never beyond max_flows. */
-	t->pool = calloc(cfg->max_flows, sizeof *t->pool);
-	t->index = calloc(t->index_size, sizeof *t->index);
+	/* Anonymous mappings are zeroed and committed page by page, so memory
+	 * grows with the flows actually seen, never beyond max_flows; being
+	 * page-aligned, every flow record fills exactly two cache lines. */
+	t->pool = map_zeroed((size_t)cfg->max_flows * sizeof *t->pool);
+	t->index = map_zeroed((size_t)t->index_size * sizeof *t->index);
 	if (!t->pool || !t->index) {
 		flow_table_free(t);
 		return NULL;
@@ -129,18 +142,29 @@ void flow_table_free(struct flow_table *t)
 {
 	if (!t)
 		return;
-	free(t->pool);
-	free(t->index);
+	if (t->pool)
+		munmap(t->pool, (size_t)t->max_flows * sizeof *t->pool);
+	if (t->index)
+		munmap(t->index, (size_t)t->index_size * sizeof *t->index);
 	free(t);
 }
 
 /* --- keys and hashing --------------------------------------------------- */
 
+static inline uint32_t load_be32(const uint8_t *a)
+{
+	return (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+	       (uint32_t)a[2] << 8 | a[3];
+}
+
 void flow_key_from_pkt(const struct pkt *p, struct flow_key *k,
 		       unsigned *sender)
 {
 	size_t alen = p->family == 4 ? 4 : 16;
-	int c = memcmp(p->src, p->dst, alen);
+	int c = p->family == 4
+		? (load_be32(p->src) > load_be32(p->dst)) -
+		  (load_be32(p->src) < load_be32(p->dst))
+		: memcmp(p->src, p->dst, alen);
 	unsigned s = c > 0 || (c == 0 && p->sport > p->dport);
 
 	memset(k, 0, sizeof *k);
@@ -285,12 +309,17 @@ static enum idle_class idle_class_of(const struct flow *f)
 	}
 }
 
-/* Keep the list ordered by last packet: the touched flow goes last. */
-static void relist(struct flow_table *t, struct flow *f)
+/* Keep the list ordered by last packet, to the tick: the touched flow
+ * goes last once per tick, or at once when its state changes lists. */
+static void relist(struct flow_table *t, struct flow *f, int64_t ts_us)
 {
 	enum idle_class c = idle_class_of(f);
+	uint32_t tick = (uint32_t)((uint64_t)ts_us >> TICK_SHIFT);
 
-	if (c == f->idle && t->idle[c].tail == pool_index(t, f))
+	if (c == f->idle && (int32_t)(tick - f->listed) <= 0)
+		return;
+	f->listed = tick;
+	if (t->idle[c].tail == pool_index(t, f))
 		return;
 	list_unlink(t, f);
 	list_append(t, f, c);
@@ -306,7 +335,7 @@ static void end_flow(struct flow_table *t, struct flow *f, enum flow_end why)
 	t->stats.ended[why]++;
 	t->stats.active--;
 	list_unlink(t, f);
-	index_remove(t, idx, f->hash);
+	index_remove(t, idx, flow_key_hash(&t->hash_key, &f->key));
 	f->next = t->free_head;
 	t->free_head = idx;
 }
@@ -454,13 +483,13 @@ static void flow_orient(struct flow *f, unsigned from, const struct pkt *p)
 	}
 }
 
-static void flow_init(struct flow *f, const struct flow_key *k, uint32_t hash,
+static void flow_init(struct flow *f, const struct flow_key *k,
 		      unsigned from, const struct pkt *p, int64_t ts_us)
 {
 	memset(f, 0, sizeof *f);
 	f->key = *k;
-	f->hash = hash;
 	f->first_us = f->last_us = ts_us;
+	f->listed = (uint32_t)((uint64_t)ts_us >> TICK_SHIFT);
 	flow_orient(f, from, p);
 }
 
@@ -491,7 +520,7 @@ static void account(struct flow_table *t, struct flow *f, unsigned from,
 	} else if (p->payload_len > 0 && f->key.proto == IPPROTO_NUM_UDP) {
 		history_add(f, from, H_DATA);
 	}
-	relist(t, f);
+	relist(t, f, ts_us);
 }
 
 /* A SYN without ACK on a closed connection opens a new one (port reuse):
@@ -525,17 +554,36 @@ static struct flow *flow_create(struct flow_table *t, const struct flow_key *k,
 	return &t->pool[idx];
 }
 
-struct flow *flow_table_update(struct flow_table *t, const struct pkt *p,
-			       int64_t ts_us, bool *created)
+void flow_table_locate(const struct flow_table *t, const struct pkt *p,
+		       struct flow_ref *ref)
 {
-	struct flow_key k;
 	unsigned from;
-	uint32_t hash, slot;
-	struct flow *f;
 
-	flow_key_from_pkt(p, &k, &from);
-	hash = flow_key_hash(&t->hash_key, &k);
-	f = lookup(t, &k, hash, &slot);
+	flow_key_from_pkt(p, &ref->key, &from);
+	ref->sender = (uint8_t)from;
+	ref->hash = flow_key_hash(&t->hash_key, &ref->key);
+	__builtin_prefetch(&t->index[home_slot(t, ref->hash)]);
+}
+
+void flow_table_prefetch(const struct flow_table *t, const struct flow_ref *ref)
+{
+	const struct slot *s = &t->index[home_slot(t, ref->hash)];
+
+	if (s->flow) {
+		const char *f = (const char *)&t->pool[s->flow - 1];
+
+		__builtin_prefetch(f, 1);
+		__builtin_prefetch(f + 64, 1);
+	}
+}
+
+struct flow *flow_table_update_ref(struct flow_table *t, const struct pkt *p,
+				   const struct flow_ref *ref, int64_t ts_us,
+				   bool *created)
+{
+	uint32_t slot;
+	struct flow *f = lookup(t, &ref->key, ref->hash, &slot);
+
 	*created = f == NULL;
 	if (f && starts_new_connection(f, p)) {
 		t->on_end(t->ctx, f, FLOW_END_PORT_REUSE);
@@ -544,15 +592,24 @@ struct flow *flow_table_update(struct flow_table *t, const struct pkt *p,
 		list_unlink(t, f);
 		*created = true;
 	} else if (!f) {
-		f = flow_create(t, &k, hash, slot);
+		f = flow_create(t, &ref->key, ref->hash, slot);
 	} else {
-		account(t, f, from, p, ts_us);
+		account(t, f, ref->sender, p, ts_us);
 		return f;
 	}
-	flow_init(f, &k, hash, from, p, ts_us);
+	flow_init(f, &ref->key, ref->sender, p, ts_us);
 	list_append(t, f, idle_class_of(f));
-	account(t, f, from, p, ts_us);
+	account(t, f, ref->sender, p, ts_us);
 	return f;
+}
+
+struct flow *flow_table_update(struct flow_table *t, const struct pkt *p,
+			       int64_t ts_us, bool *created)
+{
+	struct flow_ref ref;
+
+	flow_table_locate(t, p, &ref);
+	return flow_table_update_ref(t, p, &ref, ts_us, created);
 }
 
 void flow_set_client(struct flow *f, unsigned client)

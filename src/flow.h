@@ -55,7 +55,8 @@ struct flow_key {
 #define FLOW_HISTORY_MAX 12
 
 /* Counters are indexed by key endpoint; `client` says which one opened the
- * conversation, so orienting a flow never moves counters. */
+ * conversation, so orienting a flow never moves counters.  128 bytes: two
+ * cache lines, the key and what every packet updates in the first. */
 struct flow {
 	struct flow_key key;
 	int64_t first_us;	/* microseconds since the epoch */
@@ -63,10 +64,10 @@ struct flow {
 	uint64_t packets[2];	/* sent by key endpoint 0 and 1 */
 	uint64_t bytes[2];	/* IP-layer bytes sent */
 	uint64_t history;	/* Zeek-style events, 4 bits each */
-	uint32_t hash;
 	uint32_t prev, next;	/* idle list links, pool indices */
 	uint32_t class_id;	/* cached classification, 0 = none yet */
 	uint32_t interval;	/* report's scratch: last interval counted */
+	uint32_t listed;	/* tick (2^20 us) it last went to a list's tail */
 	uint16_t history_seen;	/* events already in history */
 	uint8_t tcp_flags[2];	/* flags sent by endpoint 0 and 1 */
 	uint8_t client;		/* 0 or 1 */
@@ -109,6 +110,26 @@ void flow_table_free(struct flow_table *t);
 struct flow *flow_table_update(struct flow_table *t, const struct pkt *p,
 			       int64_t ts_us, bool *created);
 
+/* Where a packet belongs, worked out ahead of its update so that the
+ * memory the update needs can be fetched meanwhile (audit.c keeps a few
+ * packets in flight). */
+struct flow_ref {
+	struct flow_key key;
+	uint32_t hash;
+	uint8_t sender;		/* the key endpoint that sent the packet */
+};
+
+/* Compute p's key and hash, and prefetch its index slot. */
+void flow_table_locate(const struct flow_table *t, const struct pkt *p,
+		       struct flow_ref *ref);
+/* Prefetch the flow the index slot names (a hint: the table may change
+ * before the update). */
+void flow_table_prefetch(const struct flow_table *t, const struct flow_ref *ref);
+/* flow_table_update with the work of flow_table_locate already done. */
+struct flow *flow_table_update_ref(struct flow_table *t, const struct pkt *p,
+				   const struct flow_ref *ref, int64_t ts_us,
+				   bool *created);
+
 /* Count packets that reached the flow late, from the endpoint that sent p
  * (fragments held until their first fragment came). */
 void flow_add_packets(struct flow *f, const struct pkt *p, uint64_t packets,
@@ -117,7 +138,7 @@ void flow_add_packets(struct flow *f, const struct pkt *p, uint64_t packets,
 /* End every flow idle for longer than its timeout at now_us. */
 void flow_table_expire(struct flow_table *t, int64_t now_us);
 
-/* End every flow, in the order of their last packet. */
+/* End every flow, in the order of their last packet (to the tick). */
 void flow_table_flush(struct flow_table *t);
 
 void flow_table_foreach(struct flow_table *t,

@@ -543,6 +543,7 @@ static bool between_batches(void *ctx)
 	struct audit_stats as;
 	struct flow_stats fs;
 
+	audit_drain(r->audit);
 	if (capture_is_live(r->cap))
 		live_tick(r);
 	if (reload_requested) {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 struct out {
@@ -35,9 +36,32 @@ int out_open(struct out *o, const char *path);
 int out_reopen(struct out *o);
 int out_close(struct out *o);
 
-void out_write(struct out *o, const void *p, size_t n);
-void out_str(struct out *o, const char *s);
-void out_char(struct out *o, char c);
+/* Appending is inline: the common case is a copy into room already there. */
+void out_write_slow(struct out *o, const void *p, size_t n);
+
+static inline void out_write(struct out *o, const void *p, size_t n)
+{
+	if (n <= o->cap - o->len && !o->error) {
+		memcpy(o->buf + o->len, p, n);
+		o->len += n;
+	} else {
+		out_write_slow(o, p, n);
+	}
+}
+
+static inline void out_char(struct out *o, char c)
+{
+	if (o->len < o->cap && !o->error)
+		o->buf[o->len++] = c;
+	else
+		out_write_slow(o, &c, 1);
+}
+
+static inline void out_str(struct out *o, const char *s)
+{
+	out_write(o, s, strlen(s));
+}
+
 void out_u64(struct out *o, uint64_t v);
 void out_i64(struct out *o, int64_t v);
 /* v right-aligned in a field of width characters. */

@@ -8,18 +8,34 @@
 #include "audit.h"
 #include "decode.h"
 
+/* Member names are literals of this file or catalogue names validated as
+ * words (tags): none needs escaping. */
+static void first_key(struct out *o, const char *name)
+{
+	out_char(o, '"');
+	out_str(o, name);
+	out_write(o, "\":", 2);
+}
+
 static void key(struct out *o, const char *name)
 {
 	out_char(o, ',');
-	out_json_str(o, name);
-	out_char(o, ':');
+	first_key(o, name);
 }
 
-/* The first member of an object: no comma before it. */
-static void first_key(struct out *o, const char *name)
+/* A value lucsaudit wrote or validated itself (an address, an enum name,
+ * a rule id, a tag): quoted as it is. */
+static void word(struct out *o, const char *s)
 {
-	out_json_str(o, name);
-	out_char(o, ':');
+	out_char(o, '"');
+	out_str(o, s);
+	out_char(o, '"');
+}
+
+static void field_word(struct out *o, const char *name, const char *v)
+{
+	key(o, name);
+	word(o, v);
 }
 
 static void field_u64(struct out *o, const char *name, uint64_t v)
@@ -54,7 +70,7 @@ static void string_array(struct out *o, const char *const *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			out_char(o, ',');
-		out_json_str(o, s[i]);
+		word(o, s[i]);
 	}
 	out_char(o, ']');
 }
@@ -74,17 +90,17 @@ static void proto_field(struct out *o, const char *proto,
 	if (proto == number_buf)
 		field_u64(o, "proto", num);
 	else
-		field_str(o, "proto", proto);
+		field_word(o, "proto", proto);
 }
 
 /* The members a flow record and an interval's new-flow entry share. */
 static void flow_members(struct out *o, const struct flow_view *v)
 {
 	proto_field(o, v->proto, v->proto_number, v->proto_num);
-	field_str(o, "client", v->client);
+	field_word(o, "client", v->client);
 	if (v->has_ports)
 		field_u64(o, "client_port", v->client_port);
-	field_str(o, "server", v->server);
+	field_word(o, "server", v->server);
 	if (v->has_ports)
 		field_u64(o, "server_port", v->server_port);
 }
@@ -93,13 +109,13 @@ static void classification(struct out *o, const struct flow_view *v)
 {
 	if (!v->verdict)
 		return;
-	field_str(o, "verdict", v->verdict);
+	field_word(o, "verdict", v->verdict);
 	key(o, "tags");
 	string_array(o, v->tags, v->ntags);
 	key(o, "rules");
 	string_array(o, v->rules, v->nrules);
 	if (v->reason)
-		field_str(o, "reason", v->reason);
+		field_word(o, "reason", v->reason);
 }
 
 static void json_flow(struct out *o, const struct flow_view *v)
@@ -113,11 +129,11 @@ static void json_flow(struct out *o, const struct flow_view *v)
 	field_time(o, "first_seen", v->first_us);
 	field_time(o, "last_seen", v->last_us);
 	if (v->tcp_state)
-		field_str(o, "tcp_state", v->tcp_state);
+		field_word(o, "tcp_state", v->tcp_state);
 	if (v->history[0])
-		field_str(o, "history", v->history);
+		field_word(o, "history", v->history);
 	if (v->end)
-		field_str(o, "end", v->end);
+		field_word(o, "end", v->end);
 	classification(o, v);
 	out_str(o, "}\n");
 }
@@ -177,7 +193,7 @@ static void json_interval(struct out *o, const struct interval_view *v)
 		out_char(o, '"');
 		flow_members(o, f);
 		if (f->reason)
-			field_str(o, "reason", f->reason);
+			field_word(o, "reason", f->reason);
 		out_char(o, '}');
 	}
 	out_char(o, ']');
@@ -235,11 +251,11 @@ static void coverage(struct out *o, const struct summary_view *s)
 		ports_format(r->ports, r->nports, ports, sizeof ports);
 		out_str(o, i ? ",{" : "{");
 		first_key(o, "rule");
-		out_json_str(o, r->id);
-		field_str(o, "from", r->from_name);
-		field_str(o, "to", r->to_name);
-		field_str(o, "ports", ports);
-		field_str(o, "tag", cat->tags[r->tag]);
+		word(o, r->id);
+		field_word(o, "from", r->from_name);
+		field_word(o, "to", r->to_name);
+		field_word(o, "ports", ports);
+		field_word(o, "tag", cat->tags[r->tag]);
 		field_bool(o, "seen", c->flows > 0);
 		field_u64(o, "flows", c->flows);
 		field_u64(o, "packets", c->packets);
@@ -257,7 +273,7 @@ static void group_members(struct out *o, const struct group *g)
 
 	format_addr(addr, sizeof addr, g->family, g->server);
 	proto_field(o, proto_name(g->proto, pbuf), pbuf, g->proto);
-	field_str(o, "server", addr);
+	field_word(o, "server", addr);
 	if (g->proto == IPPROTO_NUM_TCP || g->proto == IPPROTO_NUM_UDP)
 		field_u64(o, "server_port", g->port);
 	field_u64(o, "flows", g->c.flows);
@@ -295,13 +311,13 @@ static void groups(struct out *o, const struct summary_view *s,
 		out_str(o, i ? ",{" : "{");
 		if (kind == GROUP_FAILED) {
 			first_key(o, "rules");
-			out_json_str(o, g[i]->rules);
-			field_str(o, "tcp_state",
-				  tcp_state_name((enum tcp_state)g[i]->state));
-			field_str(o, "likely", failure_cause(g[i]->state));
+			word(o, g[i]->rules);
+			field_word(o, "tcp_state",
+				   tcp_state_name((enum tcp_state)g[i]->state));
+			field_word(o, "likely", failure_cause(g[i]->state));
 		} else {
 			first_key(o, "verdict");
-			out_json_str(o, kind == GROUP_DEBUG ? "debug" : "unexpected");
+			word(o, kind == GROUP_DEBUG ? "debug" : "unexpected");
 		}
 		group_members(o, g[i]);
 		if (kind == GROUP_UNEXPECTED)
