@@ -239,11 +239,11 @@ static bool word_ok(const char *s, bool dash)
 	return true;
 }
 
-/* Tags are shown as they are in every output format: letters, digits,
- * '.', '_' and '-' only. */
+/* Tags are shown as they are in every output format: up to CAT_MAX_TAG
+ * letters, digits, '.', '_' and '-'. */
 static bool tag_ok(const char *s)
 {
-	if (!*s)
+	if (!*s || strlen(s) > CAT_MAX_TAG)
 		return false;
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
@@ -445,10 +445,10 @@ static bool rule_fill(struct loader *l, const struct ynode *m, struct rule *r)
 	r->col = id->col;
 	if (!scalar_text(l, id, "id", &r->id))
 		return false;
-	if (!word_ok(r->id, true)) {
+	if (!word_ok(r->id, true) || strlen(r->id) > CAT_MAX_ID) {
 		load_error_at(l->err, l->file, id,
-			      "rule id '%s': use lower case, digits, '-', '.' and '_'",
-			      r->id);
+			      "rule id '%s': up to %d lower-case letters, digits, "
+			      "'-', '.' and '_'", r->id, CAT_MAX_ID);
 		return false;
 	}
 	if (!rule_ids_unique(l, id) ||

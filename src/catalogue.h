@@ -15,6 +15,8 @@
 
 #define CAT_MAX_ROLES 64	/* role sets are 64-bit masks */
 #define CAT_MAX_TAGS 32		/* tag sets are 32-bit masks */
+#define CAT_MAX_ID 64		/* characters in a rule id */
+#define CAT_MAX_TAG 32		/* characters in a tag */
 #define ROLES_ANY 0		/* the role mask that matches every host */
 
 /* Tags every catalogue knows; files may add their own. */

@@ -340,6 +340,20 @@ static void end_flow(struct flow_table *t, struct flow *f, enum flow_end why)
 	t->free_head = idx;
 }
 
+static void table_reset(struct flow_table *t)
+{
+	size_t size = (size_t)t->index_size * sizeof *t->index;
+
+	/* Dropping the pages zeroes them without touching them. */
+	if (madvise(t->index, size, MADV_DONTNEED) != 0)
+		memset(t->index, 0, size);
+	for (int c = 0; c < IDLE_CLASS_COUNT; c++)
+		t->idle[c].head = t->idle[c].tail = NIL;
+	t->free_head = NIL;
+	t->pool_used = 0;
+	t->stats.active = 0;
+}
+
 /* The longest-idle flow is the oldest of the list heads. */
 static struct flow *longest_idle(struct flow_table *t)
 {
@@ -365,12 +379,30 @@ void flow_table_expire(struct flow_table *t, int64_t now_us)
 	}
 }
 
+/* Every flow ends at once: they are written in order of last packet (a
+ * merge of the lists' heads), then the table is emptied wholesale instead
+ * of flow by flow, which would cost a random index access each. */
 void flow_table_flush(struct flow_table *t)
 {
-	struct flow *f;
+	uint32_t cur[IDLE_CLASS_COUNT];
 
-	while ((f = longest_idle(t)) != NULL)
-		end_flow(t, f, FLOW_END_INPUT);
+	for (int c = 0; c < IDLE_CLASS_COUNT; c++)
+		cur[c] = t->idle[c].head;
+	for (;;) {
+		int next = -1;
+
+		for (int c = 0; c < IDLE_CLASS_COUNT; c++)
+			if (cur[c] != NIL &&
+			    (next < 0 ||
+			     t->pool[cur[c]].last_us < t->pool[cur[next]].last_us))
+				next = c;
+		if (next < 0)
+			break;
+		t->on_end(t->ctx, &t->pool[cur[next]], FLOW_END_INPUT);
+		t->stats.ended[FLOW_END_INPUT]++;
+		cur[next] = t->pool[cur[next]].next;
+	}
+	table_reset(t);
 }
 
 /* --- counting ----------------------------------------------------------- */

@@ -122,10 +122,10 @@ int out_close(struct out *o)
 	return err;
 }
 
-void out_write_slow(struct out *o, const void *p, size_t n)
+char *out_reserve(struct out *o, size_t n)
 {
 	if (o->error)
-		return;
+		return NULL;
 	if (n > o->cap - o->len && o->record > 0)
 		flush_bytes(o, o->record);
 	while (!o->error && n > o->cap - o->len) {
@@ -133,15 +133,20 @@ void out_write_slow(struct out *o, const void *p, size_t n)
 
 		if (!nb) {
 			o->error = ENOMEM;
-			return;
+			break;
 		}
 		o->buf = nb;
 		o->cap *= 2;
 	}
-	if (o->error)
-		return;
-	memcpy(o->buf + o->len, p, n);
-	o->len += n;
+	return o->error ? NULL : o->buf + o->len;
+}
+
+void out_write_slow(struct out *o, const void *p, size_t n)
+{
+	char *d = out_reserve(o, n);
+
+	if (d)
+		out_commit(o, put_mem(d, p, n));
 }
 
 void out_end_record(struct out *o)
@@ -151,23 +156,44 @@ void out_end_record(struct out *o)
 		out_flush(o);
 }
 
+/* "00" "01" ... "99": numbers are written two digits at a time. */
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 static size_t u64_digits(uint64_t v, char *end)
 {
 	char *p = end;
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
 	return (size_t)(end - p);
 }
 
-void out_u64(struct out *o, uint64_t v)
+char *put_u64(char *p, uint64_t v)
 {
 	char tmp[20];
 	size_t n = u64_digits(v, tmp + sizeof tmp);
 
-	out_write(o, tmp + sizeof tmp - n, n);
+	return put_mem(p, tmp + sizeof tmp - n, n);
+}
+
+void out_u64(struct out *o, uint64_t v)
+{
+	char *p = out_reserve(o, 20);
+
+	if (p)
+		out_commit(o, put_u64(p, v));
 }
 
 void out_i64(struct out *o, int64_t v)
@@ -274,10 +300,9 @@ void format_time(char *buf, size_t size, int64_t us)
 }
 
 /* Flows end in bursts of the same second: format the date once. */
-void out_time(struct out *o, int64_t us)
+char *put_time(struct out *o, char *p, int64_t us)
 {
 	int64_t sec = us / 1000000, frac = us % 1000000;
-	char tail[9] = { '.', 0, 0, 0, 0, 0, 0, 'Z' };
 
 	if (frac < 0) {
 		frac += 1000000;
@@ -291,10 +316,21 @@ void out_time(struct out *o, int64_t us)
 		o->time_text[19] = '\0';
 		o->time_sec = sec;
 	}
-	for (int i = 6; i >= 1; i--, frac /= 10)
-		tail[i] = (char)('0' + frac % 10);
-	out_write(o, o->time_text, 19);
-	out_write(o, tail, 8);
+	p = put_mem(p, o->time_text, 19);
+	*p++ = '.';
+	memcpy(p, digit_pairs + 2 * (frac / 10000), 2);
+	memcpy(p + 2, digit_pairs + 2 * (frac / 100 % 100), 2);
+	memcpy(p + 4, digit_pairs + 2 * (frac % 100), 2);
+	p[6] = 'Z';
+	return p + 7;
+}
+
+void out_time(struct out *o, int64_t us)
+{
+	char *p = out_reserve(o, 27);
+
+	if (p)
+		out_commit(o, put_time(o, p, us));
 }
 
 /* glibc's inet_ntop formats IPv4 through sprintf: too slow for a record
@@ -308,25 +344,29 @@ static size_t format_ipv4(char *buf, const uint8_t *a)
 
 		if (i)
 			buf[n++] = '.';
-		if (v >= 100)
-			buf[n++] = (char)('0' + v / 100);
-		if (v >= 10)
-			buf[n++] = (char)('0' + v / 10 % 10);
-		buf[n++] = (char)('0' + v % 10);
+		if (v >= 100) {
+			memcpy(buf + n, digit_pairs + 2 * (v / 10), 2);
+			n += 2;
+			buf[n++] = (char)('0' + v % 10);
+		} else if (v >= 10) {
+			memcpy(buf + n, digit_pairs + 2 * v, 2);
+			n += 2;
+		} else {
+			buf[n++] = (char)('0' + v);
+		}
 	}
 	buf[n] = '\0';
 	return n;
 }
 
-void format_addr(char *buf, size_t size, int family, const uint8_t *addr)
+size_t format_addr(char *buf, size_t size, int family, const uint8_t *addr)
 {
-	if (family == 4 && size >= 16) {
-		format_ipv4(buf, addr);
-		return;
-	}
+	if (family == 4 && size >= 16)
+		return format_ipv4(buf, addr);
 	if (!inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, buf,
 		       (socklen_t)size))
 		snprintf(buf, size, "?");
+	return strlen(buf);
 }
 
 void out_addr(struct out *o, int family, const uint8_t *addr)

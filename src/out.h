@@ -36,6 +36,33 @@ int out_open(struct out *o, const char *path);
 int out_reopen(struct out *o);
 int out_close(struct out *o);
 
+/* Room for n more bytes at the end of the buffer, for a writer that
+ * formats a whole record in place and then calls out_commit with where it
+ * ended; NULL once an error has stuck. */
+char *out_reserve(struct out *o, size_t n);
+
+static inline void out_commit(struct out *o, char *end)
+{
+	o->len = (size_t)(end - o->buf);
+}
+
+/* In-place formatting: each writes at p and returns the end. */
+#define PUT_LIT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
+
+static inline char *put_mem(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+static inline char *put_str(char *p, const char *s)
+{
+	return put_mem(p, s, strlen(s));
+}
+
+char *put_u64(char *p, uint64_t v);		/* at most 20 bytes */
+char *put_time(struct out *o, char *p, int64_t us);	/* 27 bytes */
+
 /* Appending is inline: the common case is a copy into room already there. */
 void out_write_slow(struct out *o, const void *p, size_t n);
 
@@ -88,6 +115,7 @@ static inline int out_error(const struct out *o)
 
 /* Text forms shared by the writers. */
 void format_time(char *buf, size_t size, int64_t us);
-void format_addr(char *buf, size_t size, int family, const uint8_t *addr);
+/* Returns the length written. */
+size_t format_addr(char *buf, size_t size, int family, const uint8_t *addr);
 
 #endif

@@ -8,19 +8,25 @@
 #include "audit.h"
 #include "decode.h"
 
-/* Member names are literals of this file or catalogue names validated as
- * words (tags): none needs escaping. */
-static void first_key(struct out *o, const char *name)
+/* Member names are literals of this file: the macros glue the quotes,
+ * colon and comma on at compile time, so a name costs one short copy (a
+ * flood writes a record per flow). */
+#define LIT(o, s) out_write((o), (s), sizeof(s) - 1)
+#define key(o, name) LIT(o, ",\"" name "\":")
+#define first_key(o, name) LIT(o, "\"" name "\":")
+#define field_u64(o, name, v) (key(o, name), out_u64((o), (v)))
+#define field_word(o, name, v) (key(o, name), word((o), (v)))
+#define field_str(o, name, v) (key(o, name), out_json_str((o), (v)))
+#define field_bool(o, name, v) (key(o, name), word_bare((o), (v)))
+#define field_time(o, name, us) (key(o, name), quoted_time((o), (us)))
+
+/* A name that is not a literal (a verdict, tag, decode reason): words
+ * lucsaudit defines or validates, so none needs escaping. */
+static void name_key(struct out *o, const char *name)
 {
 	out_char(o, '"');
 	out_str(o, name);
 	out_write(o, "\":", 2);
-}
-
-static void key(struct out *o, const char *name)
-{
-	out_char(o, ',');
-	first_key(o, name);
 }
 
 /* A value lucsaudit wrote or validated itself (an address, an enum name,
@@ -32,33 +38,16 @@ static void word(struct out *o, const char *s)
 	out_char(o, '"');
 }
 
-static void field_word(struct out *o, const char *name, const char *v)
+static void word_bare(struct out *o, bool v)
 {
-	key(o, name);
-	word(o, v);
+	if (v)
+		LIT(o, "true");
+	else
+		LIT(o, "false");
 }
 
-static void field_u64(struct out *o, const char *name, uint64_t v)
+static void quoted_time(struct out *o, int64_t us)
 {
-	key(o, name);
-	out_u64(o, v);
-}
-
-static void field_str(struct out *o, const char *name, const char *v)
-{
-	key(o, name);
-	out_json_str(o, v);
-}
-
-static void field_bool(struct out *o, const char *name, bool v)
-{
-	key(o, name);
-	out_str(o, v ? "true" : "false");
-}
-
-static void field_time(struct out *o, const char *name, int64_t us)
-{
-	key(o, name);
 	out_char(o, '"');
 	out_time(o, us);
 	out_char(o, '"');
@@ -93,50 +82,113 @@ static void proto_field(struct out *o, const char *proto,
 		field_word(o, "proto", proto);
 }
 
-/* The members a flow record and an interval's new-flow entry share. */
-static void flow_members(struct out *o, const struct flow_view *v)
+/* --- flow records, formatted in place (a flood writes one per flow) ---- */
+
+/* The longest flow record: fixed text, two IPv6 addresses, eight numbers,
+ * two times, and at most 64 rule ids and all tags, each length-bounded by
+ * the catalogue loader. */
+#define FLOW_RECORD_MAX \
+	(1024 + 64 * (CAT_MAX_ID + 8) + CAT_MAX_TAGS * (CAT_MAX_TAG + 3))
+
+static char *put_word(char *p, const char *s)
 {
-	proto_field(o, v->proto, v->proto_number, v->proto_num);
-	field_word(o, "client", v->client);
-	if (v->has_ports)
-		field_u64(o, "client_port", v->client_port);
-	field_word(o, "server", v->server);
-	if (v->has_ports)
-		field_u64(o, "server_port", v->server_port);
+	*p++ = '"';
+	p = put_str(p, s);
+	*p++ = '"';
+	return p;
 }
 
-static void classification(struct out *o, const struct flow_view *v)
+static char *put_words(char *p, const char *const *s, size_t n)
+{
+	*p++ = '[';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*p++ = ',';
+		p = put_word(p, s[i]);
+	}
+	*p++ = ']';
+	return p;
+}
+
+/* The members a flow record and an interval's new-flow entry share. */
+static char *put_endpoints(char *p, const struct flow_view *v)
+{
+	p = PUT_LIT(p, ",\"proto\":");
+	p = v->proto == v->proto_number ? put_u64(p, v->proto_num)
+					: put_word(p, v->proto);
+	p = PUT_LIT(p, ",\"client\":\"");
+	p = put_mem(p, v->client, v->client_len);
+	*p++ = '"';
+	if (v->has_ports) {
+		p = PUT_LIT(p, ",\"client_port\":");
+		p = put_u64(p, v->client_port);
+	}
+	p = PUT_LIT(p, ",\"server\":\"");
+	p = put_mem(p, v->server, v->server_len);
+	*p++ = '"';
+	if (v->has_ports) {
+		p = PUT_LIT(p, ",\"server_port\":");
+		p = put_u64(p, v->server_port);
+	}
+	return p;
+}
+
+static char *put_classification(char *p, const struct flow_view *v)
 {
 	if (!v->verdict)
-		return;
-	field_word(o, "verdict", v->verdict);
-	key(o, "tags");
-	string_array(o, v->tags, v->ntags);
-	key(o, "rules");
-	string_array(o, v->rules, v->nrules);
-	if (v->reason)
-		field_word(o, "reason", v->reason);
+		return p;
+	p = PUT_LIT(p, ",\"verdict\":");
+	p = put_word(p, v->verdict);
+	p = PUT_LIT(p, ",\"tags\":");
+	p = put_words(p, v->tags, v->ntags);
+	p = PUT_LIT(p, ",\"rules\":");
+	p = put_words(p, v->rules, v->nrules);
+	if (v->reason) {
+		p = PUT_LIT(p, ",\"reason\":");
+		p = put_word(p, v->reason);
+	}
+	return p;
 }
 
 static void json_flow(struct out *o, const struct flow_view *v)
 {
-	out_str(o, "{\"type\":\"flow\"");
-	flow_members(o, v);
-	field_u64(o, "packets_c2s", v->packets_c2s);
-	field_u64(o, "packets_s2c", v->packets_s2c);
-	field_u64(o, "bytes_c2s", v->bytes_c2s);
-	field_u64(o, "bytes_s2c", v->bytes_s2c);
-	field_time(o, "first_seen", v->first_us);
-	field_time(o, "last_seen", v->last_us);
-	if (v->tcp_state)
-		field_word(o, "tcp_state", v->tcp_state);
-	if (v->history[0])
-		field_word(o, "history", v->history);
-	if (v->end)
-		field_word(o, "end", v->end);
-	classification(o, v);
-	out_str(o, "}\n");
+	char *p = out_reserve(o, FLOW_RECORD_MAX);
+
+	if (!p)
+		return;
+	p = PUT_LIT(p, "{\"type\":\"flow\"");
+	p = put_endpoints(p, v);
+	p = PUT_LIT(p, ",\"packets_c2s\":");
+	p = put_u64(p, v->packets_c2s);
+	p = PUT_LIT(p, ",\"packets_s2c\":");
+	p = put_u64(p, v->packets_s2c);
+	p = PUT_LIT(p, ",\"bytes_c2s\":");
+	p = put_u64(p, v->bytes_c2s);
+	p = PUT_LIT(p, ",\"bytes_s2c\":");
+	p = put_u64(p, v->bytes_s2c);
+	p = PUT_LIT(p, ",\"first_seen\":\"");
+	p = put_time(o, p, v->first_us);
+	p = PUT_LIT(p, "\",\"last_seen\":\"");
+	p = put_time(o, p, v->last_us);
+	*p++ = '"';
+	if (v->tcp_state) {
+		p = PUT_LIT(p, ",\"tcp_state\":");
+		p = put_word(p, v->tcp_state);
+	}
+	if (v->history[0]) {
+		p = PUT_LIT(p, ",\"history\":");
+		p = put_word(p, v->history);
+	}
+	if (v->end) {
+		p = PUT_LIT(p, ",\"end\":");
+		p = put_word(p, v->end);
+	}
+	p = put_classification(p, v);
+	p = PUT_LIT(p, "}\n");
+	out_commit(o, p);
 }
+
+/* --- intervals and the summary -------------------------------------------- */
 
 static void verdict_and_tag_totals(struct out *o, const struct counts *verdicts,
 				   const struct counts *tags,
@@ -145,7 +197,7 @@ static void verdict_and_tag_totals(struct out *o, const struct counts *verdicts,
 	key(o, "verdicts");
 	for (int v = VERDICT_EXPECTED; v < VERDICT_COUNT; v++) {
 		out_char(o, v == VERDICT_EXPECTED ? '{' : ',');
-		first_key(o, verdict_name((enum verdict)v));
+		name_key(o, verdict_name((enum verdict)v));
 		counts_object(o, &verdicts[v]);
 	}
 	out_char(o, '}');
@@ -154,7 +206,7 @@ static void verdict_and_tag_totals(struct out *o, const struct counts *verdicts,
 	for (size_t t = 0; t < cat->ntags; t++) {
 		if (t)
 			out_char(o, ',');
-		first_key(o, cat->tags[t]);
+		name_key(o, cat->tags[t]);
 		counts_object(o, &tags[t]);
 	}
 	out_char(o, '}');
@@ -186,15 +238,23 @@ static void json_interval(struct out *o, const struct interval_view *v)
 	for (size_t i = 0; i < v->nnew; i++) {
 		const struct flow_view *f = &v->new_unexpected[i];
 
-		out_str(o, i ? ",{" : "{");
-		first_key(o, "first_seen");
-		out_char(o, '"');
-		out_time(o, f->first_us);
-		out_char(o, '"');
-		flow_members(o, f);
-		if (f->reason)
-			field_word(o, "reason", f->reason);
-		out_char(o, '}');
+		char *p;
+
+		if (i)
+			out_char(o, ',');
+		p = out_reserve(o, FLOW_RECORD_MAX);
+		if (!p)
+			return;
+		p = PUT_LIT(p, "{\"first_seen\":\"");
+		p = put_time(o, p, f->first_us);
+		*p++ = '"';
+		p = put_endpoints(p, f);
+		if (f->reason) {
+			p = PUT_LIT(p, ",\"reason\":");
+			p = put_word(p, f->reason);
+		}
+		*p++ = '}';
+		out_commit(o, p);
 	}
 	out_char(o, ']');
 	if (v->new_unexpected_more)
@@ -213,7 +273,7 @@ static void decode_errors(struct out *o, const struct summary_view *s)
 			continue;
 		if (n++)
 			out_char(o, ',');
-		first_key(o, decode_status_name((enum decode_status)i));
+		name_key(o, decode_status_name((enum decode_status)i));
 		out_u64(o, s->audit->decode[i]);
 	}
 	out_char(o, '}');
@@ -305,7 +365,8 @@ static void groups(struct out *o, const struct summary_view *s,
 	const struct group **g = tally_sorted(s->tally, kind, &n);
 	const struct counts *other = &s->tally->kinds[kind].other;
 
-	key(o, name);
+	out_char(o, ',');
+	name_key(o, name);
 	out_char(o, '[');
 	for (size_t i = 0; g && i < n; i++) {
 		out_str(o, i ? ",{" : "{");
@@ -330,7 +391,8 @@ static void groups(struct out *o, const struct summary_view *s,
 		char more[64];
 
 		snprintf(more, sizeof more, "%s_ungrouped", name);
-		key(o, more);
+		out_char(o, ',');
+		name_key(o, more);
 		counts_object(o, other);
 	}
 }
@@ -356,7 +418,7 @@ static void json_summary(struct out *o, const struct summary_view *s)
 	key(o, "flows_ended");
 	for (int e = 0; e < FLOW_END_COUNT; e++) {
 		out_char(o, e ? ',' : '{');
-		first_key(o, flow_end_name((enum flow_end)e));
+		name_key(o, flow_end_name((enum flow_end)e));
 		out_u64(o, s->flows->ended[e]);
 	}
 	out_char(o, '}');

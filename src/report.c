@@ -161,14 +161,18 @@ void flow_view_make(const struct flow *f, enum flow_end why, bool ended,
 {
 	unsigned c = f->client, s = flow_server(f);
 
-	memset(v, 0, sizeof *v);
+	/* Not memset: the view is large (tag and rule lists) and built for
+	 * every flow; each member is set below. */
+	v->verdict_id = VERDICT_NONE;
+	v->verdict = v->reason = NULL;
+	v->ntags = v->nrules = 0;
 	v->family = f->key.family;
 	v->proto_num = f->key.proto;
 	v->proto = proto_name(f->key.proto, v->proto_number);
-	format_addr(v->client, sizeof v->client, f->key.family,
-		    f->key.addr[c]);
-	format_addr(v->server, sizeof v->server, f->key.family,
-		    f->key.addr[s]);
+	v->client_len = (uint8_t)format_addr(v->client, sizeof v->client,
+					     f->key.family, f->key.addr[c]);
+	v->server_len = (uint8_t)format_addr(v->server, sizeof v->server,
+					     f->key.family, f->key.addr[s]);
 	v->has_ports = f->key.proto == IPPROTO_NUM_TCP ||
 		       f->key.proto == IPPROTO_NUM_UDP;
 	v->client_port = f->key.port[c];

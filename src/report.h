@@ -28,6 +28,7 @@ struct flow_view {
 	uint8_t family;		/* 4 or 6 */
 	char client[48];
 	char server[48];
+	uint8_t client_len, server_len;
 	bool has_ports;
 	uint16_t client_port, server_port;
 	uint64_t packets_c2s, packets_s2c;

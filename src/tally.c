@@ -279,9 +279,8 @@ void tally_flow(struct tally *t, const struct flow *f)
 	struct group_id id;
 
 	add(&t->verdicts[k->verdict], packets, bytes);
-	for (unsigned b = 0; b < CAT_MAX_TAGS; b++)
-		if (k->tags & (1u << b))
-			add(&t->tags[b], packets, bytes);
+	for (uint32_t tags = k->tags; tags; tags &= tags - 1)
+		add(&t->tags[__builtin_ctz(tags)], packets, bytes);
 	for (size_t i = 0; i < k->nrules; i++)
 		add(&t->per_rule[k->rules[i]], packets, bytes);
 	if (k->verdict == VERDICT_UNEXPECTED || k->verdict == VERDICT_DEBUG) {

@@ -21,8 +21,9 @@ struct counts {
 };
 
 /* Distinct clients: exact up to CLIENTS_EXACT, then a linear-counting
- * estimate (Whang et al., 1990) over 4096 bits. */
-#define CLIENTS_EXACT 128
+ * estimate (Whang et al., 1990) over 1024 bits, within a few percent up to
+ * thousands of clients. */
+#define CLIENTS_EXACT 32
 struct client_count {
 	uint32_t exact;
 	bool estimating;
