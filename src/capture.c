@@ -1,4 +1,5 @@
-/* capture.c: libpcap offline sources. */
+/* capture.c: libpcap sources: capture files in order, or a live
+ * interface. */
 #include "capture.h"
 
 #include <errno.h>
@@ -291,9 +292,9 @@ static bool live_run(struct capture *c, const struct capture_hooks *hooks)
 			c->info[0].error = c->live_error;
 			return false;
 		}
-		do
-			r = pcap_dispatch(s->pcap, BATCH, on_packet, (u_char *)c);
-		while (r == BATCH && !c->stop);
+		/* One batch per turn: under load the hooks still run between
+		 * batches (clock, signals, output), not only when it is quiet. */
+		r = pcap_dispatch(s->pcap, BATCH, on_packet, (u_char *)c);
 		if (r == PCAP_ERROR) {
 			snprintf(c->live_error, sizeof c->live_error, "%s",
 				 pcap_geterr(s->pcap));

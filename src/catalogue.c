@@ -287,27 +287,36 @@ static bool proto_item(struct loader *l, const struct ynode *n,
 
 	if (!ynode_expect(n, Y_SCALAR, "a protocol", l->file, l->err))
 		return false;
-	if (strcmp(n->text, "tcp") == 0 || strcmp(n->text, "6") == 0) {
-		r->l4 |= PROTO_TCP;
-	} else if (strcmp(n->text, "udp") == 0 || strcmp(n->text, "17") == 0) {
-		r->l4 |= PROTO_UDP;
+	if (strcmp(n->text, "tcp") == 0) {
+		num = 6;
+	} else if (strcmp(n->text, "udp") == 0) {
+		num = 17;
 	} else if (strcmp(n->text, "icmp") == 0) {
-		r->has_ip_proto = true;
-		r->ip_proto = 1;
+		num = 1;
 	} else if (strcmp(n->text, "icmpv6") == 0) {
-		r->has_ip_proto = true;
-		r->ip_proto = 58;
+		num = 58;
 	} else if (n->text[0] >= '0' && n->text[0] <= '9') {
 		if (!ynode_uint(n, 0, 255, &num, l->file, l->err))
 			return false;
-		r->has_ip_proto = true;
-		r->ip_proto = (uint8_t)num;
 	} else {
 		load_error_at(l->err, l->file, n,
 			      "unknown protocol '%s' (tcp, udp, icmp, icmpv6 or "
 			      "a protocol number)", n->text);
 		return false;
 	}
+	if (num == 6 || num == 17) {
+		r->l4 |= num == 6 ? PROTO_TCP : PROTO_UDP;
+		return true;
+	}
+	/* Portless protocols are looked up by number alone: one per rule. */
+	if (r->has_ip_proto && r->ip_proto != num) {
+		load_error_at(l->err, l->file, n,
+			      "one portless protocol per rule: give '%s' a rule "
+			      "of its own", n->text);
+		return false;
+	}
+	r->has_ip_proto = true;
+	r->ip_proto = (uint8_t)num;
 	return true;
 }
 

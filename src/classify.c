@@ -6,6 +6,10 @@
 #include <string.h>
 
 #define CACHE_SLOTS 4096	/* (rule set, roles) -> class, power of two */
+/* A port documented only through a range wider than this (the SfB media
+ * range 49152-57500 overlaps every OS's ephemeral ports) says little about
+ * which side is the server. */
+#define NARROW_RANGE 1024
 
 struct rule_set {
 	uint16_t *rules;
@@ -28,6 +32,7 @@ struct classifier {
 	struct rule_set *sets;	/* sets[0] is the empty set */
 	size_t nsets;
 	uint16_t port_set[2][65536];	/* [tcp, udp][server port] */
+	uint8_t narrow[2][65536 / 8];	/* bit: a narrow range documents it */
 	uint16_t proto_set[256];	/* portless protocols */
 	struct verdict_class *classes;	/* classes[0] is VERDICT_NONE */
 	size_t nclasses, capclasses;
@@ -221,6 +226,22 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static void mark_narrow(struct classifier *cl, int table, uint8_t l4_bit)
+{
+	for (size_t i = 0; i < cl->nrules; i++) {
+		if (!(cl->rules[i].l4 & l4_bit))
+			continue;
+		for (size_t j = 0; j < cl->rules[i].nports; j++) {
+			const struct port_range *r = &cl->rules[i].ports[j];
+
+			if (r->hi - r->lo >= NARROW_RANGE)
+				continue;
+			for (unsigned p = r->lo; p <= r->hi; p++)
+				cl->narrow[table][p / 8] |= (uint8_t)(1u << (p % 8));
+		}
+	}
+}
+
 /* The set of rules changes only where some range starts or ends, so the
  * table is filled segment by segment between those boundaries. */
 static bool fill_port_table(struct classifier *cl, uint8_t l4_bit,
@@ -290,7 +311,11 @@ static bool fill_proto_table(struct classifier *cl, uint16_t *scratch)
 static bool build_tables(struct classifier *cl, struct load_error *err)
 {
 	uint16_t *scratch = malloc((cl->nrules + 1) * sizeof *scratch);
-	bool ok = scratch && set_intern(cl, NULL, 0) == 0 &&
+	bool ok;
+
+	mark_narrow(cl, 0, PROTO_TCP);
+	mark_narrow(cl, 1, PROTO_UDP);
+	ok = scratch && set_intern(cl, NULL, 0) == 0 &&
 		  fill_port_table(cl, PROTO_TCP, cl->port_set[0], scratch) &&
 		  fill_port_table(cl, PROTO_UDP, cl->port_set[1], scratch) &&
 		  fill_proto_table(cl, scratch);
@@ -359,23 +384,31 @@ static bool rule_fits(const struct rule *r, uint64_t client, uint64_t server)
 	return roles_match(r->from, client) && roles_match(r->to, server);
 }
 
-/* How well the catalogue documents a flow with this server: 2 a rule
- * fits (port and, with a site, roles), 1 the port alone, 0 nothing. */
+static bool port_narrow(const struct classifier *cl, uint8_t proto,
+			uint16_t port)
+{
+	int table = proto == IPPROTO_NUM_TCP ? 0 : 1;
+
+	return (proto == IPPROTO_NUM_TCP || proto == IPPROTO_NUM_UDP) &&
+	       (cl->narrow[table][port / 8] >> (port % 8) & 1);
+}
+
+/* How well the catalogue says a flow's server is this endpoint: 3 a rule
+ * fits its port and (with a site) both roles, 2 its port is documented as
+ * a single port or narrow range, 1 only inside a wide range, 0 not. */
 static int documented(const struct classifier *cl, const struct flow *f,
 		      unsigned server, const uint64_t roles[2])
 {
-	const struct rule_set *set =
-		set_for(cl, f->key.proto, f->key.port[server]);
+	uint16_t port = f->key.port[server];
+	const struct rule_set *set = set_for(cl, f->key.proto, port);
 
 	if (set->n == 0)
 		return 0;
-	if (!cl->role_aware)
-		return 2;
-	for (size_t i = 0; i < set->n; i++)
+	for (size_t i = 0; cl->role_aware && i < set->n; i++)
 		if (rule_fits(&cl->rules[set->rules[i]], roles[server ^ 1],
 			      roles[server]))
-			return 2;
-	return 1;
+			return 3;
+	return port_narrow(cl, f->key.proto, port) ? 2 : 1;
 }
 
 static uint32_t class_intern(struct classifier *cl, enum verdict v,
@@ -476,13 +509,17 @@ void classify_flow(struct classifier *cl, struct flow *f)
 		roles[0] = site_roles(cl->site, f->key.family, f->key.addr[0]);
 		roles[1] = site_roles(cl->site, f->key.family, f->key.addr[1]);
 	}
-	/* Packets that did not say who opened the conversation: prefer the
-	 * orientation the catalogue documents better; on a tie keep the
-	 * flow's own guess (UDP: first sender; TCP: higher port). */
-	if (!f->oriented &&
-	    documented(cl, f, f->client, roles) >
-		    documented(cl, f, flow_server(f), roles))
-		flow_set_client(f, flow_server(f));
+	/* Packets that did not say who opened the conversation: turn the flow
+	 * round only when the catalogue documents the other way clearly
+	 * better (a fitting rule, or a narrow port against none); otherwise
+	 * keep the flow's own guess (UDP: first sender; TCP: higher port). */
+	if (!f->oriented) {
+		int now = documented(cl, f, flow_server(f), roles);
+		int turned = documented(cl, f, f->client, roles);
+
+		if (turned >= 2 && turned > now)
+			flow_set_client(f, flow_server(f));
+	}
 	server = flow_server(f);
 	set = &cl->sets[set_index(cl, f->key.proto, f->key.port[server])];
 	if (!cl->role_aware) {

@@ -478,6 +478,14 @@ static void tcp_advance(struct flow *f, unsigned from, uint8_t fl)
 	}
 }
 
+/* Echo request (ICMP 8, ICMPv6 128) or reply (0, 129). */
+static bool icmp_echo(const struct pkt *p, bool request)
+{
+	if (p->proto == IPPROTO_NUM_ICMP)
+		return p->icmp_type == (request ? 8 : 0);
+	return p->icmp_type == (request ? 128 : 129);
+}
+
 /* The first packet says who the client is when it opens a TCP handshake
  * (SYN from the client, SYN-ACK from the server) or is an ICMP echo;
  * otherwise UDP takes the sender and TCP the higher port, until the
@@ -503,9 +511,9 @@ static void flow_orient(struct flow *f, unsigned from, const struct pkt *p)
 		break;
 	case IPPROTO_NUM_ICMP:
 	case IPPROTO_NUM_ICMPV6:
-		if (p->icmp_type == 8 || p->icmp_type == 128) {
+		if (icmp_echo(p, true)) {
 			f->oriented = 1;
-		} else if (p->icmp_type == 0 || p->icmp_type == 129) {
+		} else if (icmp_echo(p, false)) {
 			f->oriented = 1;
 			f->client = (uint8_t)(from ^ 1);
 		}

@@ -226,8 +226,9 @@ static void check_mode(const struct options *o)
 	if (!reads && !o->check && !o->list_rules && !o->list_interfaces)
 		usage_error("nothing to read: give a capture with -r FILE or "
 			    "an interface with -i IFACE");
-	if (!o->iface && (o->user || o->buffer_kib || o->no_promisc))
-		usage_error("-Z, -B and -p apply to live capture (-i)");
+	if (!o->iface && (o->user || o->buffer_kib || o->no_promisc ||
+			  o->snaplen != LUCS_DEFAULT_SNAPLEN))
+		usage_error("-Z, -B, -p and -s apply to live capture (-i)");
 }
 
 static void parse_options(int argc, char **argv, struct options *o)
@@ -582,7 +583,7 @@ static int output_failed(const struct options *o, int err)
 static int print_rules(const struct options *o, struct rulebook *b)
 {
 	struct out out;
-	int werr = out_open(&out, o->output);
+	int werr = out_open(&out, o->output, false);
 
 	if (!werr) {
 		if (o->check)
@@ -636,15 +637,17 @@ static bool run_start(struct run *r, const struct options *o,
 		complain("%s", err);
 		return false;
 	}
-	werr = out_open(&r->out, o->output);
+	werr = out_open(&r->out, o->output, o->iface != NULL);
 	if (werr) {
-		complain("%s: %s", o->output, strerror(werr));
+		complain("%s: %s", o->output ? o->output : "standard output",
+			 strerror(werr));
 		return false;
 	}
 	if (o->iface && !settle_privileges(o))
 		return false;
+	/* no-color.org: NO_COLOR set to anything but the empty string. */
 	r->out.color = r->out.tty && o->writer == &report_writer_text &&
-		       !getenv("NO_COLOR");
+		       !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
 	if (hash_key_random(&fc.hash_key) != 0) {
 		complain("no random numbers from the kernel: %s", strerror(errno));
 		return false;
@@ -709,12 +712,11 @@ static int run_capture(struct run *r)
 	return status;
 }
 
-static int list_interfaces(struct rulebook *b)
+static int list_interfaces(void)
 {
 	char err[256];
 	bool ok = capture_list_interfaces(stdout, err, sizeof err);
 
-	rulebook_free(b);
 	if (!ok)
 		complain("%s", err);
 	return ok && fflush(stdout) == 0 ? EXIT_DONE : EXIT_TROUBLE;
@@ -729,12 +731,12 @@ int main(int argc, char **argv)
 	int status = EXIT_TROUBLE;
 
 	parse_options(argc, argv, &o);
+	if (o.list_interfaces)
+		return list_interfaces();
 	if (!rulebook_load(&o, &book, err, sizeof err)) {
 		complain("%s", err);
 		return EXIT_TROUBLE;
 	}
-	if (o.list_interfaces)
-		return list_interfaces(&book);
 	if (o.check || o.list_rules)
 		return print_rules(&o, &book);
 	if (run_start(&run, &o, &book))

@@ -33,7 +33,7 @@ static int open_fd(struct out *o, int flags)
 	return 0;
 }
 
-int out_open(struct out *o, const char *path)
+int out_open(struct out *o, const char *path, bool append)
 {
 	memset(o, 0, sizeof *o);
 	o->fd = -1;
@@ -46,7 +46,7 @@ int out_open(struct out *o, const char *path)
 		if (!o->path)
 			return ENOMEM;
 	}
-	return open_fd(o, O_TRUNC);
+	return open_fd(o, append ? O_APPEND : O_TRUNC);
 }
 
 /* Cut a regular file back to the last newline that reached it, so a
@@ -93,19 +93,29 @@ int out_flush(struct out *o)
 	return o->error;
 }
 
+/* The new file is opened before the old one is closed: when it cannot be
+ * (a rotated directory the -Z user may not write), records keep going to
+ * the old file rather than nowhere. */
 int out_reopen(struct out *o)
 {
+	struct out fresh = *o;
 	int err;
 
 	if (!o->path)
 		return 0;
 	out_flush(o);
+	err = open_fd(&fresh, O_APPEND);
+	if (err)
+		return err;
 	if (o->owns_fd)
 		close(o->fd);
-	err = open_fd(o, O_APPEND);
-	if (err == 0)
-		o->error = 0;
-	return err;
+	o->fd = fresh.fd;
+	o->owns_fd = fresh.owns_fd;
+	o->regular = fresh.regular;
+	o->committed = fresh.committed;
+	o->tty = fresh.tty;
+	o->error = 0;
+	return 0;
 }
 
 int out_close(struct out *o)

@@ -30,8 +30,10 @@ struct out {
 	char time_text[20];	/* "2026-11-23T10:00:01" */
 };
 
-/* path NULL or "-" is standard output.  Returns 0 or an errno value. */
-int out_open(struct out *o, const char *path);
+/* path NULL or "-" is standard output; a file is emptied first unless
+ * append (a live audit's log survives restarts).  Returns 0 or an errno
+ * value. */
+int out_open(struct out *o, const char *path, bool append);
 /* Reopen the same path (log rotation); 0 or an errno value. */
 int out_reopen(struct out *o);
 int out_close(struct out *o);

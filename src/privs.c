@@ -88,6 +88,12 @@ bool privs_drop(const char *user, char *err, size_t errlen)
 	}
 	uid = pw->pw_uid;
 	gid = pw->pw_gid;
+	if (geteuid() != 0) {
+		snprintf(err, errlen, "-Z %s: only root can become another user; "
+			 "without -Z, a non-root lucsaudit keeps only the "
+			 "capabilities it was given", user);
+		return false;
+	}
 	if (!drop_bounding_set(err, errlen))
 		return false;
 	if (setgroups(0, NULL) != 0) {

@@ -52,7 +52,7 @@ static void text_begin(struct out *o)
 	out_str_width(o, "verdict", W_VERDICT);
 	out_str_width(o, "proto", W_PROTO);
 	out_str_width(o, "client", W_ENDPOINT + 1);
-	out_str_width(o, "server", W_ENDPOINT);
+	out_str_width(o, "server", W_ENDPOINT + 1);
 	out_str_width(o, "state", W_STATE);
 	out_str(o, " pkts c>s pkts s>c  bytes c>s  bytes s>c");
 	out_str(o, "  first seen (UTC)       seconds  tags       rules\n");
@@ -98,6 +98,7 @@ static void text_flow(struct out *o, const struct flow_view *v)
 	out_str_width(o, c, W_ENDPOINT);
 	out_str(o, " ");
 	out_str_width(o, s, W_ENDPOINT);
+	out_char(o, ' ');
 	out_str_width(o, v->tcp_state ? v->tcp_state : "-", W_STATE);
 	out_u64_width(o, v->packets_c2s, W_COUNT);
 	out_u64_width(o, v->packets_s2c, W_COUNT);

@@ -482,7 +482,7 @@ bool report_set_classifier(struct report *r, const struct classifier *cls)
 					   tags[b].packets, tags[b].bytes);
 		}
 		memset(iv->per_class, 0, iv->nclass * sizeof *iv->per_class);	/* nclass > 0 */
-		/* Fresh flows keep their old class: list them by name only. */
+		/* Fresh flows hold old class ids: they are only counted. */
 		iv->fresh_more += iv->nfresh;
 		iv->nfresh = 0;
 	}
