@@ -1,0 +1,501 @@
+/* test_site.c: the site inventory (--site FILE, lucsaudit-rules(5)):
+ * IPv4 and IPv6 addresses and prefixes (/0, odd lengths, host bits),
+ * role lookups with overlapping prefixes, roles a rule file declares,
+ * port overrides, the tm flag, and every malformed input with its exact
+ * FILE:LINE:COLUMN message. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalogue.h"
+#include "site.h"
+
+/* --- fixture -------------------------------------------------------------- */
+
+struct error_case {
+	const char *name;
+	const char *text;
+	const char *want;
+};
+
+/* The built-in catalogue (the site's roles and settings come from it) and
+ * the site under test. */
+struct fix {
+	struct catalogue *cat;
+	struct site *site;
+	struct load_error err;
+	char line[700];
+	const struct error_case *ec;
+};
+
+static int fix_setup(void **state)
+{
+	struct fix *f = calloc(1, sizeof *f);
+
+	assert_non_null(f);
+	f->ec = *state;
+	f->cat = catalogue_new();
+	assert_non_null(f->cat);
+	assert_true(catalogue_load_default(f->cat, &f->err));
+	*state = f;
+	return 0;
+}
+
+static int fix_teardown(void **state)
+{
+	struct fix *f = *state;
+
+	site_free(f->site);
+	catalogue_free(f->cat);
+	free(f);
+	return 0;
+}
+
+static struct site *load(struct fix *f, const char *text)
+{
+	site_free(f->site);
+	f->site = site_load_string("s.yaml", text, strlen(text), f->cat, &f->err);
+	if (!f->site) {
+		load_error_format(&f->err, f->line, sizeof f->line);
+		fail_msg("refused: %s", f->line);
+	}
+	return f->site;
+}
+
+/* The role mask of a role name. */
+static uint64_t R(const struct fix *f, const char *role)
+{
+	int r = catalogue_role(f->cat, role);
+
+	if (r < 0)
+		fail_msg("no role '%s'", role);
+	return 1ULL << r;
+}
+
+/* The roles the site gives the address text (IPv4 or IPv6). */
+static uint64_t roles_of(const struct fix *f, const char *text)
+{
+	uint8_t addr[16] = { 0 };
+	bool v6 = strchr(text, ':') != NULL;
+
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, text, addr) != 1)
+		fail_msg("bad test address '%s'", text);
+	return site_roles(f->site, v6 ? 6 : 4, addr);
+}
+
+#define assert_roles(f, addr, mask) do { \
+	uint64_t got_ = roles_of((f), (addr)), want_ = (mask); \
+	if (got_ != want_) \
+		fail_msg("%s: roles %#llx, want %#llx", (addr), \
+			 (unsigned long long)got_, (unsigned long long)want_); \
+} while (0)
+
+/* --- prefixes and roles ------------------------------------------------------ */
+
+static void test_site_roles_hosts_v4(void **state)
+{
+	struct fix *f = *state;
+
+	load(f, "roles:\n"
+		"  sql_server: 10.10.0.20\n"
+		"  lucs_server_01: [\"10.10.0.11\"]\n"
+		"  lucs_server_02: [10.10.0.12/32]\n");
+	assert_int_equal(f->site->nprefixes, 3);
+	assert_int_equal(f->site->prefixes[0].family, 4);
+	assert_int_equal(f->site->prefixes[0].len, 32);
+	assert_roles(f, "10.10.0.20", R(f, "sql_server"));
+	assert_roles(f, "10.10.0.11", R(f, "lucs_server_01"));
+	assert_roles(f, "10.10.0.12", R(f, "lucs_server_02"));
+	assert_roles(f, "10.10.0.21", 0);
+	assert_roles(f, "10.10.0.19", 0);
+	assert_roles(f, "20.10.0.10", 0);
+	assert_roles(f, "0.0.0.0", 0);
+}
+
+static void test_site_roles_prefixes_v4(void **state)
+{
+	struct fix *f = *state;
+
+	load(f, "roles:\n"
+		"  agent_pc: 10.20.0.0/16\n"
+		"  sfb_fe_pool: 10.10.16.0/20\n"
+		"  sfb_edge: 100.64.0.128/31\n"
+		"  lucs_api: 128.0.0.0/1\n");
+	assert_roles(f, "10.20.0.0", R(f, "agent_pc"));
+	assert_roles(f, "10.20.255.255", R(f, "agent_pc"));
+	assert_roles(f, "10.21.0.0", 0);
+	assert_roles(f, "10.19.255.255", 0);
+	assert_roles(f, "10.10.16.0", R(f, "sfb_fe_pool"));
+	assert_roles(f, "10.10.31.255", R(f, "sfb_fe_pool"));
+	assert_roles(f, "10.10.32.0", 0);
+	assert_roles(f, "10.10.15.255", 0);
+	assert_roles(f, "100.64.0.128", R(f, "sfb_edge"));
+	assert_roles(f, "100.64.0.129", R(f, "sfb_edge"));
+	assert_roles(f, "100.64.0.130", 0);
+	assert_roles(f, "100.64.0.127", 0);
+	assert_roles(f, "128.0.0.0", R(f, "lucs_api"));
+	assert_roles(f, "255.255.255.255", R(f, "lucs_api"));
+	assert_roles(f, "127.255.255.255", 0);
+}
+
+static void test_site_roles_ipv6(void **state)
+{
+	struct fix *f = *state;
+
+	load(f, "roles:\n"
+		"  lucs_server_01: \"2001:db8:10::11\"\n"
+		"  agent_pc: [\"2001:db8:20::/48\"]\n"
+		"  sfb_edge: \"2001:db8:30::/127\"\n"
+		"  sfb_cms: \"2001:db8:40:0:8000::/65\"\n");
+	assert_int_equal(f->site->prefixes[0].family, 6);
+	assert_int_equal(f->site->prefixes[0].len, 128);
+	assert_roles(f, "2001:db8:10::11", R(f, "lucs_server_01"));
+	assert_roles(f, "2001:db8:10::12", 0);
+	assert_roles(f, "2001:db8:20::", R(f, "agent_pc"));
+	assert_roles(f, "2001:db8:20:ffff:ffff:ffff:ffff:ffff", R(f, "agent_pc"));
+	assert_roles(f, "2001:db8:21::", 0);
+	assert_roles(f, "2001:db8:30::", R(f, "sfb_edge"));
+	assert_roles(f, "2001:db8:30::1", R(f, "sfb_edge"));
+	assert_roles(f, "2001:db8:30::2", 0);
+	assert_roles(f, "2001:db8:40:0:8000::1", R(f, "sfb_cms"));
+	assert_roles(f, "2001:db8:40:0:ffff::", R(f, "sfb_cms"));
+	assert_roles(f, "2001:db8:40:0:7fff::", 0);
+	/* An IPv4 address is not its IPv6 namesake. */
+	assert_roles(f, "0.0.0.0", 0);
+}
+
+/* /0 covers its own family only; an IPv4-mapped address is IPv6. */
+static void test_site_roles_default_routes(void **state)
+{
+	struct fix *f = *state;
+
+	load(f, "roles:\n"
+		"  agent_pc: 0.0.0.0/0\n"
+		"  sfb_server: \"::/0\"\n"
+		"  sql_server: \"::ffff:10.10.0.20\"\n");
+	assert_roles(f, "10.1.2.3", R(f, "agent_pc"));
+	assert_roles(f, "0.0.0.0", R(f, "agent_pc"));
+	assert_roles(f, "255.255.255.255", R(f, "agent_pc"));
+	assert_roles(f, "10.10.0.20", R(f, "agent_pc"));
+	assert_roles(f, "::", R(f, "sfb_server"));
+	assert_roles(f, "2001:db8::1", R(f, "sfb_server"));
+	assert_roles(f, "::ffff:10.10.0.20", R(f, "sfb_server") | R(f, "sql_server"));
+	assert_int_equal(f->site->prefixes[0].len, 0);
+	assert_int_equal(f->site->prefixes[1].len, 0);
+}
+
+/* An address in several prefixes holds every one of their roles. */
+static void test_site_roles_overlap(void **state)
+{
+	struct fix *f = *state;
+
+	load(f, "roles:\n"
+		"  agent_pc: [10.20.0.0/16, 10.20.5.0/24]\n"
+		"  sql_server: 10.20.5.0/24\n"
+		"  sfb_fe_pool: [10.10.1.10, 10.10.1.11]\n"
+		"  sfb_cms: 10.10.1.10\n"
+		"  sfb_server: 10.10.1.0/24\n");
+	assert_roles(f, "10.20.5.7", R(f, "agent_pc") | R(f, "sql_server"));
+	assert_roles(f, "10.20.6.7", R(f, "agent_pc"));
+	assert_roles(f, "10.10.1.10",
+		     R(f, "sfb_fe_pool") | R(f, "sfb_cms") | R(f, "sfb_server"));
+	assert_roles(f, "10.10.1.11", R(f, "sfb_fe_pool") | R(f, "sfb_server"));
+	assert_roles(f, "10.10.1.12", R(f, "sfb_server"));
+}
+
+/* Empty lists and empty mappings are allowed: a site that lists no
+ * address (classification by port alone). */
+static void test_site_roles_none(void **state)
+{
+	struct fix *f = *state;
+
+	load(f, "{}\n");
+	assert_int_equal(f->site->nprefixes, 0);
+	assert_false(f->site->tm_off);
+	assert_roles(f, "10.0.0.1", 0);
+	load(f, "roles: {}\n");
+	assert_int_equal(f->site->nprefixes, 0);
+	load(f, "roles:\n  agent_pc: []\nports:\n  sql_port: 1533\n");
+	assert_int_equal(f->site->nprefixes, 0);
+	assert_int_equal(f->site->noverrides, 1);
+}
+
+/* Roles a --rules file declared are roles of the site too. */
+static void test_site_roles_declared(void **state)
+{
+	struct fix *f = *state;
+	static const char rules[] =
+		"roles: [domain_controller]\n"
+		"tags: [DNS]\n"
+		"rules:\n"
+		"  - {id: dns, from: lucs_server, to: domain_controller, proto: udp, ports: 53, tag: DNS}\n";
+	static const char site[] = "roles:\n  domain_controller: 10.10.3.10\n";
+
+	assert_null(site_load_string("s.yaml", site, sizeof site - 1, f->cat, &f->err));
+	load_error_format(&f->err, f->line, sizeof f->line);
+	assert_string_equal(f->line, "s.yaml:2:3: unknown role 'domain_controller'");
+	assert_true(catalogue_load_string(f->cat, "dc.yaml", rules, sizeof rules - 1,
+					  &f->err));
+	load(f, site);
+	assert_roles(f, "10.10.3.10", R(f, "domain_controller"));
+	assert_int_equal(catalogue_role(f->cat, "domain_controller"), 11);
+}
+
+/* The example shipped in rules/ loads, and says what its comments say. */
+static void test_site_load_example_file(void **state)
+{
+	struct fix *f = *state;
+	const struct site_override *o;
+
+	f->site = site_load_file(LUCS_SRCDIR "/rules/site.example.yaml", f->cat,
+				 &f->err);
+	if (!f->site) {
+		load_error_format(&f->err, f->line, sizeof f->line);
+		fail_msg("refused: %s", f->line);
+	}
+	assert_roles(f, "10.10.0.11", R(f, "lucs_server_01"));
+	assert_roles(f, "2001:db8:10::12", R(f, "lucs_server_02"));
+	assert_roles(f, "10.10.1.10",
+		     R(f, "sfb_fe_pool") | R(f, "sfb_cms") | R(f, "sfb_server"));
+	assert_roles(f, "10.20.99.1", R(f, "agent_pc"));
+	assert_roles(f, "2001:db8:20:1::1", R(f, "agent_pc"));
+	assert_roles(f, "10.10.0.99", 0);
+	o = site_override(f->site, "media_ports");
+	assert_non_null(o);
+	assert_int_equal(o->nports, 1);
+	assert_int_equal(o->ports[0].lo, 49152);
+	assert_int_equal(o->ports[0].hi, 57500);
+	assert_false(f->site->tm_off);
+}
+
+static void test_site_load_file_missing(void **state)
+{
+	struct fix *f = *state;
+
+	assert_null(site_load_file("/nonexistent/site.yaml", f->cat, &f->err));
+	load_error_format(&f->err, f->line, sizeof f->line);
+	assert_string_equal(f->line, "/nonexistent/site.yaml: No such file or directory");
+	assert_null(site_load_file("/", f->cat, &f->err));
+	load_error_format(&f->err, f->line, sizeof f->line);
+	assert_string_equal(f->line, "/: is a directory");
+}
+
+/* --- overrides and tm ------------------------------------------------------- */
+
+static void test_site_overrides(void **state)
+{
+	struct fix *f = *state;
+	const struct site_override *o;
+
+	load(f, "ports:\n"
+		"  media_ports: [40000-40100, 45000]\n"
+		"  sql_port: 1533\n"
+		"  trusted_app_6000: 16000\n");
+	assert_int_equal(f->site->noverrides, 3);
+	o = site_override(f->site, "media_ports");
+	assert_non_null(o);
+	assert_string_equal(o->setting, "media_ports");
+	assert_int_equal(o->nports, 2);
+	assert_int_equal(o->ports[0].lo, 40000);
+	assert_int_equal(o->ports[0].hi, 40100);
+	assert_int_equal(o->ports[1].lo, 45000);
+	assert_int_equal(o->ports[1].hi, 45000);
+	o = site_override(f->site, "sql_port");
+	assert_non_null(o);
+	assert_int_equal(o->nports, 1);
+	assert_int_equal(o->ports[0].lo, 1533);
+	o = site_override(f->site, "trusted_app_6000");
+	assert_non_null(o);
+	assert_int_equal(o->ports[0].lo, 16000);
+	assert_null(site_override(f->site, "powerpivot_port"));
+	assert_null(site_override(f->site, "media"));
+	assert_null(site_override(NULL, "media_ports"));
+}
+
+/* A site may restate a default; settings a rule file adds are settings. */
+static void test_site_overrides_declared(void **state)
+{
+	struct fix *f = *state;
+	static const char rules[] =
+		"rules:\n"
+		"  - {id: ldap, from: lucs_server, to: sql_server, proto: tcp, ports: 389, configurable: ldap_port, tag: LUCS}\n";
+
+	assert_true(catalogue_load_string(f->cat, "l.yaml", rules, sizeof rules - 1,
+					  &f->err));
+	load(f, "ports:\n  ldap_port: 636\n  powerpivot_port: 1443\n");
+	assert_int_equal(site_override(f->site, "ldap_port")->ports[0].lo, 636);
+	assert_int_equal(site_override(f->site, "powerpivot_port")->ports[0].lo, 1443);
+}
+
+static void test_site_tm_flag(void **state)
+{
+	struct fix *f = *state;
+
+	load(f, "roles: {}\n");
+	assert_false(f->site->tm_off);
+	load(f, "tm: false\n");
+	assert_true(f->site->tm_off);
+	load(f, "tm: true\n");
+	assert_false(f->site->tm_off);
+}
+
+/* --- malformed input ---------------------------------------------------------- */
+
+static const struct error_case error_cases[] = {
+	/* the document */
+	{ "empty_file", "", "s.yaml: empty: a site is a mapping with 'roles:'" },
+	{ "only_comments", "# roles:\n", "s.yaml: empty: a site is a mapping with 'roles:'" },
+	{ "empty_document", "---\n", "s.yaml:2:1: a site must be a mapping, not a single value" },
+	{ "root_list", "- roles\n", "s.yaml:1:1: a site must be a mapping, not a list" },
+	{ "unknown_key", "roles: {}\nrole:\n  sql_server: 10.0.0.1\n",
+	  "s.yaml:2:1: unknown key 'role'" },
+	{ "catalogue_key", "rules: []\n", "s.yaml:1:1: unknown key 'rules'" },
+	{ "duplicate_role", "roles:\n  sql_server: 10.0.0.1\n  sql_server: 10.0.0.2\n",
+	  "s.yaml:3:3: duplicate key 'sql_server' (first at line 2)" },
+	{ "second_document", "tm: true\n---\ntm: false\n",
+	  "s.yaml:2:1: a second document: one file holds one document" },
+	{ "anchor", "roles:\n  agent_pc: &agents 10.20.0.0/16\n",
+	  "s.yaml:2:13: anchors (&) are not allowed" },
+	{ "tag", "roles:\n  agent_pc: !cidr 10.20.0.0/16\n", "s.yaml:2:13: tags (!) are not allowed" },
+	{ "tab", "roles:\n\tagent_pc: 10.20.0.0/16\n",
+	  "s.yaml:2:1: found character that cannot start any token while scanning for the next token" },
+	{ "invalid_utf8", "roles:\n  # Z\xfcrich\n  agent_pc: 10.20.0.0/16\n",
+	  "s.yaml:2:6: invalid leading UTF-8 octet" },
+	/* roles */
+	{ "roles_list", "roles: [agent_pc]\n", "s.yaml:1:8: roles must be a mapping, not a list" },
+	{ "roles_scalar", "roles: agent_pc\n", "s.yaml:1:8: roles must be a mapping, not a single value" },
+	{ "role_unknown", "roles:\n  sql: 10.0.0.1\n", "s.yaml:2:3: unknown role 'sql'" },
+	{ "role_any", "roles:\n  any: 0.0.0.0/0\n", "s.yaml:2:3: unknown role 'any'" },
+	{ "role_lucs_server", "roles:\n  lucs_server: [10.10.0.11, 10.10.0.12]\n",
+	  "s.yaml:2:3: 'lucs_server' means either LUCS server in rules: list "
+	  "addresses under lucs_server_01 and lucs_server_02" },
+	{ "role_mapping", "roles:\n  sql_server: {address: 10.0.0.1}\n",
+	  "s.yaml:2:15: a role's addresses must be a list, not a mapping" },
+	{ "role_nested_list", "roles:\n  sql_server: [[10.0.0.1]]\n",
+	  "s.yaml:2:16: an address must be a single value, not a list" },
+	/* addresses */
+	{ "address_empty", "roles:\n  sql_server:\n",
+	  "s.yaml:2:14: '' is not an IPv4 or IPv6 address or prefix" },
+	{ "address_octet", "roles:\n  sql_server: 10.0.0.300\n",
+	  "s.yaml:2:15: '10.0.0.300' is not an IPv4 or IPv6 address or prefix" },
+	{ "address_short", "roles:\n  sql_server: 10.0.0\n",
+	  "s.yaml:2:15: '10.0.0' is not an IPv4 or IPv6 address or prefix" },
+	{ "address_name", "roles:\n  sql_server: sql01.example.com\n",
+	  "s.yaml:2:15: 'sql01.example.com' is not an IPv4 or IPv6 address or prefix" },
+	{ "address_zone", "roles:\n  sql_server: \"fe80::1%eth0\"\n",
+	  "s.yaml:2:15: 'fe80::1%eth0' is not an IPv4 or IPv6 address or prefix" },
+	{ "address_range", "roles:\n  agent_pc: 10.20.0.1-10.20.0.9\n",
+	  "s.yaml:2:13: '10.20.0.1-10.20.0.9' is not an IPv4 or IPv6 address or prefix" },
+	{ "address_too_long",
+	  "roles:\n  agent_pc: 10.20.0.0/16 and 10.30.0.0/16 and 10.40.0.0/16 and 10.50.0.0/16 and 10.60.0.0/16\n",
+	  "s.yaml:2:13: '10.20.0.0/16 and 10.30.0.0/16 and 10.40.0.0/16 and 10.50.0.0/16 and 10.60.0.0/16' "
+	  "is not an IPv4 or IPv6 address or prefix" },
+	{ "prefix_trailing", "roles:\n  agent_pc: 10.20.0.0/16 10.30.0.0/16\n",
+	  "s.yaml:2:13: '10.20.0.0/16 10.30.0.0/16': prefix length must be 0-32" },
+	{ "prefix_no_length", "roles:\n  agent_pc: 10.20.0.0/\n",
+	  "s.yaml:2:13: '10.20.0.0/' is not an IPv4 or IPv6 address or prefix" },
+	{ "prefix_negative", "roles:\n  agent_pc: 10.20.0.0/-16\n",
+	  "s.yaml:2:13: '10.20.0.0/-16' is not an IPv4 or IPv6 address or prefix" },
+	{ "prefix_space", "roles:\n  agent_pc: \"10.20.0.0/ 16\"\n",
+	  "s.yaml:2:13: '10.20.0.0/ 16' is not an IPv4 or IPv6 address or prefix" },
+	{ "prefix_netmask", "roles:\n  agent_pc: 10.20.0.0/255.255.0.0\n",
+	  "s.yaml:2:13: '10.20.0.0/255.255.0.0': prefix length must be 0-32" },
+	{ "prefix_33", "roles:\n  agent_pc: [10.20.0.0/16, 10.20.0.0/33]\n",
+	  "s.yaml:2:28: '10.20.0.0/33': prefix length must be 0-32" },
+	{ "prefix_129", "roles:\n  agent_pc: \"2001:db8::/129\"\n",
+	  "s.yaml:2:13: '2001:db8::/129': prefix length must be 0-128" },
+	{ "host_bits_v4", "roles:\n  agent_pc: 10.20.0.1/16\n",
+	  "s.yaml:2:13: '10.20.0.1/16' has host bits set after /16" },
+	{ "host_bits_v4_odd", "roles:\n  agent_pc: 10.20.8.0/20\n",
+	  "s.yaml:2:13: '10.20.8.0/20' has host bits set after /20" },
+	{ "host_bits_default", "roles:\n  agent_pc: 10.0.0.0/0\n",
+	  "s.yaml:2:13: '10.0.0.0/0' has host bits set after /0" },
+	{ "host_bits_v6", "roles:\n  agent_pc: \"2001:db8:20::1/48\"\n",
+	  "s.yaml:2:13: '2001:db8:20::1/48' has host bits set after /48" },
+	{ "host_bits_v6_last", "roles:\n  agent_pc: \"2001:db8::1/127\"\n",
+	  "s.yaml:2:13: '2001:db8::1/127' has host bits set after /127" },
+	/* ports */
+	{ "ports_list", "ports: [1433]\n", "s.yaml:1:8: ports must be a mapping, not a list" },
+	{ "setting_unknown", "ports:\n  sql_port: 1433\n  sql_ports: 1533\n",
+	  "s.yaml:3:3: unknown setting 'sql_ports': the catalogue's configurable "
+	  "ports are listed by 'lucsaudit --check'" },
+	{ "setting_zero", "ports:\n  sql_port: 0\n", "s.yaml:2:13: port 0 is outside 1-65535" },
+	{ "setting_65536", "ports:\n  sql_port: 65536\n", "s.yaml:2:13: port 65536 is outside 1-65535" },
+	{ "setting_reversed", "ports:\n  media_ports: 57500-49152\n",
+	  "s.yaml:2:16: range 57500-49152 is reversed: write 49152-57500" },
+	{ "setting_text", "ports:\n  sql_port: mssql\n",
+	  "s.yaml:2:13: 'mssql' is not a port or a range such as 49152-57500" },
+	{ "setting_empty", "ports:\n  media_ports: []\n",
+	  "s.yaml:2:16: ports must be a port, a range or a list of them" },
+	{ "setting_mapping", "ports:\n  media_ports: {lo: 40000, hi: 40100}\n",
+	  "s.yaml:2:16: ports must be a port, a range or a list of them" },
+	/* tm */
+	{ "tm_yes", "tm: yes\n", "s.yaml:1:5: expected true or false" },
+	{ "tm_quoted", "tm: \"false\"\n", "s.yaml:1:5: expected true or false" },
+	{ "tm_mapping", "tm:\n  offset: 2000\n", "s.yaml:2:3: expected true or false" },
+};
+
+static void test_site_error(void **state)
+{
+	struct fix *f = *state;
+	const struct error_case *ec = f->ec;
+
+	f->site = site_load_string("s.yaml", ec->text, strlen(ec->text), f->cat,
+				   &f->err);
+	if (f->site)
+		fail_msg("accepted, expected \"%s\"", ec->want);
+	load_error_format(&f->err, f->line, sizeof f->line);
+	assert_string_equal(f->line, ec->want);
+}
+
+/* --- the program ------------------------------------------------------------- */
+
+#define T(name) cmocka_unit_test_setup_teardown(name, fix_setup, fix_teardown)
+
+int main(void)
+{
+	static const struct CMUnitTest fixed[] = {
+		T(test_site_roles_hosts_v4),
+		T(test_site_roles_prefixes_v4),
+		T(test_site_roles_ipv6),
+		T(test_site_roles_default_routes),
+		T(test_site_roles_overlap),
+		T(test_site_roles_none),
+		T(test_site_roles_declared),
+		T(test_site_load_example_file),
+		T(test_site_load_file_missing),
+		T(test_site_overrides),
+		T(test_site_overrides_declared),
+		T(test_site_tm_flag),
+	};
+	size_t nfixed = sizeof fixed / sizeof *fixed;
+	size_t nerr = sizeof error_cases / sizeof *error_cases;
+	struct CMUnitTest *tests = calloc(nfixed + nerr, sizeof *tests);
+	char (*names)[64] = calloc(nerr, sizeof *names);
+	int failed;
+
+	if (!tests || !names)
+		return 1;
+	memcpy(tests, fixed, sizeof fixed);
+	/* One case per malformed input: test_site_error_<name>. */
+	for (size_t i = 0; i < nerr; i++) {
+		snprintf(names[i], sizeof names[i], "test_site_error_%s",
+			 error_cases[i].name);
+		tests[nfixed + i] = (struct CMUnitTest){
+			names[i], test_site_error, fix_setup, fix_teardown,
+			(void *)&error_cases[i]
+		};
+	}
+	failed = _cmocka_run_group_tests("test_site", tests, nfixed + nerr,
+					 NULL, NULL);
+	free(tests);
+	free(names);
+	return failed;
+}
