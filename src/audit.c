@@ -136,12 +136,14 @@ static void update(struct audit *a, struct inflight *e)
 		classify_flow(a->cls, f);
 	report_count(a->report, f, 1, p->ip_len, created);
 	if (p->frag == PKT_FRAG_FIRST) {
-		uint64_t held, held_bytes;
+		struct frag_held held;
 
-		frag_table_first(a->frags, p, e->ts_us, &held, &held_bytes);
-		if (held) {
-			flow_add_packets(f, p, held, held_bytes);
-			report_count(a->report, f, held, held_bytes, false);
+		frag_table_first(a->frags, p, e->ts_us, &held);
+		if (held.packets) {
+			flow_add_packets(f, p, held.packets, held.bytes,
+					 held.first_us);
+			report_count(a->report, f, held.packets, held.bytes,
+				     false);
 		}
 	}
 }

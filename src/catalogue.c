@@ -378,6 +378,11 @@ static bool rule_setting(struct loader *l, const struct ynode *n,
 {
 	const struct rule *first;
 
+	if (r->has_ip_proto) {
+		load_error_at(l->err, l->file, n,
+			      "a portless rule has no ports to configure");
+		return false;
+	}
 	if (!scalar_text(l, n, "configurable", &r->setting))
 		return false;
 	if (!word_ok(r->setting, false)) {
@@ -587,7 +592,7 @@ static bool load_doc(struct loader *l, const struct ydoc *d)
 	const struct ynode *root = ydoc_root(d), *n;
 	unsigned long version;
 
-	if (!root) {
+	if (ydoc_empty(root)) {
 		load_error_at(l->err, l->file, NULL,
 			      "empty: a catalogue is a mapping with 'rules:'");
 		return false;

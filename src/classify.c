@@ -110,6 +110,25 @@ static bool id_taken(const struct catalogue *c, const char *id)
 	return false;
 }
 
+/* Blame what the user can edit: the site's value when it set the ports. */
+static void twin_overflow(const struct classifier *cl, const struct rule *base,
+			  unsigned port, struct load_error *err)
+{
+	const struct site_override *o =
+		base->setting ? site_override(cl->site, base->setting) : NULL;
+
+	if (o)
+		load_error_pos(err, cl->site->file, o->line, o->col,
+			       "%s: the TM twin of rule '%s' would need port %u, "
+			       "beyond 65535 (tm offset %u; or set tm: false)",
+			       base->setting, base->id, port, cl->cat->tm_offset);
+	else
+		load_error_pos(err, base->file, base->line, base->col,
+			       "the TM twin of rule '%s' would need port %u, "
+			       "beyond 65535 (tm offset %u)", base->id, port,
+			       cl->cat->tm_offset);
+}
+
 /* TM uses the LUCS ports plus a flat offset (the vendor's example: PS on
  * 19400 for LUCS, 21400 for TM). */
 static bool add_twin(struct classifier *cl, size_t base_index,
@@ -129,10 +148,7 @@ static bool add_twin(struct classifier *cl, size_t base_index,
 	}
 	for (size_t i = 0; i < base->nports; i++) {
 		if (base->ports[i].hi + off > 65535) {
-			load_error_pos(err, base->file, base->line, base->col,
-				       "the TM twin of rule '%s' would need port "
-				       "%u, beyond 65535 (tm offset %u)",
-				       base->id, base->ports[i].hi + off, off);
+			twin_overflow(cl, base, base->ports[i].hi + off, err);
 			return false;
 		}
 		shifted[i].lo = (uint16_t)(base->ports[i].lo + off);

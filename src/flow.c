@@ -534,7 +534,7 @@ static void flow_init(struct flow *f, const struct flow_key *k,
 }
 
 void flow_add_packets(struct flow *f, const struct pkt *p, uint64_t packets,
-		      uint64_t bytes)
+		      uint64_t bytes, int64_t first_us)
 {
 	struct flow_key k;
 	unsigned from;
@@ -542,6 +542,8 @@ void flow_add_packets(struct flow *f, const struct pkt *p, uint64_t packets,
 	flow_key_from_pkt(p, &k, &from);
 	f->packets[from] += packets;
 	f->bytes[from] += bytes;
+	if (first_us < f->first_us)
+		f->first_us = first_us;
 }
 
 static void account(struct flow_table *t, struct flow *f, unsigned from,

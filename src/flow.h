@@ -131,9 +131,10 @@ struct flow *flow_table_update_ref(struct flow_table *t, const struct pkt *p,
 				   bool *created);
 
 /* Count packets that reached the flow late, from the endpoint that sent p
- * (fragments held until their first fragment came). */
+ * (fragments held until their first fragment came), the earliest seen at
+ * first_us. */
 void flow_add_packets(struct flow *f, const struct pkt *p, uint64_t packets,
-		      uint64_t bytes);
+		      uint64_t bytes, int64_t first_us);
 
 /* End every flow idle for longer than its timeout at now_us. */
 void flow_table_expire(struct flow_table *t, int64_t now_us);

@@ -26,6 +26,7 @@ struct frag_entry {
 	int64_t last_us;
 	uint64_t held_packets;	/* later fragments waiting for the first */
 	uint64_t held_bytes;
+	int64_t held_since;	/* when the first of them came */
 	uint16_t sport, dport;
 	uint8_t l4proto;	/* the first fragment's transport protocol */
 	uint8_t used;
@@ -118,7 +119,8 @@ bool frag_table_later(struct frag_table *t, struct pkt *p, int64_t ts_us)
 	struct frag_entry *e = entry_for(t, p, ts_us);
 
 	if (!e->has_first) {
-		e->held_packets++;
+		if (e->held_packets++ == 0 || ts_us < e->held_since)
+			e->held_since = ts_us;
 		e->held_bytes += p->ip_len;
 		return false;
 	}
@@ -131,7 +133,7 @@ bool frag_table_later(struct frag_table *t, struct pkt *p, int64_t ts_us)
 }
 
 void frag_table_first(struct frag_table *t, const struct pkt *p,
-		      int64_t ts_us, uint64_t *packets, uint64_t *bytes)
+		      int64_t ts_us, struct frag_held *held)
 {
 	struct frag_entry *e = entry_for(t, p, ts_us);
 
@@ -139,8 +141,9 @@ void frag_table_first(struct frag_table *t, const struct pkt *p,
 	e->sport = p->sport;
 	e->dport = p->dport;
 	e->l4proto = p->proto;
-	*packets = e->held_packets;
-	*bytes = e->held_bytes;
+	held->packets = e->held_packets;
+	held->bytes = e->held_bytes;
+	held->first_us = e->held_since;
 	e->held_packets = e->held_bytes = 0;
 }
 

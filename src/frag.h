@@ -25,10 +25,16 @@ void frag_table_free(struct frag_table *t);
  * first fragment was seen; false when p is held back for it. */
 bool frag_table_later(struct frag_table *t, struct pkt *p, int64_t ts_us);
 
-/* A first fragment: remember its ports; *packets and *bytes receive the
- * later fragments held for it, for the caller to add to its flow. */
+/* Later fragments held for a first fragment that had not come yet. */
+struct frag_held {
+	uint64_t packets, bytes;
+	int64_t first_us;	/* when the earliest of them was seen */
+};
+
+/* A first fragment: remember its ports; *held receives the later
+ * fragments held for it, for the caller to add to its flow. */
 void frag_table_first(struct frag_table *t, const struct pkt *p,
-		      int64_t ts_us, uint64_t *packets, uint64_t *bytes);
+		      int64_t ts_us, struct frag_held *held);
 
 /* Forget datagrams idle for the reassembly timeout (all of them when
  * now_us is INT64_MAX); their held fragments become orphans. */

@@ -695,6 +695,13 @@ static int run_capture(struct run *r)
 	if (capture_is_live(r->cap)) {
 		capture_stats(r->cap, &r->cstats);
 		audit_clock(r->audit, wall_clock_us());
+		if (r->cstats.dropped + r->cstats.if_dropped > r->drops_warned)
+			complain("%llu packets dropped in all (%llu by the kernel, "
+				 "%llu by the interface)",
+				 (unsigned long long)(r->cstats.dropped +
+						      r->cstats.if_dropped),
+				 (unsigned long long)r->cstats.dropped,
+				 (unsigned long long)r->cstats.if_dropped);
 	}
 	audit_finish(r->audit);
 	write_summary(r, false);
@@ -722,29 +729,42 @@ static int list_interfaces(void)
 	return ok && fflush(stdout) == 0 ? EXIT_DONE : EXIT_TROUBLE;
 }
 
-int main(int argc, char **argv)
+static void options_free(struct options *o)
 {
-	struct options o;
+	free(o->filter);
+	free(o->files);
+	free(o->rules);
+}
+
+static int run_main(struct options *o)
+{
 	struct rulebook book;
 	struct run run;
 	char err[1024];
 	int status = EXIT_TROUBLE;
 
-	parse_options(argc, argv, &o);
-	if (o.list_interfaces)
+	if (o->list_interfaces)
 		return list_interfaces();
-	if (!rulebook_load(&o, &book, err, sizeof err)) {
+	if (!rulebook_load(o, &book, err, sizeof err)) {
 		complain("%s", err);
 		return EXIT_TROUBLE;
 	}
-	if (o.check || o.list_rules)
-		return print_rules(&o, &book);
-	if (run_start(&run, &o, &book))
+	if (o->check || o->list_rules)
+		return print_rules(o, &book);
+	if (run_start(&run, o, &book))
 		status = run_capture(&run);
 	run_free(&run);
 	rulebook_free(&book);
-	free(o.filter);
-	free(o.files);
-	free(o.rules);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	int status;
+
+	parse_options(argc, argv, &o);
+	status = run_main(&o);
+	options_free(&o);
 	return status;
 }

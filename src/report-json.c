@@ -375,7 +375,7 @@ static void groups(struct out *o, const struct summary_view *s,
 			word(o, g[i]->rules);
 			field_word(o, "tcp_state",
 				   tcp_state_name((enum tcp_state)g[i]->state));
-			field_word(o, "likely", failure_cause(g[i]->state));
+			field_word(o, "likely", failure_cause(g[i]->state, false));
 		} else {
 			first_key(o, "verdict");
 			word(o, kind == GROUP_DEBUG ? "debug" : "unexpected");

@@ -245,7 +245,7 @@ static void text_interval(struct out *o, const struct interval_view *v)
 static void line_u64(struct out *o, const char *label, uint64_t v)
 {
 	out_str(o, "  ");
-	out_str_width(o, label, 22);
+	out_str_width(o, label, 28);
 	out_u64_width(o, v, 12);
 	out_char(o, '\n');
 }
@@ -256,7 +256,7 @@ static void overview(struct out *o, const struct summary_view *s)
 
 	if (a->packets_read) {
 		out_str(o, "  ");
-		out_str_width(o, "packet time", 22);
+		out_str_width(o, "packet time", 28);
 		out_time(o, a->first_us);
 		out_str(o, " .. ");
 		out_time(o, a->last_us);
@@ -325,6 +325,19 @@ static void group_line(struct out *o, const struct group *g)
 	out_str(o, "  ");
 }
 
+static void reasons(struct out *o, uint32_t mask)
+{
+	const char *names[REASON_COUNT];
+	size_t n = 0;
+	char buf[128];
+
+	for (int r = 1; r < REASON_COUNT; r++)
+		if (mask & (1u << r))
+			names[n++] = reason_name((enum reason)r);
+	names_join(buf, sizeof buf, names, n, ' ');
+	out_str(o, buf);
+}
+
 static void group_section(struct out *o, const struct summary_view *s,
 			  enum group_kind kind, const char *title)
 {
@@ -346,15 +359,11 @@ static void group_section(struct out *o, const struct summary_view *s,
 		group_line(o, g[i]);
 		if (kind == GROUP_FAILED) {
 			out_str_width(o, tcp_state_name((enum tcp_state)g[i]->state), 11);
-			out_str(o, failure_cause(g[i]->state));
+			out_str(o, failure_cause(g[i]->state, true));
 			out_str(o, ": ");
 			out_str(o, g[i]->rules);
 		} else {
-			for (int r = 1; r < REASON_COUNT; r++)
-				if (g[i]->reasons & (1u << r)) {
-					out_str(o, reason_name((enum reason)r));
-					out_char(o, ' ');
-				}
+			reasons(o, g[i]->reasons);
 		}
 		out_char(o, '\n');
 	}

@@ -131,10 +131,11 @@ void names_join(char *buf, size_t size, const char *const *names, size_t n,
 	}
 }
 
-const char *failure_cause(uint8_t tcp_state)
+const char *failure_cause(uint8_t tcp_state, bool words)
 {
-	return tcp_state == TCP_STATE_REJECTED ? "likely stopped service"
-					       : "likely firewall block";
+	if (tcp_state == TCP_STATE_REJECTED)
+		return words ? "likely stopped service" : "stopped_service";
+	return words ? "likely firewall block" : "firewall_block";
 }
 
 static void view_classification(const struct flow *f,
@@ -394,7 +395,7 @@ void report_flow_end(struct report *r, struct flow *f, enum flow_end why)
 	flow_view_make(f, why, true, r->cls, &v);
 	r->w->flow(r->out, &v);
 	out_end_record(r->out);
-	tally_flow(&r->tally, f);
+	tally_flow(&r->tally, f, why);
 }
 
 uint64_t report_flows_with(const struct report *r, uint32_t verdicts)
@@ -447,7 +448,7 @@ void report_snapshot_flow(void *ctx, struct flow *f)
 	struct report *r = ctx;
 
 	if (r->in_snapshot)
-		tally_flow(&r->snapshot, f);
+		tally_flow(&r->snapshot, f, FLOW_END_INPUT);
 }
 
 void report_snapshot_end(struct report *r, const struct audit_stats *audit,

@@ -155,7 +155,8 @@ const char *proto_name(uint8_t proto, char buf[4]);
 /* names joined by sep into buf, cut (never overrun) when it is full. */
 void names_join(char *buf, size_t size, const char *const *names, size_t n,
 		char sep);
-/* "likely firewall block" or "likely stopped service" for a failed group */
-const char *failure_cause(uint8_t tcp_state);
+/* Why a documented connection failed, from its TCP state: a word for
+ * JSON ("firewall_block", "stopped_service") or words for people. */
+const char *failure_cause(uint8_t tcp_state, bool words);
 
 #endif

@@ -23,6 +23,7 @@ void site_free(struct site *s)
 	}
 	free(s->overrides);
 	free(s->prefixes);
+	free(s->file);
 	free(s);
 }
 
@@ -88,7 +89,9 @@ static bool parse_prefix(struct site_loader *l, const struct ynode *n,
 		if (slash[1] < '0' || slash[1] > '9')
 			goto bad;
 		len = strtoul(slash + 1, &end, 10);
-		if (*end || len > max) {
+		if (*end)
+			goto bad;
+		if (len > max) {
 			load_error_at(l->err, l->file, n,
 				      "'%s': prefix length must be 0-%u", n->text,
 				      max);
@@ -189,6 +192,8 @@ static bool load_ports(struct site_loader *l, const struct ynode *m)
 		if (!ports_parse(m->items[i + 1], l->file, &o->ports,
 				 &o->nports, l->err))
 			return false;
+		o->line = m->items[i + 1]->line;
+		o->col = m->items[i + 1]->col;
 		o->setting = strdup(k->text);
 		s->noverrides++;
 		if (!o->setting) {
@@ -206,7 +211,7 @@ static bool load_site(struct site_loader *l, const struct ynode *root)
 	const struct ynode *n;
 	bool tm;
 
-	if (!root) {
+	if (ydoc_empty(root)) {
 		load_error_at(l->err, l->file, NULL,
 			      "empty: a site is a mapping with 'roles:'");
 		return false;
@@ -240,6 +245,11 @@ static struct site *site_from(struct ydoc *d, const char *name,
 	}
 	if (!load_site(&l, ydoc_root(d)))
 		goto fail;
+	l.s->file = strdup(name);
+	if (!l.s->file) {
+		load_error_at(err, name, NULL, "out of memory");
+		goto fail;
+	}
 	ydoc_free(d);
 	return l.s;
 fail:

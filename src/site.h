@@ -22,6 +22,7 @@ struct site_override {
 	char *setting;
 	struct port_range *ports;
 	size_t nports;
+	unsigned line, col;	/* where the site file sets it */
 };
 
 struct site {
@@ -30,6 +31,7 @@ struct site {
 	struct site_override *overrides;
 	size_t noverrides;
 	bool tm_off;		/* tm: false */
+	char *file;		/* its name, for messages */
 };
 
 struct site *site_load_file(const char *path, const struct catalogue *c,

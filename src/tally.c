@@ -271,7 +271,7 @@ static void group_of(const struct flow *f, uint32_t class_id, uint8_t state,
 
 /* --- flows ------------------------------------------------------------------ */
 
-void tally_flow(struct tally *t, const struct flow *f)
+void tally_flow(struct tally *t, const struct flow *f, enum flow_end why)
 {
 	const struct verdict_class *k = classifier_class(t->cls, f->class_id);
 	uint64_t packets = f->packets[0] + f->packets[1];
@@ -290,7 +290,8 @@ void tally_flow(struct tally *t, const struct flow *f)
 			   f, &id, k->reason, packets, bytes);
 	}
 	if ((k->verdict == VERDICT_EXPECTED || k->verdict == VERDICT_DEBUG) &&
-	    (f->state == TCP_STATE_ATTEMPTED || f->state == TCP_STATE_REJECTED)) {
+	    (f->state == TCP_STATE_REJECTED ||
+	     (f->state == TCP_STATE_ATTEMPTED && why != FLOW_END_INPUT))) {
 		group_of(f, f->class_id, f->state, &id);
 		group_flow(t, &t->kinds[GROUP_FAILED], f, &id, k->reason,
 			   packets, bytes);

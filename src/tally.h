@@ -74,7 +74,9 @@ bool tally_rebase(struct tally *t, const struct classifier *cls);
 /* A copy to which a snapshot adds the flows still in the table. */
 bool tally_copy(struct tally *dst, const struct tally *src);
 
-void tally_flow(struct tally *t, const struct flow *f);
+/* Tally a flow that ended (why).  An attempt still unanswered when the
+ * input ended is not a failed connection: its timeout had not run. */
+void tally_flow(struct tally *t, const struct flow *f, enum flow_end why);
 
 void counts_add(struct counts *c, uint64_t flows, uint64_t packets,
 		uint64_t bytes);

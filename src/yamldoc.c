@@ -76,6 +76,13 @@ const struct ynode *ydoc_root(const struct ydoc *d)
 	return d->root;
 }
 
+bool ydoc_empty(const struct ynode *root)
+{
+	return !root || (root->type == Y_SCALAR && !root->quoted &&
+			 (root->text[0] == '\0' || strcmp(root->text, "~") == 0 ||
+			  strcmp(root->text, "null") == 0));
+}
+
 const char *ydoc_name(const struct ydoc *d)
 {
 	return d->name;
@@ -266,21 +273,26 @@ static bool on_event(struct builder *b, const yaml_event_t *e)
 	}
 }
 
-/* libyaml reports encoding errors at 1:1 with the byte offset apart. */
+/* libyaml reports encoding errors at 1:1 with the byte offset apart; the
+ * column counts characters, as libyaml's other positions do (UTF-8
+ * continuation bytes are not characters). */
 static void offset_position(const char *text, size_t len, size_t off,
 			    unsigned *line, unsigned *col)
 {
-	size_t bol = 0;
-
 	*line = 1;
+	*col = 1;
 	if (off > len)
 		off = len;
-	for (size_t i = 0; i < off; i++)
-		if (text[i] == '\n') {
+	for (size_t i = 0; i < off; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (c == '\n') {
 			(*line)++;
-			bol = i + 1;
+			*col = 1;
+		} else if ((c & 0xc0) != 0x80) {
+			(*col)++;
 		}
-	*col = (unsigned)(off - bol + 1);
+	}
 }
 
 static void parser_error(struct builder *b, const yaml_parser_t *p)

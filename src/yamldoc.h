@@ -20,7 +20,7 @@ enum ynode_type { Y_SCALAR, Y_SEQUENCE, Y_MAPPING };
 struct ynode {
 	enum ynode_type type;
 	unsigned line, col;	/* 1-based */
-	bool quoted;		/* a quoted scalar: never a number or bool */
+	bool quoted;		/* a quoted scalar: never a bool or null */
 	const char *text;	/* scalar value, NUL-terminated */
 	struct ynode **items;	/* sequence items, or mapping key, value, ... */
 	size_t n;		/* items (for a mapping: 2 * pairs) */
@@ -45,6 +45,8 @@ struct ydoc *ydoc_load_file(const char *path, struct load_error *err);
 void ydoc_free(struct ydoc *d);
 
 const struct ynode *ydoc_root(const struct ydoc *d);
+/* No root, or only an empty plain scalar (a bare "---"). */
+bool ydoc_empty(const struct ynode *root);
 const char *ydoc_name(const struct ydoc *d);
 
 /* Record an error at node n (or without position when n is NULL). */
