@@ -322,7 +322,6 @@ static void group_line(struct out *o, const struct group *g)
 	out_u64_width(o, clients, 6);
 	out_u64_width(o, g->c.packets, 10);
 	out_u64_width(o, g->c.bytes, 13);
-	out_str(o, "  ");
 }
 
 static void reasons(struct out *o, uint32_t mask)
@@ -352,17 +351,19 @@ static void group_section(struct out *o, const struct summary_view *s,
 		free(g);
 		return;
 	}
-	out_str(o, kind == GROUP_FAILED
-		? "\n  server:port/proto                  flows  clients   packets        bytes  state      cause, rules\n"
-		: "\n  server:port/proto                  flows  clients   packets        bytes  reason\n");
+	out_str(o, "\n  server:port/proto                  flows  clients   packets        bytes");
+	out_str(o, kind == GROUP_FAILED ? "  state      cause, rules\n"
+		   : kind == GROUP_UNEXPECTED ? "  reason\n" : "\n");
 	for (size_t i = 0; g && i < n && i < LUCS_TEXT_GROUPS; i++) {
 		group_line(o, g[i]);
 		if (kind == GROUP_FAILED) {
+			out_str(o, "  ");
 			out_str_width(o, tcp_state_name((enum tcp_state)g[i]->state), 11);
 			out_str(o, failure_cause(g[i]->state, true));
 			out_str(o, ": ");
 			out_str(o, g[i]->rules);
-		} else {
+		} else if (kind == GROUP_UNEXPECTED) {
+			out_str(o, "  ");
 			reasons(o, g[i]->reasons);
 		}
 		out_char(o, '\n');

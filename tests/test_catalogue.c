@@ -711,7 +711,7 @@ static const struct error_case error_cases[] = {
 	{ "only_comments", "# rules: []\n",
 	  "c.yaml: empty: a catalogue is a mapping with 'rules:'", false },
 	{ "empty_document", "---\n",
-	  "c.yaml:2:1: a catalogue must be a mapping, not a single value", false },
+	  "c.yaml: empty: a catalogue is a mapping with 'rules:'", false },
 	{ "root_list", "- rules\n", "c.yaml:1:1: a catalogue must be a mapping, not a list", false },
 	{ "root_scalar", "rules\n",
 	  "c.yaml:1:1: a catalogue must be a mapping, not a single value", false },

@@ -352,7 +352,7 @@ static const struct error_case error_cases[] = {
 	/* the document */
 	{ "empty_file", "", "s.yaml: empty: a site is a mapping with 'roles:'" },
 	{ "only_comments", "# roles:\n", "s.yaml: empty: a site is a mapping with 'roles:'" },
-	{ "empty_document", "---\n", "s.yaml:2:1: a site must be a mapping, not a single value" },
+	{ "empty_document", "---\n", "s.yaml: empty: a site is a mapping with 'roles:'" },
 	{ "root_list", "- roles\n", "s.yaml:1:1: a site must be a mapping, not a list" },
 	{ "unknown_key", "roles: {}\nrole:\n  sql_server: 10.0.0.1\n",
 	  "s.yaml:2:1: unknown key 'role'" },
@@ -398,7 +398,7 @@ static const struct error_case error_cases[] = {
 	  "s.yaml:2:13: '10.20.0.0/16 and 10.30.0.0/16 and 10.40.0.0/16 and 10.50.0.0/16 and 10.60.0.0/16' "
 	  "is not an IPv4 or IPv6 address or prefix" },
 	{ "prefix_trailing", "roles:\n  agent_pc: 10.20.0.0/16 10.30.0.0/16\n",
-	  "s.yaml:2:13: '10.20.0.0/16 10.30.0.0/16': prefix length must be 0-32" },
+	  "s.yaml:2:13: '10.20.0.0/16 10.30.0.0/16' is not an IPv4 or IPv6 address or prefix" },
 	{ "prefix_no_length", "roles:\n  agent_pc: 10.20.0.0/\n",
 	  "s.yaml:2:13: '10.20.0.0/' is not an IPv4 or IPv6 address or prefix" },
 	{ "prefix_negative", "roles:\n  agent_pc: 10.20.0.0/-16\n",
@@ -406,7 +406,7 @@ static const struct error_case error_cases[] = {
 	{ "prefix_space", "roles:\n  agent_pc: \"10.20.0.0/ 16\"\n",
 	  "s.yaml:2:13: '10.20.0.0/ 16' is not an IPv4 or IPv6 address or prefix" },
 	{ "prefix_netmask", "roles:\n  agent_pc: 10.20.0.0/255.255.0.0\n",
-	  "s.yaml:2:13: '10.20.0.0/255.255.0.0': prefix length must be 0-32" },
+	  "s.yaml:2:13: '10.20.0.0/255.255.0.0' is not an IPv4 or IPv6 address or prefix" },
 	{ "prefix_33", "roles:\n  agent_pc: [10.20.0.0/16, 10.20.0.0/33]\n",
 	  "s.yaml:2:28: '10.20.0.0/33': prefix length must be 0-32" },
 	{ "prefix_129", "roles:\n  agent_pc: \"2001:db8::/129\"\n",
