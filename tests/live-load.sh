@@ -25,70 +25,18 @@ ns_t=lucs-load-t-$$
 ns_r=lucs-load-r-$$
 if_t=ltx$$
 if_r=lrx$$
-work=
-pids=
-fails=0
 
-skip() {
-	echo "$me: SKIP: $*"
-	exit 77
-}
-
-fail() {
-	echo "$me: FAIL: $*"
-	fails=$((fails + 1))
-}
-
-die() {
-	echo "$me: ERROR: $*"
-	exit 99
-}
-
-cleanup() {
-	for p in $pids; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	for ns in "$ns_t" "$ns_r"; do
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
-	wait 2>/dev/null
-	[ -n "$work" ] && rm -rf "$work"
-}
-
-[ "$(id -u)" = 0 ] || skip "not root: network namespaces need root (CI runs this as root)"
-command -v ip >/dev/null 2>&1 || skip "ip (iproute2) is not installed: no network namespaces"
+. "$LUCS_SRCDIR/tests/netns.sh"
 command -v tcpreplay >/dev/null 2>&1 ||
 	skip "tcpreplay is not installed (apt-get install tcpreplay)"
-command -v tcpdump >/dev/null 2>&1 || die "tcpdump is not installed (apt-get install tcpdump)"
 if [ ! -x "$gen" ]; then
 	make -C "$LUCS_BUILDDIR" tests/bench/gen-traffic >/dev/null 2>&1
 	[ -x "$gen" ] || die "$gen is missing (make check builds it)"
 fi
 
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-trap 'exit 141' PIPE
-
-err=$(ip netns add "$ns_t" 2>&1) ||
-	skip "cannot create a network namespace: ip netns add: $err"
-ip netns add "$ns_r" || die "ip netns add $ns_r failed after $ns_t worked"
-work=$(mktemp -d "${TMPDIR:-/tmp}/lucs-load.XXXXXX") || die "mktemp failed"
+make_namespaces "$ns_t" "$ns_r"
 t0=$(date +%s)
 
-# No IPv6 and no addresses: the kernel sends nothing of its own.
-for ns in "$ns_t" "$ns_r"; do
-	# /proc/sys/net is the namespace's own (no need for procps' sysctl);
-	# a kernel without IPv6 has nothing to turn off.
-	ip netns exec "$ns" sh -c 'for c in all default; do
-		f=/proc/sys/net/ipv6/conf/$c/disable_ipv6
-		[ ! -e $f ] || echo 1 >$f || exit 1
-	done' || die "cannot turn IPv6 off in $ns"
-done
 ip -n "$ns_r" link add "$if_r" type veth peer name "$if_t" netns "$ns_t" &&
 ip -n "$ns_r" link set "$if_r" up &&
 ip -n "$ns_t" link set "$if_t" up ||
@@ -96,41 +44,6 @@ ip -n "$ns_t" link set "$if_t" up ||
 
 "$gen" --kind mix --flows $flows --packets $packets -o "$work/load.pcap" ||
 	die "gen-traffic failed"
-
-# running PID: PID has not exited (a child that exited and was not waited
-# for yet is a zombie, which kill -0 still finds).
-running() {
-	kill -0 "$1" 2>/dev/null &&
-		! grep -q '^State:.*zombie' "/proc/$1/status" 2>/dev/null
-}
-
-# wait_for FILE PATTERN SECONDS PID: until FILE has PATTERN (fixed
-# string), while PID runs.
-wait_for() {
-	n=$(($3 * 10))
-	while [ $n -gt 0 ]; do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
-		running "$4" || return 1
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
-
-# wait_exit PID SECONDS: PID's exit status, or 124 (PID killed).
-wait_exit() {
-	n=$(($2 * 10))
-	while [ $n -gt 0 ] && running "$1"; do
-		sleep 0.1
-		n=$((n - 1))
-	done
-	if [ $n -eq 0 ]; then
-		kill -KILL "$1" 2>/dev/null
-		wait "$1" 2>/dev/null
-		return 124
-	fi
-	wait "$1"
-}
 
 ip netns exec "$ns_r" tcpdump -i "$if_r" -Z root -nn -B $buffer_kib \
 	-w "$work/tcpdump.pcap" 2>"$work/tcpdump.err" &

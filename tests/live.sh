@@ -35,56 +35,11 @@ ns_s=lucs-live-s-$$
 ns_c=lucs-live-c-$$
 if_s=lsrv$$
 if_c=lcli$$
-work=
-pids=
-fails=0
 
-skip() {
-	echo "$me: SKIP: $*"
-	exit 77
-}
-
-fail() {
-	echo "$me: FAIL: $*"
-	fails=$((fails + 1))
-}
-
-# Setup that did not work: nothing after it can be trusted.
-die() {
-	echo "$me: ERROR: $*"
-	exit 99
-}
-
-cleanup() {
-	for p in $pids; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	for ns in "$ns_s" "$ns_c"; do
-		# Anything still running in our namespaces was started here.
-		for p in $(ip netns pids "$ns" 2>/dev/null); do
-			kill -KILL "$p" 2>/dev/null
-		done
-		ip netns del "$ns" 2>/dev/null
-	done
-	wait 2>/dev/null
-	[ -n "$work" ] && rm -rf "$work"
-}
-
-[ "$(id -u)" = 0 ] || skip "not root: network namespaces need root (CI runs this as root)"
-command -v ip >/dev/null 2>&1 || skip "ip (iproute2) is not installed: no network namespaces"
-command -v tcpdump >/dev/null 2>&1 || die "tcpdump is not installed (apt-get install tcpdump)"
+. "$LUCS_SRCDIR/tests/netns.sh"
 [ -x "$netpeer" ] || die "$netpeer is missing (make check builds it)"
 
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'exit 129' HUP
-trap 'exit 141' PIPE
-
-err=$(ip netns add "$ns_s" 2>&1) ||
-	skip "cannot create a network namespace: ip netns add: $err"
-ip netns add "$ns_c" || die "ip netns add $ns_c failed after $ns_s worked"
-work=$(mktemp -d "${TMPDIR:-/tmp}/lucs-live.XXXXXX") || die "mktemp failed"
+make_namespaces "$ns_s" "$ns_c"
 # nobody must reach the binary copy made below.
 chmod 755 "$work"
 
@@ -96,14 +51,6 @@ in_c() { ip netns exec "$ns_c" "$@"; }
 # Programs put in the background run ip netns exec directly, not in_s: $!
 # must be the program itself, which ip netns exec becomes.
 
-for ns in "$ns_s" "$ns_c"; do
-	# /proc/sys/net is the namespace's own (no need for procps' sysctl);
-	# a kernel without IPv6 has nothing to turn off.
-	ip netns exec "$ns" sh -c 'for c in all default; do
-		f=/proc/sys/net/ipv6/conf/$c/disable_ipv6
-		[ ! -e $f ] || echo 1 >$f || exit 1
-	done' || die "cannot turn IPv6 off in $ns"
-done
 ip -n "$ns_s" link add "$if_s" address $mac_s type veth \
 	peer name "$if_c" address $mac_c netns "$ns_c" ||
 	die "cannot create the veth pair"
@@ -121,44 +68,6 @@ ip -n "$ns_c" neigh add $lucs lladdr $mac_s dev "$if_c" nud permanent ||
 	die "cannot configure the veth pair"
 
 # --- helpers ---------------------------------------------------------------
-
-# running PID: PID has not exited (a child that exited and was not waited
-# for yet is a zombie, which kill -0 still finds).
-running() {
-	kill -0 "$1" 2>/dev/null &&
-		! grep -q '^State:.*zombie' "/proc/$1/status" 2>/dev/null
-}
-
-# wait_for FILE PATTERN SECONDS [PID]: until FILE has a line with PATTERN
-# (fixed string); fails on the timeout or when PID has exited.
-wait_for() {
-	n=$(($3 * 10))
-	while [ $n -gt 0 ]; do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
-		if [ $# -ge 4 ] && ! running "$4"; then
-			return 1
-		fi
-		sleep 0.1
-		n=$((n - 1))
-	done
-	return 1
-}
-
-# wait_exit PID SECONDS: the exit status of PID, or 124 (and PID killed)
-# when it is still running after SECONDS.
-wait_exit() {
-	n=$(($2 * 10))
-	while [ $n -gt 0 ] && running "$1"; do
-		sleep 0.1
-		n=$((n - 1))
-	done
-	if [ $n -eq 0 ]; then
-		kill -KILL "$1" 2>/dev/null
-		wait "$1" 2>/dev/null
-		return 124
-	fi
-	wait "$1"
-}
 
 # JSON without jq: val(s, k) is the value of the first "k": in s (a
 # number, a string's contents, an array or a flat object as written);
