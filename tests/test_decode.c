@@ -415,9 +415,12 @@ static void test_decode_status_names(void **state)
 
 		assert_non_null(name);
 		assert_string_not_equal(name, "unknown");
-		for (int j = 0; j < i; j++)
-			assert_string_not_equal(
-				name, decode_status_name((enum decode_status)j));
+		for (int j = 0; j < i; j++) {
+			enum decode_status other = (enum decode_status)j;
+
+			assert_string_not_equal(name,
+						decode_status_name(other));
+		}
 	}
 	assert_string_equal(decode_status_name(DECODE_OK), "ok");
 	assert_string_equal(decode_status_name(DECODE_STATUS_COUNT),
@@ -625,6 +628,36 @@ static void test_decode_ether_snap_cut_in_llc(void **state)
 	}
 	if (known_bug)
 		skip();
+}
+
+/* Tags with LLC/SNAP headers between them count toward the same limit.
+ * KNOWN BUG (reported): decode_llc starts decode_ethertype afresh, so each
+ * SNAP header resets the count (and nests one call deeper); skipped while
+ * that stands. */
+static void test_decode_ether_tags_across_snap(void **state)
+{
+	struct fb f;
+	struct pkt p;
+	enum decode_status st;
+
+	(void)state;
+	fb_init(&f);
+	fb_eth(&f, ET_VLAN);
+	for (int i = 0; i < LUCS_MAX_LINK_TAGS; i++) {
+		fb_vlan(&f, (uint16_t)i, 0x0064);	/* an 802.3 length */
+		fb_snap(&f, ET_VLAN);
+	}
+	fb_vlan(&f, 99, ET_IPV4);
+	fb_ipv4(&f, "10.0.0.1", "10.0.0.2");
+	fb_udp(&f, 1, 2);
+	fb_end(&f);
+	st = decode_fb(DLT_EN10MB, &f, &p);
+	if (st == DECODE_OK) {
+		print_message("known bug: %d tags decode\n",
+			      LUCS_MAX_LINK_TAGS + 1);
+		skip();
+	}
+	assert_int_equal(st, DECODE_TOO_MANY_TAGS);
 }
 
 static void test_decode_ether_non_ip(void **state)
@@ -1509,6 +1542,7 @@ int main(void)
 		cmocka_unit_test(test_decode_ether_too_many_tags),
 		cmocka_unit_test(test_decode_ether_snap),
 		cmocka_unit_test(test_decode_ether_snap_cut_in_llc),
+		cmocka_unit_test(test_decode_ether_tags_across_snap),
 		cmocka_unit_test(test_decode_ether_non_ip),
 		cmocka_unit_test(test_decode_mpls),
 		cmocka_unit_test(test_decode_pppoe),

@@ -324,7 +324,7 @@ static void test_flow_add_packets(void **state)
 	assert_int_equal(f->last_us, S(1));
 }
 
-/* --- orientation ----------------------------------------------------------- */
+/* --- orientation --------------------------------------------------------- */
 
 static void test_flow_orient_syn(void **state)
 {
@@ -413,8 +413,12 @@ static void test_flow_orient_icmp(void **state)
 		{ "10.0.2.2", "10.0.2.9", 0, 1, true },
 		{ "2001:db8::9", "2001:db8::2", 128, 1, true },
 		{ "2001:db8::1:9", "2001:db8::1:2", 129, 0, true },
-		{ "10.0.3.9", "10.0.3.2", 3, 1, false },	/* unreachable */
+		{ "10.0.3.9", "10.0.3.2", 3, 1, false },	/* unreach. */
 		{ "2001:db8::2:2", "2001:db8::2:9", 1, 0, false },
+		/* the other family's echo numbers are not echoes */
+		{ "10.0.4.9", "10.0.4.2", 129, 1, false },
+		{ "2001:db8::3:9", "2001:db8::3:2", 0, 1, false },
+		{ "2001:db8::4:9", "2001:db8::4:2", 8, 1, false },
 	};
 	struct fx *x = *state;
 
@@ -885,8 +889,8 @@ static void test_flow_end_callback_once(void **state)
 		else if (rnd() % 4 == 0)
 			p = tcp(SRV, 80, CLI, port, TCP_FIN | TCP_ACK, 0);
 		else
-			p = tcp(CLI, port, SRV, 80, rnd() % 2 ? TCP_SYN : TCP_ACK,
-				0);
+			p = tcp(CLI, port, SRV, 80,
+				rnd() % 2 ? TCP_SYN : TCP_ACK, 0);
 		update(x, p, t, &c);
 		created[k] += c;
 		if (i % 50 == 0)
@@ -991,7 +995,8 @@ static void model_update(struct fx *x, struct model *m, unsigned k, int64_t t,
 		if (m->exact)
 			assert_int_equal(victim, oldest);
 		else
-			assert_true(m->last[victim] < m->last[oldest] + TICK_US);
+			assert_true(m->last[victim] <
+				    m->last[oldest] + TICK_US);
 		assert_int_equal(x->log[0].f.packets[0], m->packets[victim]);
 		model_end(m, victim);
 		m->evicted++;

@@ -153,6 +153,7 @@ static void test_frag_later_after_first(void **state)
 static void test_frag_later_before_first(void **state)
 {
 	struct frag_table *t = *state;
+	struct frag_held held;
 	struct pkt p;
 	uint64_t bytes;
 
@@ -163,10 +164,13 @@ static void test_frag_later_before_first(void **state)
 	p = later4(A, B, IPPROTO_NUM_UDP, 9, 30, 40);
 	assert_false(frag_table_later(t, &p, S(2)));
 
-	/* The first collects both, once. */
-	assert_int_equal(first_collects(t, first4(A, B, IPPROTO_NUM_UDP, 9),
-					S(3), &bytes), 2);
-	assert_int_equal(bytes, 120 + 60);
+	/* The first collects both, once, with when the earliest came. */
+	held = (struct frag_held){ 0, 0, 0 };
+	p = first4(A, B, IPPROTO_NUM_UDP, 9);
+	frag_table_first(t, &p, S(3), &held);
+	assert_int_equal(held.packets, 2);
+	assert_int_equal(held.bytes, 120 + 60);
+	assert_int_equal(held.first_us, S(1));
 	assert_int_equal(first_collects(t, first4(A, B, IPPROTO_NUM_UDP, 9),
 					S(4), &bytes), 0);
 	assert_int_equal(bytes, 0);
@@ -176,6 +180,16 @@ static void test_frag_later_before_first(void **state)
 	assert_true(frag_table_later(t, &p, S(5)));
 	assert_int_equal(p.sport, 40000);
 	assert_int_equal(p.dport, 53);
+
+	/* Held fragments out of time order: the earliest time counts. */
+	p = later4(A, C, IPPROTO_NUM_UDP, 10, 16, 100);
+	assert_false(frag_table_later(t, &p, S(7)));
+	assert_false(frag_table_later(t, &p, S(6)));
+	assert_false(frag_table_later(t, &p, S(8)));
+	p = first4(A, C, IPPROTO_NUM_UDP, 10);
+	frag_table_first(t, &p, S(9), &held);
+	assert_int_equal(held.packets, 3);
+	assert_int_equal(held.first_us, S(6));
 	frag_table_expire(t, INT64_MAX);
 	assert_int_equal(frag_table_orphans(t), 0);
 }
