@@ -236,12 +236,26 @@ void capture_close(struct capture *c)
 	free(c);
 }
 
+/* A crafted pcapng can carry seconds beyond what microseconds in 64 bits
+ * hold: saturate rather than overflow. */
+static int64_t timestamp_us(const struct timeval *tv)
+{
+	const int64_t max_sec = INT64_MAX / 1000000 - 1;
+	int64_t sec = (int64_t)tv->tv_sec;
+
+	if (sec > max_sec)
+		sec = max_sec;
+	if (sec < -max_sec)
+		sec = -max_sec;
+	return sec * 1000000 + tv->tv_usec;
+}
+
 static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 		      const u_char *bytes)
 {
 	struct capture *c = (struct capture *)user;
 	struct source *s = &c->src[c->current];
-	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+	int64_t ts = timestamp_us(&h->ts);
 
 	c->info[c->current].packets++;
 	c->hooks->packet(c->hooks->ctx, s->dlt, ts, bytes, h->caplen, h->len);

@@ -135,31 +135,40 @@ static enum decode_status decode_pppoe(struct span s, struct pkt *out)
 	}
 }
 
-/* 802.2 LLC with a SNAP header of OUI 0 carries an Ethernet type. */
-static enum decode_status decode_llc(struct span s, struct pkt *out)
+/* 802.2 LLC with a SNAP header of OUI 0 carries an Ethernet type: *type
+ * receives it.  A header cut short by the snapshot length is truncated,
+ * not "non-IP", as long as what was captured of it is SNAP's. */
+static enum decode_status snap_type(struct span *s, struct pkt *out,
+				    uint16_t *type)
 {
+	static const uint8_t snap[6] = { 0xaa, 0xaa, 0x03, 0, 0, 0 };
 	uint8_t llc[6];
-	uint16_t type;
+	size_t have = s->len < sizeof llc ? s->len : sizeof llc;
 
-	if (!read_bytes(s, 0, llc, sizeof llc))
+	if (!read_bytes(*s, 0, llc, have) || memcmp(llc, snap, have) != 0)
 		return DECODE_NON_IP;
-	if (llc[0] != 0xaa || llc[1] != 0xaa || llc[2] != 0x03 ||
-	    llc[3] != 0 || llc[4] != 0 || llc[5] != 0)
-		return DECODE_NON_IP;
-	if (!read_be16(s, 6, &type))
+	if (!read_be16(*s, 6, type))
 		return DECODE_LINK_TRUNCATED;
-	advance(&s, 8, out);
-	if (type < ETHERTYPE_MIN)
-		return DECODE_NON_IP;
-	return decode_ethertype(type, s.p, s.len, out);
+	advance(s, 8, out);
+	return *type < ETHERTYPE_MIN ? DECODE_NON_IP : DECODE_OK;
 }
 
+/* Tags, SNAP headers and labels all count as layers: at most
+ * LUCS_MAX_LINK_TAGS of them before IP. */
 enum decode_status decode_ethertype(uint16_t type, const uint8_t *p,
 				    size_t len, struct pkt *out)
 {
 	struct span s = span_make(p, len);
 
-	for (unsigned tags = 0; tags <= LUCS_MAX_LINK_TAGS; tags++) {
+	for (unsigned layers = 0; layers <= LUCS_MAX_LINK_TAGS; layers++) {
+		enum decode_status st;
+
+		if (type < ETHERTYPE_MIN) {	/* an 802.3 length: LLC */
+			st = snap_type(&s, out, &type);
+			if (st != DECODE_OK)
+				return st;
+			continue;
+		}
 		switch (type) {
 		case ETHERTYPE_IPV4:
 			return decode_ipv4(s.p, s.len, out);
@@ -171,8 +180,6 @@ enum decode_status decode_ethertype(uint16_t type, const uint8_t *p,
 			if (!read_be16(s, 2, &type))
 				return DECODE_LINK_TRUNCATED;
 			advance(&s, VLAN_TAG_LEN, out);
-			if (type < ETHERTYPE_MIN)
-				return decode_llc(s, out);
 			break;
 		case ETHERTYPE_MPLS:
 		case ETHERTYPE_MPLS_MC:
@@ -194,8 +201,6 @@ enum decode_status decode_ether(const uint8_t *p, size_t len, struct pkt *out)
 	if (!read_be16(s, 12, &type))
 		return DECODE_LINK_TRUNCATED;
 	advance(&s, ETH_HDR_LEN, out);
-	if (type < ETHERTYPE_MIN)
-		return decode_llc(s, out);
 	return decode_ethertype(type, s.p, s.len, out);
 }
 

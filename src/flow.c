@@ -111,7 +111,8 @@ struct flow_table *flow_table_new(const struct flow_config *cfg)
 {
 	struct flow_table *t;
 
-	if (cfg->max_flows == 0 || cfg->max_flows > LUCS_MAX_MAX_FLOWS)
+	if (cfg->max_flows == 0 || cfg->max_flows > LUCS_MAX_MAX_FLOWS ||
+	    !cfg->on_end)
 		return NULL;
 	t = calloc(1, sizeof *t);
 	if (!t)

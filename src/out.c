@@ -35,6 +35,8 @@ static int open_fd(struct out *o, int flags)
 
 int out_open(struct out *o, const char *path, bool append)
 {
+	int err;
+
 	memset(o, 0, sizeof *o);
 	o->fd = -1;
 	o->cap = LUCS_WRITE_BUFFER;
@@ -43,23 +45,42 @@ int out_open(struct out *o, const char *path, bool append)
 		return ENOMEM;
 	if (path && strcmp(path, "-") != 0) {
 		o->path = strdup(path);
-		if (!o->path)
+		if (!o->path) {
+			free(o->buf);
 			return ENOMEM;
+		}
 	}
-	return open_fd(o, append ? O_APPEND : O_TRUNC);
+	err = open_fd(o, append ? O_APPEND : O_TRUNC);
+	if (err) {
+		free(o->buf);
+		free(o->path);
+		o->buf = o->path = NULL;
+	}
+	return err;
 }
 
 /* Cut a regular file back to the last newline that reached it, so a
- * failed write never leaves half a record behind. */
-static void cut_back(struct out *o, size_t written)
+ * failed write never leaves half a record behind; returns the bytes that
+ * stay in the file (all of them where it cannot be cut: a pipe). */
+static size_t cut_back(struct out *o, size_t written)
 {
 	size_t keep = written;
 
 	while (keep > 0 && o->buf[keep - 1] != '\n')
 		keep--;
-	if (o->regular && keep < written &&
+	if (!o->regular || keep == written ||
 	    ftruncate(o->fd, o->committed + (off_t)keep) != 0)
-		return;	/* nothing better to do: the error is already sticky */
+		return written;
+	return keep;
+}
+
+/* The first n bytes reached the file: drop them from the buffer. */
+static void consume(struct out *o, size_t n)
+{
+	o->committed += (off_t)n;
+	memmove(o->buf, o->buf + n, o->len - n);
+	o->len -= n;
+	o->record -= n;
 }
 
 static void flush_bytes(struct out *o, size_t n)
@@ -73,17 +94,14 @@ static void flush_bytes(struct out *o, size_t n)
 			continue;
 		if (w <= 0) {
 			o->error = w < 0 ? errno : EIO;
-			cut_back(o, done);
-			break;
+			/* What stayed in the file must not go out twice
+			 * should a reopen clear the error. */
+			consume(o, cut_back(o, done));
+			return;
 		}
 		done += (size_t)w;
 	}
-	if (o->error)
-		return;
-	o->committed += (off_t)n;
-	memmove(o->buf, o->buf + n, o->len - n);
-	o->len -= n;
-	o->record -= n;
+	consume(o, n);
 }
 
 int out_flush(struct out *o)
@@ -289,44 +307,55 @@ void out_csv_str(struct out *o, const char *s)
 	out_char(o, '"');
 }
 
+/* Seconds and microseconds, the fraction never negative. */
+static void split_us(int64_t us, int64_t *sec, int *frac)
+{
+	*sec = us / 1000000;
+	*frac = (int)(us % 1000000);
+	if (*frac < 0) {
+		*frac += 1000000;
+		(*sec)--;
+	}
+}
+
+size_t format_date(char *buf, size_t size, int64_t sec)
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+	int n;
+
+	if (gmtime_r(&t, &tm))
+		n = snprintf(buf, size, "%04lld-%02d-%02dT%02d:%02d:%02d",
+			     (long long)tm.tm_year + 1900, tm.tm_mon + 1,
+			     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	else	/* beyond the calendar gmtime knows */
+		n = snprintf(buf, size, "@%lld", (long long)sec);
+	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
 void format_time(char *buf, size_t size, int64_t us)
 {
-	int64_t sec = us / 1000000, frac = us % 1000000;
-	time_t t;
-	struct tm tm;
+	int64_t sec;
+	int frac;
+	size_t n;
 
-	if (frac < 0) {
-		frac += 1000000;
-		sec--;
-	}
-	t = (time_t)sec;
-	if (!gmtime_r(&t, &tm)) {
-		snprintf(buf, size, "%lld", (long long)us);
-		return;
-	}
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, (int)frac);
+	split_us(us, &sec, &frac);
+	n = format_date(buf, size, sec);
+	snprintf(buf + n, size - n, ".%06dZ", frac);
 }
 
 /* Flows end in bursts of the same second: format the date once. */
 char *put_time(struct out *o, char *p, int64_t us)
 {
-	int64_t sec = us / 1000000, frac = us % 1000000;
+	int64_t sec;
+	int frac;
 
-	if (frac < 0) {
-		frac += 1000000;
-		sec--;
-	}
-	if (sec != o->time_sec || o->time_text[0] == '\0') {
-		char buf[40];
-
-		format_time(buf, sizeof buf, sec * 1000000);
-		memcpy(o->time_text, buf, 19);
-		o->time_text[19] = '\0';
+	split_us(us, &sec, &frac);
+	if (sec != o->time_sec || o->time_len == 0) {
+		o->time_len = format_date(o->time_text, sizeof o->time_text, sec);
 		o->time_sec = sec;
 	}
-	p = put_mem(p, o->time_text, 19);
+	p = put_mem(p, o->time_text, o->time_len);
 	*p++ = '.';
 	memcpy(p, digit_pairs + 2 * (frac / 10000), 2);
 	memcpy(p + 2, digit_pairs + 2 * (frac / 100 % 100), 2);
@@ -337,7 +366,7 @@ char *put_time(struct out *o, char *p, int64_t us)
 
 void out_time(struct out *o, int64_t us)
 {
-	char *p = out_reserve(o, 27);
+	char *p = out_reserve(o, OUT_TIME_MAX);
 
 	if (p)
 		out_commit(o, put_time(o, p, us));

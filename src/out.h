@@ -27,7 +27,8 @@ struct out {
 	size_t len, cap;
 	char *path;		/* for reopen; NULL for standard output */
 	int64_t time_sec;	/* the second time_text shows */
-	char time_text[20];	/* "2026-11-23T10:00:01" */
+	char time_text[32];	/* "2026-11-23T10:00:01" */
+	size_t time_len;
 };
 
 /* path NULL or "-" is standard output; a file is emptied first unless
@@ -63,7 +64,10 @@ static inline char *put_str(char *p, const char *s)
 }
 
 char *put_u64(char *p, uint64_t v);		/* at most 20 bytes */
-char *put_time(struct out *o, char *p, int64_t us);	/* 27 bytes */
+/* RFC 3339 with microseconds; OUT_TIME_MAX bytes at most (27 for the
+ * years 0-9999 any capture has). */
+#define OUT_TIME_MAX 40
+char *put_time(struct out *o, char *p, int64_t us);
 
 /* Appending is inline: the common case is a copy into room already there. */
 void out_write_slow(struct out *o, const void *p, size_t n);
@@ -117,6 +121,8 @@ static inline int out_error(const struct out *o)
 
 /* Text forms shared by the writers. */
 void format_time(char *buf, size_t size, int64_t us);
+/* "2026-11-23T10:00:01" (seconds, no zone); returns the length. */
+size_t format_date(char *buf, size_t size, int64_t sec);
 /* Returns the length written. */
 size_t format_addr(char *buf, size_t size, int family, const uint8_t *addr);
 

@@ -77,13 +77,15 @@ static void joined(struct out *o, const char *const *s, size_t n, int width)
 	out_str_width(o, n ? buf : "-", width);
 }
 
+/* Whole seconds are enough here. */
 static void seconds_time(struct out *o, int64_t us)
 {
 	char when[40];
+	int64_t sec = us / 1000000 - (us % 1000000 < 0);
 
-	format_time(when, sizeof when, us);
-	memcpy(when + 19, "Z", 2);	/* whole seconds are enough here */
+	format_date(when, sizeof when, sec);
 	out_str(o, when);
+	out_char(o, 'Z');
 }
 
 static void text_flow(struct out *o, const struct flow_view *v)

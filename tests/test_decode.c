@@ -605,35 +605,21 @@ static void test_decode_ether_snap(void **state)
 	assert_int_equal(decode_fb(DLT_EN10MB, &f, &p), DECODE_NON_IP);
 }
 
-/* A snaplen cut inside an LLC/SNAP header is a truncation like any other.
- * KNOWN BUG (reported): decode_llc says non_ip when fewer than 6 LLC bytes
- * were captured, link_truncated for 6 or 7; skipped while that stands. */
+/* A snaplen cut inside an LLC/SNAP header is a truncation like any other. */
 static void test_decode_ether_snap_cut_in_llc(void **state)
 {
 	struct fb f;
 	struct pkt p;
-	bool known_bug = false;
 
 	(void)state;
 	build(frame_named("eth_snap_ipv4_udp"), &f);
-	for (size_t cut = 14; cut < 14 + 8; cut++) {
-		enum decode_status st =
-			decode_packet(DLT_EN10MB, f.b, cut, f.len, &p);
-
-		if (st == DECODE_NON_IP && cut < 14 + 6) {
-			known_bug = true;
-			continue;
-		}
-		assert_int_equal(st, DECODE_LINK_TRUNCATED);
-	}
-	if (known_bug)
-		skip();
+	for (size_t cut = 14; cut < 14 + 8; cut++)
+		assert_int_equal(decode_packet(DLT_EN10MB, f.b, cut, f.len, &p),
+				 DECODE_LINK_TRUNCATED);
 }
 
-/* Tags with LLC/SNAP headers between them count toward the same limit.
- * KNOWN BUG (reported): decode_llc starts decode_ethertype afresh, so each
- * SNAP header resets the count (and nests one call deeper); skipped while
- * that stands. */
+/* Tags with LLC/SNAP headers between them count toward the same limit
+ * (each SNAP header is a layer of its own). */
 static void test_decode_ether_tags_across_snap(void **state)
 {
 	struct fb f;
@@ -652,11 +638,6 @@ static void test_decode_ether_tags_across_snap(void **state)
 	fb_udp(&f, 1, 2);
 	fb_end(&f);
 	st = decode_fb(DLT_EN10MB, &f, &p);
-	if (st == DECODE_OK) {
-		print_message("known bug: %d tags decode\n",
-			      LUCS_MAX_LINK_TAGS + 1);
-		skip();
-	}
 	assert_int_equal(st, DECODE_TOO_MANY_TAGS);
 }
 
