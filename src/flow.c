@@ -402,6 +402,12 @@ void flow_table_flush(struct flow_table *t)
 		t->on_end(t->ctx, &t->pool[cur[next]], FLOW_END_INPUT);
 		t->stats.ended[FLOW_END_INPUT]++;
 		cur[next] = t->pool[cur[next]].next;
+		if (cur[next] != NIL) {
+			const char *n = (const char *)&t->pool[cur[next]];
+
+			__builtin_prefetch(n);
+			__builtin_prefetch(n + 64);
+		}
 	}
 	table_reset(t);
 }

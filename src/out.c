@@ -398,13 +398,61 @@ static size_t format_ipv4(char *buf, const uint8_t *a)
 	return n;
 }
 
+/* RFC 5952: lower-case hex without leading zeros, the longest run of two
+ * or more zero groups (the first of equals) as "::", and the embedded
+ * IPv4 forms ::a.b.c.d and ::ffff:a.b.c.d as glibc's inet_ntop writes
+ * them.  buf holds INET6_ADDRSTRLEN bytes. */
+static size_t format_ipv6(char *buf, const uint8_t *a)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned w[8];
+	int best = -1, best_len = 0, run = -1, len = 0;
+	size_t n = 0;
+
+	for (int i = 0; i < 8; i++) {
+		w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+		if (w[i] == 0) {
+			if (run < 0)
+				run = i, len = 0;
+			if (++len > best_len && len >= 2)
+				best = run, best_len = len;
+		} else {
+			run = -1;
+		}
+	}
+	for (int i = 0; i < 8; i++) {
+		if (i == best) {
+			buf[n++] = ':';
+			if (i + best_len == 8)
+				buf[n++] = ':';
+			i += best_len - 1;
+			continue;
+		}
+		if (i)
+			buf[n++] = ':';
+		if (i == 6 && best == 0 &&
+		    (best_len == 6 || (best_len == 5 && w[5] == 0xffff)))
+			return n + format_ipv4(buf + n, a + 12);
+		for (int shift = 12, lead = 1; shift >= 0; shift -= 4) {
+			unsigned d = w[i] >> shift & 0xf;
+
+			if (d || !lead || shift == 0) {
+				buf[n++] = hex[d];
+				lead = 0;
+			}
+		}
+	}
+	buf[n] = '\0';
+	return n;
+}
+
 size_t format_addr(char *buf, size_t size, int family, const uint8_t *addr)
 {
 	if (family == 4 && size >= 16)
 		return format_ipv4(buf, addr);
-	if (!inet_ntop(family == 4 ? AF_INET : AF_INET6, addr, buf,
-		       (socklen_t)size))
-		snprintf(buf, size, "?");
+	if (family == 6 && size >= INET6_ADDRSTRLEN)
+		return format_ipv6(buf, addr);
+	snprintf(buf, size, "?");
 	return strlen(buf);
 }
 

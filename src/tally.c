@@ -28,7 +28,8 @@ bool tally_init(struct tally *t, const struct classifier *cls)
 	if (!t->per_rule)
 		return false;
 	for (int k = 0; k < GROUP_KIND_COUNT; k++) {
-		t->kinds[k].index = calloc(INDEX_SLOTS, sizeof(uint32_t));
+		t->kinds[k].index = calloc(INDEX_SLOTS,
+					   sizeof *t->kinds[k].index);
 		if (!t->kinds[k].index) {
 			tally_free(t);
 			return false;
@@ -171,14 +172,18 @@ static bool group_matches(const struct group *g, const struct group_id *id)
 static struct group *group_find(struct group_table *gt,
 				const struct group_id *id)
 {
-	uint32_t i = group_hash(id) % INDEX_SLOTS;
+	uint32_t hash = group_hash(id), i = hash % INDEX_SLOTS;
 
+	/* The hash beside each entry spares a look at groups that differ:
+	 * a flood's flows probe many of them. */
 	for (;; i = (i + 1) % INDEX_SLOTS) {
 		struct group *g;
 
-		if (gt->index[i] == 0)
+		if (gt->index[i].group == 0)
 			break;
-		g = &gt->groups[gt->index[i] - 1];
+		if (gt->index[i].hash != hash)
+			continue;
+		g = &gt->groups[gt->index[i].group - 1];
 		if (group_matches(g, id))
 			return g;
 	}
@@ -192,7 +197,8 @@ static struct group *group_find(struct group_table *gt,
 			return NULL;
 		gt->groups = grown;
 	}
-	gt->index[i] = (uint32_t)++gt->n;
+	gt->index[i].group = (uint32_t)++gt->n;
+	gt->index[i].hash = hash;
 	memset(&gt->groups[gt->n - 1], 0, sizeof gt->groups[0]);
 	return &gt->groups[gt->n - 1];
 }

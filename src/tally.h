@@ -53,7 +53,10 @@ struct group {
 struct group_table {
 	struct group *groups;	/* in order of creation */
 	size_t n;
-	uint32_t *index;	/* open addressing: group + 1, 0 = empty */
+	struct {
+		uint32_t group;	/* group + 1, 0 = empty */
+		uint32_t hash;
+	} *index;		/* open addressing over the groups */
 	struct counts other;	/* flows that found no room */
 };
 
