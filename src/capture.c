@@ -20,6 +20,7 @@
 struct source {
 	pcap_t *pcap;
 	FILE *file;
+	char *buffer;		/* the FILE's stdio buffer */
 	int dlt;
 	uint64_t size;		/* 0 when unknown */
 	char *error;		/* why reading stopped early */
@@ -96,8 +97,11 @@ static bool source_open(struct source *s, const char *name, const char *filter,
 		return false;
 	}
 	/* libpcap reads through stdio in 4 KiB chunks by default; a large
-	 * buffer makes replays of big files markedly faster. */
-	setvbuf(s->file, NULL, _IOFBF, LUCS_READ_BUFFER);
+	 * buffer makes replays of big files markedly faster.  glibc ignores
+	 * the size when setvbuf is not given the buffer itself. */
+	s->buffer = malloc(LUCS_READ_BUFFER);
+	if (s->buffer)
+		setvbuf(s->file, s->buffer, _IOFBF, LUCS_READ_BUFFER);
 	if (fstat(fileno(s->file), &st) == 0 && S_ISREG(st.st_mode))
 		s->size = (uint64_t)st.st_size;
 	s->pcap = pcap_fopen_offline_with_tstamp_precision(
@@ -229,6 +233,9 @@ void capture_close(struct capture *c)
 			pcap_close(c->src[i].pcap);
 		else if (c->src[i].file && c->src[i].file != stdin)
 			fclose(c->src[i].file);
+		/* Standard input stays open, with its buffer, to the end. */
+		if (c->src[i].file != stdin)
+			free(c->src[i].buffer);
 		free(c->src[i].error);
 	}
 	free(c->src);

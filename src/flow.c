@@ -38,7 +38,7 @@ struct flow_table {
 	uint32_t pool_used;	/* pool slots ever handed out */
 	uint32_t free_head;	/* ended flows' slots, linked through next */
 	struct idle_list idle[IDLE_CLASS_COUNT];
-	struct hash_key hash_key;
+	struct mshash_key hash_key;	/* derived from the configured key */
 	flow_end_fn on_end;
 	void *ctx;
 	struct flow_stats stats;
@@ -99,12 +99,20 @@ uint32_t flow_home_slot(uint32_t max_flows, uint32_t hash)
 	return slot_of(index_size_for(max_flows), hash);
 }
 
+/* Zeroed, committed page by page as used; huge pages where the kernel
+ * offers them, since every packet lands on a random place of the index:
+ * with 4 KiB pages that is a TLB miss per packet on a large table. */
 static void *map_zeroed(size_t size)
 {
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	madvise(p, size, MADV_HUGEPAGE);	/* a hint: failure is fine */
+#endif
+	return p;
 }
 
 struct flow_table *flow_table_new(const struct flow_config *cfg)
@@ -133,7 +141,7 @@ struct flow_table *flow_table_new(const struct flow_config *cfg)
 		t->idle[i].head = t->idle[i].tail = NIL;
 		t->idle[i].timeout_us = (int64_t)cfg->timeout_s[i] * 1000000;
 	}
-	t->hash_key = cfg->hash_key;
+	mshash_key_derive(&t->hash_key, &cfg->hash_key);
 	t->on_end = cfg->on_end;
 	t->ctx = cfg->ctx;
 	return t;
@@ -178,23 +186,35 @@ void flow_key_from_pkt(const struct pkt *p, struct flow_key *k,
 	*sender = s;
 }
 
-/* IPv4 keys hash as two words: their other bytes are always zero. */
+/* An IPv4 key's nonzero 32-bit words: the two addresses, the two ports,
+ * family and protocol (its words 1-3 and 5-7 are always zero). */
+static uint32_t hash_v4(const struct mshash_key *m, uint32_t a0, uint32_t a1,
+			uint32_t ports, uint32_t kind)
+{
+	return (uint32_t)(fmix64(m->b + m->a[0] * a0 + m->a[4] * a1 +
+				 m->a[8] * ports + m->a[9] * kind) >> 32);
+}
+
+/* The key as ten 32-bit words, in memory order. */
+static uint32_t table_hash(const struct mshash_key *m, const struct flow_key *k)
+{
+	uint32_t w[10];
+	uint64_t h = m->b;
+
+	memcpy(w, k, sizeof w);
+	if (k->family == 4)
+		return hash_v4(m, w[0], w[4], w[8], w[9]);
+	for (int i = 0; i < 10; i++)
+		h += m->a[i] * w[i];
+	return (uint32_t)(fmix64(h) >> 32);
+}
+
 uint32_t flow_key_hash(const struct hash_key *hk, const struct flow_key *k)
 {
-	uint64_t w[5];
+	struct mshash_key m;
 
-	if (k->family == 4) {
-		uint32_t a0, a1;
-
-		memcpy(&a0, k->addr[0], 4);
-		memcpy(&a1, k->addr[1], 4);
-		w[0] = (uint64_t)a0 << 32 | a1;
-		w[1] = (uint64_t)k->port[0] << 48 | (uint64_t)k->port[1] << 32 |
-		       (uint64_t)k->proto << 8 | k->family;
-		return (uint32_t)siphash13_words(hk, w, 2);
-	}
-	memcpy(w, k, sizeof w);
-	return (uint32_t)siphash13_words(hk, w, 5);
+	mshash_key_derive(&m, hk);
+	return table_hash(&m, k);
 }
 
 static inline uint32_t home_slot(const struct flow_table *t, uint32_t hash)
@@ -336,7 +356,7 @@ static void end_flow(struct flow_table *t, struct flow *f, enum flow_end why)
 	t->stats.ended[why]++;
 	t->stats.active--;
 	list_unlink(t, f);
-	index_remove(t, idx, flow_key_hash(&t->hash_key, &f->key));
+	index_remove(t, idx, table_hash(&t->hash_key, &f->key));
 	f->next = t->free_head;
 	t->free_head = idx;
 }
@@ -380,15 +400,36 @@ void flow_table_expire(struct flow_table *t, int64_t now_us)
 	}
 }
 
+#define FLUSH_AHEAD 8	/* flows prefetched ahead on each list */
+
+/* The list walk runs FLUSH_AHEAD flows ahead of the merge, prefetching, so
+ * that reading a flow's time never waits for memory. */
+static uint32_t advance_ahead(struct flow_table *t, uint32_t ahead)
+{
+	if (ahead == NIL)
+		return NIL;
+	ahead = t->pool[ahead].next;
+	if (ahead != NIL) {
+		const char *n = (const char *)&t->pool[ahead];
+
+		__builtin_prefetch(n);
+		__builtin_prefetch(n + 64);
+	}
+	return ahead;
+}
+
 /* Every flow ends at once: they are written in order of last packet (a
  * merge of the lists' heads), then the table is emptied wholesale instead
  * of flow by flow, which would cost a random index access each. */
 void flow_table_flush(struct flow_table *t)
 {
-	uint32_t cur[IDLE_CLASS_COUNT];
+	uint32_t cur[IDLE_CLASS_COUNT], ahead[IDLE_CLASS_COUNT];
 
-	for (int c = 0; c < IDLE_CLASS_COUNT; c++)
-		cur[c] = t->idle[c].head;
+	for (int c = 0; c < IDLE_CLASS_COUNT; c++) {
+		cur[c] = ahead[c] = t->idle[c].head;
+		for (int k = 0; k < FLUSH_AHEAD; k++)
+			ahead[c] = advance_ahead(t, ahead[c]);
+	}
 	for (;;) {
 		int next = -1;
 
@@ -402,12 +443,7 @@ void flow_table_flush(struct flow_table *t)
 		t->on_end(t->ctx, &t->pool[cur[next]], FLOW_END_INPUT);
 		t->stats.ended[FLOW_END_INPUT]++;
 		cur[next] = t->pool[cur[next]].next;
-		if (cur[next] != NIL) {
-			const char *n = (const char *)&t->pool[cur[next]];
-
-			__builtin_prefetch(n);
-			__builtin_prefetch(n + 64);
-		}
+		ahead[next] = advance_ahead(t, ahead[next]);
 	}
 	table_reset(t);
 }
@@ -603,6 +639,29 @@ static struct flow *flow_create(struct flow_table *t, const struct flow_key *k,
 	return &t->pool[idx];
 }
 
+/* An IPv4 packet's words, taken from the packet rather than read back
+ * from the key just written: a wide load of narrow stores would stall. */
+static uint32_t pkt_hash_v4(const struct mshash_key *m, const struct pkt *p,
+			    unsigned sender)
+{
+	uint32_t src, dst;
+	uint16_t lo_port = sender ? p->dport : p->sport;
+	uint16_t hi_port = sender ? p->sport : p->dport;
+	union {
+		uint8_t b[4];
+		uint32_t w;
+	} kind = { { p->family, p->proto, 0, 0 } };
+	union {
+		uint16_t h[2];
+		uint32_t w;
+	} ports = { { lo_port, hi_port } };
+
+	memcpy(&src, p->src, 4);
+	memcpy(&dst, p->dst, 4);
+	return hash_v4(m, sender ? dst : src, sender ? src : dst, ports.w,
+		       kind.w);
+}
+
 void flow_table_locate(const struct flow_table *t, const struct pkt *p,
 		       struct flow_ref *ref)
 {
@@ -610,7 +669,8 @@ void flow_table_locate(const struct flow_table *t, const struct pkt *p,
 
 	flow_key_from_pkt(p, &ref->key, &from);
 	ref->sender = (uint8_t)from;
-	ref->hash = flow_key_hash(&t->hash_key, &ref->key);
+	ref->hash = p->family == 4 ? pkt_hash_v4(&t->hash_key, p, from)
+				   : table_hash(&t->hash_key, &ref->key);
 	__builtin_prefetch(&t->index[home_slot(t, ref->hash)]);
 }
 

@@ -149,6 +149,7 @@ void flow_table_stats(const struct flow_table *t, struct flow_stats *out);
 /* The canonical key of p's flow; *sender is the key endpoint that sent p. */
 void flow_key_from_pkt(const struct pkt *p, struct flow_key *k,
 		       unsigned *sender);
+/* The hash the table keyed with hk gives k (see hash.h: mshash). */
 uint32_t flow_key_hash(const struct hash_key *hk, const struct flow_key *k);
 /* The index slot a hash starts probing at, in a table for max_flows. */
 uint32_t flow_home_slot(uint32_t max_flows, uint32_t hash);

@@ -18,3 +18,10 @@ int hash_key_random(struct hash_key *key)
 	key->k1 = k[1];
 	return 0;
 }
+
+void mshash_key_derive(struct mshash_key *m, const struct hash_key *seed)
+{
+	for (uint64_t i = 0; i < 10; i++)
+		m->a[i] = siphash13_words(seed, &i, 1);
+	m->b = siphash13_words(seed, &(uint64_t){ 10 }, 1);
+}

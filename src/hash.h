@@ -52,4 +52,30 @@ static inline uint64_t siphash13_words(const struct hash_key *key,
 /* Fill a key from the kernel's random source; false if none answered. */
 int hash_key_random(struct hash_key *key);
 
+/* Strongly universal multiply-shift hashing of up to ten 32-bit words
+ * (Dietzfelbinger, 1996, as Thorup gives it in "High Speed Hashing for
+ * Integers and Strings", 2015): for any two keys, chosen by an attacker
+ * who does not know the coefficients, the sums' top 32 bits collide with
+ * probability 2^-32.  A bijective finalizer (MurmurHash3's fmix64) then
+ * spreads structured keys, such as a scan's consecutive ports, over the
+ * table.  Four multiplications for an IPv4 flow, where SipHash costs
+ * several times as much on every packet. */
+struct mshash_key {
+	uint64_t a[10];
+	uint64_t b;
+};
+
+/* The coefficients, expanded from a SipHash key (the per-run secret). */
+void mshash_key_derive(struct mshash_key *m, const struct hash_key *seed);
+
+static inline uint64_t fmix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
 #endif

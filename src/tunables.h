@@ -26,7 +26,7 @@
 #define LUCS_FRAG_TIMEOUT 30		/* seconds, as Linux's ipfrag_time */
 
 /* I/O */
-#define LUCS_READ_BUFFER (1 << 20)	/* stdio buffer under libpcap */
+#define LUCS_READ_BUFFER (64 << 10)	/* stdio buffer under libpcap: fits L2 */
 #define LUCS_WRITE_BUFFER (1 << 20)	/* report output buffer */
 #define LUCS_DEFAULT_SNAPLEN 256	/* -s: every header we decode */
 #define LUCS_DEFAULT_INTERVAL 300	/* --interval, seconds */

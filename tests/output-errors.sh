@@ -1,0 +1,78 @@
+#!/bin/sh
+# tests/output-errors.sh: what lucsaudit does with its output when things
+# go wrong, and on a terminal.
+#   - a full disk (/dev/full): one message, exit 2;
+#   - a file that cannot grow (ulimit -f): exit 2, and the file ends with a
+#     whole record: no partial JSON line, ever;
+#   - a reader that goes away (| head -1): lucsaudit ends quietly by
+#     SIGPIPE, as tools in a pipeline do;
+#   - a replay on a terminal shows a progress line (script(1) gives it a
+#     pseudo-terminal), erased at the end; -q or a non-terminal shows none.
+set -u
+: "${LUCSAUDIT:?}" "${LUCS_SRCDIR:?}" "${LUCS_BUILDDIR:?}"
+gen=$LUCS_BUILDDIR/tests/bench/gen-traffic
+dir=$(mktemp -d "${TMPDIR:-/tmp}/lucs-output.XXXXXX") || exit 1
+trap 'rm -rf "$dir"' EXIT INT TERM
+status=0
+
+fail() {
+	echo "output-errors.sh: FAIL: $*"
+	status=1
+}
+
+[ -x "$gen" ] || { echo "output-errors.sh: $gen is not built"; exit 1; }
+# Large enough to fill a pipe and to take several batches of packets.
+"$gen" --kind mix --packets 40000 --flows 4000 -o "$dir/mix.pcap" || exit 1
+
+# A full disk.
+"$LUCSAUDIT" -q -F json -r "$dir/mix.pcap" -o /dev/full 2>"$dir/full.err"
+rc=$?
+[ $rc -eq 2 ] || fail "/dev/full: exit status $rc, not 2"
+[ "$(cat "$dir/full.err")" = "lucsaudit: /dev/full: write error: No space left on device" ] ||
+	fail "/dev/full: $(cat "$dir/full.err")"
+
+# A file that cannot grow past 64 KiB: SIGXFSZ ignored, write fails with
+# EFBIG, the file is cut back to its last whole record.
+(trap '' XFSZ; ulimit -f 128; exec "$LUCSAUDIT" -q -F json -r "$dir/mix.pcap" \
+	-o "$dir/limited.json") 2>"$dir/limited.err"
+rc=$?
+[ $rc -eq 2 ] || fail "ulimit -f: exit status $rc, not 2 ($(cat "$dir/limited.err"))"
+grep -q 'write error: File too large' "$dir/limited.err" ||
+	fail "ulimit -f: $(cat "$dir/limited.err")"
+[ -s "$dir/limited.json" ] || fail "ulimit -f: nothing was written"
+[ "$(tail -c 1 "$dir/limited.json" | od -An -c | tr -d ' ')" = '\n' ] ||
+	fail "ulimit -f: the file does not end with a whole line"
+bad=$(grep -cv '^{.*}$' "$dir/limited.json")
+[ "$bad" -eq 0 ] || fail "ulimit -f: $bad lines are not whole JSON objects"
+
+# A reader that goes away.
+{ "$LUCSAUDIT" -q -F json -r "$dir/mix.pcap" 2>"$dir/pipe.err"; echo $? >"$dir/pipe.status"; } |
+	head -n 1 >"$dir/pipe.out"
+rc=$(cat "$dir/pipe.status")
+[ "$rc" -eq 141 ] || fail "| head -1: exit status $rc, not 141 (SIGPIPE)"
+[ ! -s "$dir/pipe.err" ] || fail "| head -1: said $(cat "$dir/pipe.err")"
+grep -q '^{"type":"[a-z]*".*}$' "$dir/pipe.out" || fail "| head -1: $(cat "$dir/pipe.out")"
+
+# Progress on a terminal: the capture arrives in two parts a second apart,
+# so the run lasts long enough for the line to be drawn.
+size=$(wc -c <"$dir/mix.pcap")
+half=$((size / 2))
+feed="{ head -c $half '$dir/mix.pcap'; sleep 1; tail -c +$((half + 1)) '$dir/mix.pcap'; }"
+if command -v script >/dev/null 2>&1; then
+	script -qec "$feed | '$LUCSAUDIT' -r - -F json -o /dev/null" /dev/null \
+		>"$dir/tty.out" 2>&1 || fail "on a terminal: exit status $?"
+	grep -q 'lucsaudit: .* read, .*pkt/s, [0-9]* flows' "$dir/tty.out" ||
+		fail "no progress line on a terminal: $(od -c "$dir/tty.out" | head -n 5)"
+	grep -q "$(printf '\r\033\\[K')\$" "$dir/tty.out" ||
+		fail "the progress line is not erased at the end"
+	script -qec "$feed | '$LUCSAUDIT' -q -r - -F json -o /dev/null" /dev/null \
+		>"$dir/quiet.out" 2>&1
+	[ ! -s "$dir/quiet.out" ] || fail "-q on a terminal still printed: $(cat "$dir/quiet.out")"
+else
+	echo "output-errors.sh: script(1) is missing: progress not tested"
+fi
+sh -c "$feed" | "$LUCSAUDIT" -r - -F json -o /dev/null 2>"$dir/notty.err"
+[ ! -s "$dir/notty.err" ] || fail "progress on a non-terminal: $(cat "$dir/notty.err")"
+
+[ $status -eq 0 ] && echo "output-errors.sh: /dev/full, a size limit, a closed pipe and the progress line behave"
+exit $status
