@@ -655,7 +655,8 @@ static bool run_start(struct run *r, const struct options *o,
 	rc = (struct report_config){ .writer = o->writer, .out = &r->out,
 				     .cls = book->cls,
 				     .interval_us = (int64_t)o->interval_s * 1000000,
-				     .write_empty = o->iface != NULL };
+				     .write_empty = o->iface != NULL,
+				     .hash_key = fc.hash_key };
 	r->report = report_new(&rc);
 	if (r->report && o->iface)
 		report_set_capture_stats(r->report, &r->cstats);

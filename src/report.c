@@ -71,7 +71,7 @@ struct report *report_new(const struct report_config *cfg)
 	r->interval_us = cfg->interval_us;
 	r->write_empty = cfg->write_empty;
 	r->iv.seq = 1;
-	if (!tally_init(&r->tally, cfg->cls)) {
+	if (!tally_init(&r->tally, cfg->cls, &cfg->hash_key)) {
 		free(r);
 		return NULL;
 	}

@@ -111,6 +111,7 @@ struct report_config {
 	const struct classifier *cls;
 	int64_t interval_us;	/* 0: no interval records */
 	bool write_empty;	/* live: an interval is written even if quiet */
+	struct hash_key hash_key;	/* the run's random key */
 };
 
 struct report;

@@ -11,17 +11,26 @@
 #define INDEX_SLOTS (2 * LUCS_TALLY_GROUPS)
 #define LC_BITS (CLIENTS_EXACT * 32)
 
-/* Grouping needs no secrecy, but it must be the same every run: client
- * estimates and group order are part of the output. */
-static const struct hash_key group_key = { 0x6c7563736175646eULL,
-					   0x6974677275707331ULL };
+/* Clients are counted through a hash that must be the same every run (an
+ * estimate is part of the output); a crafted client can only skew it. */
+static uint32_t client_hash(const uint8_t addr[16])
+{
+	uint64_t w[2];
 
-bool tally_init(struct tally *t, const struct classifier *cls)
+	memcpy(w, addr, sizeof w);
+	return (uint32_t)(fmix64(w[0] * 0x9e3779b97f4a7c15ULL + w[1]) >> 32);
+}
+
+bool tally_init(struct tally *t, const struct classifier *cls,
+		const struct hash_key *seed)
 {
 	size_t nrules;
 
 	memset(t, 0, sizeof *t);
 	t->cls = cls;
+	/* The group index is keyed per run: crafted servers cannot make
+	 * every flow walk one long probe run. */
+	mshash_key_derive(&t->group_key, seed);
 	classifier_rules(cls, &nrules);
 	t->nrules = nrules;
 	t->per_rule = calloc(nrules + 1, sizeof *t->per_rule);
@@ -153,12 +162,16 @@ struct group_id {
 	uint8_t pad[7];
 };
 
-static uint32_t group_hash(const struct group_id *id)
+static uint32_t group_hash(const struct mshash_key *m,
+			   const struct group_id *id)
 {
-	uint64_t w[4];
+	uint32_t w[8];
+	uint64_t h = m->b;
 
 	memcpy(w, id, sizeof w);
-	return (uint32_t)siphash13_words(&group_key, w, 4);
+	for (int i = 0; i < 8; i++)
+		h += m->a[i] * w[i];
+	return (uint32_t)(fmix64(h) >> 32);
 }
 
 static bool group_matches(const struct group *g, const struct group_id *id)
@@ -169,10 +182,11 @@ static bool group_matches(const struct group *g, const struct group_id *id)
 	       memcmp(g->server, id->server, sizeof g->server) == 0;
 }
 
-static struct group *group_find(struct group_table *gt,
+static struct group *group_find(const struct mshash_key *key,
+				struct group_table *gt,
 				const struct group_id *id)
 {
-	uint32_t hash = group_hash(id), i = hash % INDEX_SLOTS;
+	uint32_t hash = group_hash(key, id), i = hash % INDEX_SLOTS;
 
 	/* The hash beside each entry spares a look at groups that differ:
 	 * a flood's flows probe many of them. */
@@ -230,9 +244,7 @@ static void group_flow(struct tally *t, struct group_table *gt,
 		       const struct flow *f, const struct group_id *id,
 		       enum reason why, uint64_t packets, uint64_t bytes)
 {
-	struct group *g = group_find(gt, id);
-	uint64_t client[2];
-
+	struct group *g = group_find(&t->group_key, gt, id);
 	if (!g) {
 		add(&gt->other, packets, bytes);
 		return;
@@ -256,9 +268,7 @@ static void group_flow(struct tally *t, struct group_table *gt,
 		g->first_us = f->first_us;
 	if (f->last_us > g->last_us)
 		g->last_us = f->last_us;
-	memcpy(client, f->key.addr[f->client], sizeof client);
-	client_count_add(&g->clients,
-			 (uint32_t)siphash13_words(&group_key, client, 2));
+	client_count_add(&g->clients, client_hash(f->key.addr[f->client]));
 }
 
 static void group_of(const struct flow *f, uint32_t class_id, uint8_t state,

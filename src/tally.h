@@ -15,6 +15,7 @@
 
 #include "classify.h"
 #include "flow.h"
+#include "hash.h"
 
 struct counts {
 	uint64_t flows, packets, bytes;
@@ -62,6 +63,7 @@ struct group_table {
 
 struct tally {
 	const struct classifier *cls;
+	struct mshash_key group_key;	/* keys the group indexes, per run */
 	struct counts verdicts[VERDICT_COUNT];
 	struct counts tags[CAT_MAX_TAGS];	/* by catalogue tag index */
 	struct counts *per_rule;	/* by compiled rule */
@@ -69,7 +71,9 @@ struct tally {
 	struct group_table kinds[GROUP_KIND_COUNT];
 };
 
-bool tally_init(struct tally *t, const struct classifier *cls);
+/* seed: the run's random hash key. */
+bool tally_init(struct tally *t, const struct classifier *cls,
+		const struct hash_key *seed);
 void tally_free(struct tally *t);
 /* Carry the counts over to a new classifier (rules reloaded): tags and
  * rules are matched by name, failed groups keep their rules' names. */
