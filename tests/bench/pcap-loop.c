@@ -3,8 +3,8 @@
  * libpcap.
  *
  * The file is opened exactly as lucsaudit opens it (src/capture.c): fopen,
- * a 1 MiB stdio buffer, pcap_fopen_offline_with_tstamp_precision with
- * microsecond timestamps.  The callback only adds up caplen, so that the
+ * a stdio buffer of LUCS_READ_BUFFER bytes handed to setvbuf,
+ * pcap_fopen_offline_with_tstamp_precision with microsecond timestamps.  The callback only adds up caplen, so that the
  * compiler cannot drop the loop and every packet's header is read.  The
  * ratio of lucsaudit's time to this program's is lucsaudit's own work.
  */
