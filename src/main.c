@@ -54,6 +54,12 @@ struct options {
 };
 
 static void complain_v(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
+static void complain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2), noreturn));
+
+static void complain_v(const char *fmt, va_list ap)
 {
 	fputs("lucsaudit: ", stderr);
 	vfprintf(stderr, fmt, ap);

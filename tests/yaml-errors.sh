@@ -15,8 +15,9 @@
 #                     there
 #   /ABSOLUTE         used as it is (/dev/zero: input that never ends)
 #
-# The time and memory limits need GNU time (Debian: apt-get install time);
-# without it the time limit is checked with bash's `time` and the memory
+# The time and memory limits are measured with tests/bench/bench-run (make
+# check builds it) or else GNU time (Debian: apt-get install time); without
+# either the time limit is checked with bash's `time` and the memory
 # limit is not.  A binary built with sanitizers is exempt from the memory
 # limit (their shadow memory alone is larger).
 #
@@ -51,7 +52,10 @@ if [ ! -x "$LUCSAUDIT" ]; then
 fi
 
 # --- how runs are measured -------------------------------------------------
-if /usr/bin/time -f '%e %M' -o /dev/null true 2>/dev/null; then
+run=${LUCS_BUILDDIR:+$LUCS_BUILDDIR/tests/bench/bench-run}
+if [ -n "$run" ] && [ -x "$run" ]; then
+	timer=bench_run
+elif /usr/bin/time -f '%e %M' -o /dev/null true 2>/dev/null; then
 	timer=gnu
 elif command -v bash >/dev/null 2>&1; then
 	timer=bash
@@ -71,6 +75,14 @@ fi
 measure() {
 	secs= kib=
 	case $timer in
+	bench_run)
+		# make check builds it: wall seconds and peak RSS in KiB.
+		"$run" -o "$tmp/time" -- "$LUCSAUDIT" "$@" >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		secs=$(sed -n 's/.*wall=\([0-9.]*\).*/\1/p' "$tmp/time" | tail -n 1)
+		kib=$(sed -n 's/.*maxrss_kib=\([0-9]*\).*/\1/p' "$tmp/time" | tail -n 1)
+		rm -f "$tmp/time"
+		;;
 	gnu)
 		/usr/bin/time -f '%e %M' -o "$tmp/time" "$LUCSAUDIT" "$@" \
 			>"$tmp/out" 2>"$tmp/err"
