@@ -8,6 +8,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "casetable.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -975,27 +977,9 @@ int main(void)
 		T(test_catalogue_error_duplicate_id_across_files),
 		T(test_catalogue_error_duplicate_id_of_default),
 	};
-	size_t nfixed = sizeof fixed / sizeof *fixed;
-	size_t nerr = sizeof error_cases / sizeof *error_cases;
-	struct CMUnitTest *tests = calloc(nfixed + nerr, sizeof *tests);
-	char (*names)[64] = calloc(nerr, sizeof *names);
-	int failed;
-
-	if (!tests || !names)
-		return 1;
-	memcpy(tests, fixed, sizeof fixed);
-	/* One case per malformed input: test_catalogue_error_<name>. */
-	for (size_t i = 0; i < nerr; i++) {
-		snprintf(names[i], sizeof names[i], "test_catalogue_error_%s",
-			 error_cases[i].name);
-		tests[nfixed + i] = (struct CMUnitTest){
-			names[i], test_catalogue_error, fix_setup, fix_teardown,
-			(void *)&error_cases[i]
-		};
-	}
-	failed = _cmocka_run_group_tests("test_catalogue", tests, nfixed + nerr,
-					 NULL, NULL);
-	free(tests);
-	free(names);
-	return failed;
+	return run_case_table("test_catalogue", fixed, sizeof fixed / sizeof *fixed,
+			      "test_catalogue_error_", error_cases,
+			      sizeof error_cases / sizeof *error_cases,
+			      sizeof *error_cases, test_catalogue_error, fix_setup,
+			      fix_teardown);
 }
