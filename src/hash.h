@@ -49,7 +49,7 @@ static inline uint64_t siphash13_words(const struct hash_key *key,
 	return v0 ^ v1 ^ v2 ^ v3;
 }
 
-/* Fill a key from the kernel's random source; false if none answered. */
+/* Fill a key from the kernel's random source: 0, or -1 if it failed. */
 int hash_key_random(struct hash_key *key);
 
 /* Strongly universal multiply-shift hashing of up to ten 32-bit words

@@ -157,8 +157,10 @@ static void view_classification(const struct flow *f,
 		v->rules[v->nrules++] = rules[k->rules[i]].id;
 }
 
-void flow_view_make(const struct flow *f, enum flow_end why, bool ended,
-		    const struct classifier *cls, struct flow_view *v)
+/* The view of f; ended says whether it leaves the table (why). */
+static void flow_view_make(const struct flow *f, enum flow_end why,
+			   bool ended, const struct classifier *cls,
+			   struct flow_view *v)
 {
 	unsigned c = f->client, s = flow_server(f);
 

@@ -149,9 +149,6 @@ void report_snapshot_end(struct report *r, const struct audit_stats *audit,
 /* After the rules were reloaded: classes and rules are new. */
 bool report_set_classifier(struct report *r, const struct classifier *cls);
 
-/* Build the view of f (exposed for tests). */
-void flow_view_make(const struct flow *f, enum flow_end why, bool ended,
-		    const struct classifier *cls, struct flow_view *v);
 const char *proto_name(uint8_t proto, char buf[4]);
 /* names joined by sep into buf, cut (never overrun) when it is full. */
 void names_join(char *buf, size_t size, const char *const *names, size_t n,

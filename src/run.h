@@ -1,0 +1,40 @@
+/* run.h: one audit run, from opening the inputs to the summary. */
+#ifndef LUCS_RUN_H
+#define LUCS_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "capture.h"
+#include "flow.h"
+#include "report.h"
+#include "rulebook.h"
+
+/* Exit statuses: documented in lucsaudit(1); never renumbered. */
+enum exit_status {
+	EXIT_DONE = 0,		/* the run completed */
+	EXIT_FOUND = 1,		/* --fail-on matched a flow */
+	EXIT_TROUBLE = 2	/* usage, input or output error */
+};
+
+struct run_config {
+	struct capture_config capture;	/* files, or a live interface */
+	struct rule_sources rules;	/* read again on SIGHUP */
+	const char *output;		/* -o, NULL: standard output */
+	const char *user;		/* -Z */
+	const struct report_writer *writer;
+	struct flow_config flow;
+	unsigned interval_s;		/* 0: no interval records */
+	uint32_t fail_on;		/* mask of 1 << enum verdict */
+	bool quiet;			/* no progress line */
+};
+
+/* Audit with book (the run may replace it on SIGHUP); an exit status. */
+int run_audit(const struct run_config *cfg, struct rulebook *book);
+
+/* A write error on the report: a message and EXIT_TROUBLE, or, for a
+ * reader that went away (head -1), a quiet end by SIGPIPE, as any tool in
+ * a pipeline ends. */
+int output_failed(const char *output, int err);
+
+#endif
