@@ -140,8 +140,8 @@ static void update(struct audit *a, struct inflight *e)
 
 		frag_table_first(a->frags, p, e->ts_us, &held);
 		if (held.packets) {
-			flow_add_packets(f, p, held.packets, held.bytes,
-					 held.first_us);
+			flow_add_packets(f, e->ref.sender, held.packets,
+					 held.bytes, held.first_us);
 			report_count(a->report, f, held.packets, held.bytes,
 				     false);
 		}

@@ -576,13 +576,9 @@ static void flow_init(struct flow *f, const struct flow_key *k,
 	flow_orient(f, from, p);
 }
 
-void flow_add_packets(struct flow *f, const struct pkt *p, uint64_t packets,
+void flow_add_packets(struct flow *f, unsigned from, uint64_t packets,
 		      uint64_t bytes, int64_t first_us)
 {
-	struct flow_key k;
-	unsigned from;
-
-	flow_key_from_pkt(p, &k, &from);
 	f->packets[from] += packets;
 	f->bytes[from] += bytes;
 	if (first_us < f->first_us)

@@ -130,10 +130,10 @@ struct flow *flow_table_update_ref(struct flow_table *t, const struct pkt *p,
 				   const struct flow_ref *ref, int64_t ts_us,
 				   bool *created);
 
-/* Count packets that reached the flow late, from the endpoint that sent p
- * (fragments held until their first fragment came), the earliest seen at
- * first_us. */
-void flow_add_packets(struct flow *f, const struct pkt *p, uint64_t packets,
+/* Count packets that reached the flow late (fragments held until their
+ * first fragment came) from key endpoint `from`, as in flow_ref.sender,
+ * the earliest seen at first_us. */
+void flow_add_packets(struct flow *f, unsigned from, uint64_t packets,
 		      uint64_t bytes, int64_t first_us);
 
 /* End every flow idle for longer than its timeout at now_us. */

@@ -310,11 +310,14 @@ static void test_flow_add_packets(void **state)
 	struct fx *x = *state;
 	struct pkt c = udp(CLI, 40000, SRV, 53, 1400);
 	struct pkt s = udp(SRV, 53, CLI, 40000, 1400);
+	struct flow_ref rc, rs;
 	struct flow *f;
 
 	f = first(x, c, S(1));
-	flow_add_packets(f, &c, 2, 2960, S(1) - 500);
-	flow_add_packets(f, &s, 3, 4000, S(2));
+	flow_table_locate(x->t, &c, &rc);
+	flow_table_locate(x->t, &s, &rs);
+	flow_add_packets(f, rc.sender, 2, 2960, S(1) - 500);
+	flow_add_packets(f, rs.sender, 3, 4000, S(2));
 	assert_int_equal(f->packets[1], 3);
 	assert_int_equal(f->bytes[1], c.ip_len + 2960);
 	assert_int_equal(f->packets[0], 3);
