@@ -4,6 +4,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,14 +61,14 @@ int out_open(struct out *o, const char *path, bool append)
 	return err;
 }
 
-/* Cut a regular file back to the last newline that reached it, so a
- * failed write never leaves half a record behind; returns the bytes that
+/* Cut a regular file back to the last newline of buf that reached it, so
+ * a failed write never leaves half a record behind; returns the bytes that
  * stay in the file (all of them where it cannot be cut: a pipe). */
-static size_t cut_back(struct out *o, size_t written)
+static size_t cut_back(struct out *o, const char *buf, size_t written)
 {
 	size_t keep = written;
 
-	while (keep > 0 && o->buf[keep - 1] != '\n')
+	while (keep > 0 && buf[keep - 1] != '\n')
 		keep--;
 	if (!o->regular || keep == written ||
 	    ftruncate(o->fd, o->committed + (off_t)keep) != 0)
@@ -74,10 +76,36 @@ static size_t cut_back(struct out *o, size_t written)
 	return keep;
 }
 
-/* The first n bytes reached the file: drop them from the buffer. */
+/* Write buf's n bytes; 0, or the errno of a failure.  *kept is what
+ * reached the file for good: n, or after a failure what cut_back left. */
+static int write_whole(struct out *o, const char *buf, size_t n, size_t *kept)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t w = write(o->fd, buf + done, n - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			int err = w < 0 ? errno : EIO;
+
+			*kept = cut_back(o, buf, done);
+			o->committed += (off_t)*kept;
+			return err;
+		}
+		done += (size_t)w;
+	}
+	o->committed += (off_t)n;
+	*kept = n;
+	return 0;
+}
+
+/* The buffer's first n bytes are dealt with: drop them.  After a failure
+ * the rest stays, so what reached the file never goes out twice should a
+ * reopen clear the error. */
 static void consume(struct out *o, size_t n)
 {
-	o->committed += (off_t)n;
 	memmove(o->buf, o->buf + n, o->len - n);
 	o->len -= n;
 	o->record -= n;
@@ -85,29 +113,188 @@ static void consume(struct out *o, size_t n)
 
 static void flush_bytes(struct out *o, size_t n)
 {
-	size_t done = 0;
+	size_t kept;
+	int err = write_whole(o, o->buf, n, &kept);
 
-	while (done < n && !o->error) {
-		ssize_t w = write(o->fd, o->buf + done, n - done);
+	if (err)
+		o->error = err;
+	consume(o, kept);
+}
 
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			o->error = w < 0 ? errno : EIO;
-			/* What stayed in the file must not go out twice
-			 * should a reopen clear the error. */
-			consume(o, cut_back(o, done));
+/* --- the writer thread ---------------------------------------------------
+ * Two buffers: the caller fills o->buf while the thread writes the spare.
+ * Only the thread touches fd, regular and committed while a job is under
+ * way; the caller waits for it before it reopens or closes. */
+
+struct out_writer {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;	/* a job was given, or quit */
+	pthread_cond_t idle;	/* the job is done */
+	char *spare;		/* the buffer being written, or free */
+	size_t spare_cap;
+	size_t job;		/* bytes of spare to write */
+	size_t kept;		/* of which reached the file */
+	int error;		/* the job's errno, or 0 */
+	bool busy, quit;
+};
+
+static void *writer_main(void *arg)
+{
+	struct out *o = arg;
+	struct out_writer *w = o->writer;
+
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		size_t kept;
+		int err;
+
+		while (!w->busy && !w->quit)
+			pthread_cond_wait(&w->wake, &w->lock);
+		if (!w->busy)
+			break;
+		pthread_mutex_unlock(&w->lock);
+		err = write_whole(o, w->spare, w->job, &kept);
+		pthread_mutex_lock(&w->lock);
+		w->error = err;
+		w->kept = kept;
+		w->busy = false;
+		pthread_cond_signal(&w->idle);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/* Wait for the job under way.  A failure sticks as it would without the
+ * thread: the bytes it could not write become the buffer again, and what
+ * was formatted meanwhile is dropped. */
+static void writer_wait(struct out *o)
+{
+	struct out_writer *w = o->writer;
+
+	pthread_mutex_lock(&w->lock);
+	while (w->busy)
+		pthread_cond_wait(&w->idle, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+	if (w->error && !o->error) {
+		char *buf = o->buf;
+		size_t cap = o->cap;
+
+		o->buf = w->spare;
+		o->cap = w->spare_cap;
+		w->spare = buf;
+		w->spare_cap = cap;
+		o->len = w->job;
+		o->record = w->job;
+		consume(o, w->kept);
+		o->error = w->error;
+	}
+	w->job = 0;
+	w->error = 0;
+}
+
+/* Give the complete records to the thread and go on in the spare buffer
+ * with the record under way, if any. */
+static void hand_off(struct out *o)
+{
+	struct out_writer *w = o->writer;
+	size_t tail = o->len - o->record, full_cap;
+	char *full;
+
+	writer_wait(o);
+	if (o->error)
+		return;
+	if (w->spare_cap < o->cap) {
+		char *grown = realloc(w->spare, o->cap);
+
+		if (!grown) {
+			o->error = ENOMEM;
 			return;
 		}
-		done += (size_t)w;
+		w->spare = grown;
+		w->spare_cap = o->cap;
 	}
-	consume(o, n);
+	full = o->buf;
+	full_cap = o->cap;
+	o->buf = w->spare;
+	o->cap = w->spare_cap;
+	w->spare = full;
+	w->spare_cap = full_cap;
+	memcpy(o->buf, full + o->record, tail);
+	w->job = o->record;
+	o->len = tail;
+	o->record = 0;
+	pthread_mutex_lock(&w->lock);
+	w->busy = true;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+bool out_start_writer(struct out *o)
+{
+	struct out_writer *w = calloc(1, sizeof *w);
+	sigset_t all, old;
+	int err;
+
+	if (!w || !(w->spare = malloc(o->cap))) {
+		free(w);
+		return false;
+	}
+	w->spare_cap = o->cap;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->wake, NULL);
+	pthread_cond_init(&w->idle, NULL);
+	o->writer = w;
+	/* Signals are the main thread's: its handlers stop the capture. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&w->thread, NULL, writer_main, o);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		o->writer = NULL;
+		pthread_cond_destroy(&w->idle);
+		pthread_cond_destroy(&w->wake);
+		pthread_mutex_destroy(&w->lock);
+		free(w->spare);
+		free(w);
+		return false;
+	}
+	return true;
+}
+
+static void writer_stop(struct out *o)
+{
+	struct out_writer *w = o->writer;
+
+	pthread_mutex_lock(&w->lock);
+	w->quit = true;
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->idle);
+	pthread_cond_destroy(&w->wake);
+	pthread_mutex_destroy(&w->lock);
+	free(w->spare);
+	free(w);
+	o->writer = NULL;
+}
+
+/* The complete records go out: now, or handed to the thread. */
+static void flush_records(struct out *o)
+{
+	if (o->error || o->record == 0)
+		return;
+	if (o->writer)
+		hand_off(o);
+	else
+		flush_bytes(o, o->record);
 }
 
 int out_flush(struct out *o)
 {
-	if (!o->error && o->record > 0)
-		flush_bytes(o, o->record);
+	flush_records(o);
+	if (o->writer)
+		writer_wait(o);
 	return o->error;
 }
 
@@ -140,6 +327,8 @@ int out_close(struct out *o)
 {
 	int err = out_flush(o);
 
+	if (o->writer)
+		writer_stop(o);
 	if (o->owns_fd && close(o->fd) != 0 && !err)
 		err = errno;
 	free(o->buf);
@@ -154,8 +343,8 @@ char *out_reserve(struct out *o, size_t n)
 {
 	if (o->error)
 		return NULL;
-	if (n > o->cap - o->len && o->record > 0)
-		flush_bytes(o, o->record);
+	if (n > o->cap - o->len)
+		flush_records(o);
 	while (!o->error && n > o->cap - o->len) {
 		char *nb = realloc(o->buf, o->cap * 2);
 
@@ -181,7 +370,7 @@ void out_end_record(struct out *o)
 {
 	o->record = o->len;
 	if (o->len >= o->cap / 2)
-		out_flush(o);
+		flush_records(o);
 }
 
 /* "00" "01" ... "99": numbers are written two digits at a time. */

@@ -4,6 +4,11 @@
  * reader never sees half a JSON line; when a write to a regular file fails
  * part-way (disk full), the file is cut back to its last complete line.
  * The first error sticks: later writes are dropped and out_error() tells.
+ *
+ * With out_start_writer(), full buffers are written by a thread of their
+ * own while the next one fills: a flood's records cost the audit only
+ * their formatting.  An error is then learnt at the next hand-over, and
+ * what was formatted meanwhile is dropped as if formatted after it.
  */
 #ifndef LUCS_OUT_H
 #define LUCS_OUT_H
@@ -13,6 +18,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/types.h>
+
+struct out_writer;
 
 struct out {
 	int fd;
@@ -29,6 +36,7 @@ struct out {
 	int64_t time_sec;	/* the second time_text shows */
 	char time_text[32];	/* "2026-11-23T10:00:01" */
 	size_t time_len;
+	struct out_writer *writer;	/* NULL: write() in the caller */
 };
 
 /* path NULL or "-" is standard output; a file is emptied first unless
@@ -38,6 +46,9 @@ int out_open(struct out *o, const char *path, bool append);
 /* Reopen the same path (log rotation); 0 or an errno value. */
 int out_reopen(struct out *o);
 int out_close(struct out *o);
+/* Write in a thread from now on (which blocks every signal); false, and
+ * nothing changes, when no thread can be made. */
+bool out_start_writer(struct out *o);
 
 /* Room for n more bytes at the end of the buffer, for a writer that
  * formats a whole record in place and then calls out_commit with where it

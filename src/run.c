@@ -242,6 +242,9 @@ static bool run_start(struct run *r, const struct run_config *cfg,
 	}
 	if (live && !settle_privileges(cfg->user))
 		return false;
+	/* After -Z: the thread is made with the privileges the run keeps.
+	 * Without it, records are simply written in line. */
+	out_start_writer(&r->out);
 	/* no-color.org: NO_COLOR set to anything but the empty string. */
 	r->out.color = r->out.tty && cfg->writer == &report_writer_text &&
 		       !(getenv("NO_COLOR") && *getenv("NO_COLOR"));

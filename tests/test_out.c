@@ -28,6 +28,28 @@ struct fx {
 	char path[512];
 };
 
+/* The second run of the record and error tests writes through the
+ * writer thread: everything must read the same, once flushed. */
+static bool threaded;
+
+static int open_out(struct out *o, const char *path, bool append)
+{
+	int err = out_open(o, path, append);
+
+	if (err == 0 && threaded && !out_start_writer(o)) {
+		out_close(o);
+		return EAGAIN;
+	}
+	return err;
+}
+
+/* With the thread, a write handed over is done only once waited for. */
+static void settle(struct out *o)
+{
+	if (threaded)
+		assert_int_equal(out_flush(o), 0);
+}
+
 static int setup(void **state)
 {
 	struct fx *x = calloc(1, sizeof *x);
@@ -43,7 +65,7 @@ static int setup(void **state)
 		return -1;
 	close(fd);
 	*state = x;
-	return out_open(&x->o, x->path, false) == 0 ? 0 : -1;
+	return open_out(&x->o, x->path, false) == 0 ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -412,6 +434,8 @@ static void test_out_record_flush_threshold(void **state)
 	out_write(o, line + half - 2, 2);
 	assert_int_equal(file_size(x->path), 0);
 	out_end_record(o);
+	assert_int_equal(o->len, 0);	/* gone from the buffer */
+	settle(o);
 	assert_int_equal(file_size(x->path), half);
 	free(line);
 }
@@ -432,6 +456,7 @@ static void test_out_record_larger_than_buffer(void **state)
 	out_end_record(o);
 	assert_int_equal(file_size(x->path), 0);
 	out_write(o, blob, big);
+	settle(o);
 	assert_int_equal(file_size(x->path), 6);
 	out_char(o, '\n');
 	out_end_record(o);
@@ -454,7 +479,7 @@ static void test_out_dev_full(void **state)
 		print_message("no writable /dev/full here\n");
 		skip();
 	}
-	assert_int_equal(out_open(&o, "/dev/full", false), 0);
+	assert_int_equal(open_out(&o, "/dev/full", false), 0);
 	assert_false(o.regular);
 	out_str(&o, "a record\n");
 	out_end_record(&o);
@@ -494,7 +519,7 @@ static void test_out_pipe(void **state)
 	(void)state;
 	assert_int_equal(pipe(fds), 0);
 	snprintf(path, sizeof path, "/dev/fd/%d", fds[1]);
-	assert_int_equal(out_open(&o, path, false), 0);
+	assert_int_equal(open_out(&o, path, false), 0);
 	assert_false(o.regular);
 	out_str(&o, "one\n");
 	out_end_record(&o);
@@ -581,7 +606,7 @@ static void child_limited_write(const char *path, bool reopen)
 	if (getrlimit(RLIMIT_FSIZE, &rl) != 0)
 		_exit(2);
 	rl.rlim_cur = 100;
-	if (setrlimit(RLIMIT_FSIZE, &rl) != 0 || out_open(&o, path, false) != 0)
+	if (setrlimit(RLIMIT_FSIZE, &rl) != 0 || open_out(&o, path, false) != 0)
 		_exit(3);
 	for (int i = 0; i < 3; i++) {
 		out_str(&o, rec[i]);
@@ -642,6 +667,13 @@ static void test_out_reopen_after_error(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
+static int set_threaded(void **state)
+{
+	(void)state;
+	threaded = true;
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -664,6 +696,19 @@ int main(void)
 		T(test_out_cut_back_on_error),
 		T(test_out_reopen_after_error),
 	};
+	const struct CMUnitTest with_thread[] = {
+		T(test_out_record_whole),
+		T(test_out_record_flush_threshold),
+		T(test_out_record_larger_than_buffer),
+		cmocka_unit_test(test_out_dev_full),
+		cmocka_unit_test(test_out_pipe),
+		T(test_out_reopen),
+		T(test_out_reopen_fails),
+		T(test_out_cut_back_on_error),
+		T(test_out_reopen_after_error),
+	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("in line", tests, NULL, NULL) |
+	       cmocka_run_group_tests_name("writer thread", with_thread,
+					   set_threaded, NULL);
 }
