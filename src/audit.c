@@ -21,11 +21,8 @@
 #define FETCH_AT 8	/* ... of which the newest have no record prefetched */
 
 struct inflight {
-	struct pkt p;
+	struct audit_input in;
 	struct flow_ref ref;
-	int64_t ts_us;
-	uint32_t wirelen;
-	uint8_t status;		/* enum decode_status */
 };
 
 struct audit {
@@ -113,32 +110,32 @@ static void note_time(struct audit_stats *s, int64_t ts_us)
 /* The last stage: count the packet in its flow, in arrival order. */
 static void update(struct audit *a, struct inflight *e)
 {
-	struct pkt *p = &e->p;
+	struct pkt *p = &e->in.p;
 	struct flow *f;
 	bool created;
 
 	a->stats.packets_read++;
-	a->stats.bytes_read += e->wirelen;
-	note_time(&a->stats, e->ts_us);
-	advance_clock(a, e->ts_us);
-	if (e->status != DECODE_OK) {
-		a->stats.decode[e->status]++;
+	a->stats.bytes_read += e->in.wirelen;
+	note_time(&a->stats, e->in.ts_us);
+	advance_clock(a, e->in.ts_us);
+	if (e->in.status != DECODE_OK) {
+		a->stats.decode[e->in.status]++;
 		return;
 	}
 	if (p->frag == PKT_FRAG_LATER) {
 		/* Its ports come from the first fragment: located only now. */
-		if (!frag_table_later(a->frags, p, e->ts_us))
+		if (!frag_table_later(a->frags, p, e->in.ts_us))
 			return;
 		flow_table_locate(a->flows, p, &e->ref);
 	}
-	f = flow_table_update_ref(a->flows, p, &e->ref, e->ts_us, &created);
+	f = flow_table_update_ref(a->flows, p, &e->ref, e->in.ts_us, &created);
 	if (created && a->cls)
 		classify_flow(a->cls, f);
 	report_count(a->report, f, 1, p->ip_len, created);
 	if (p->frag == PKT_FRAG_FIRST) {
 		struct frag_held held;
 
-		frag_table_first(a->frags, p, e->ts_us, &held);
+		frag_table_first(a->frags, p, e->in.ts_us, &held);
 		if (held.packets) {
 			flow_add_packets(f, e->ref.sender, held.packets,
 					 held.bytes, held.first_us);
@@ -148,25 +145,49 @@ static void update(struct audit *a, struct inflight *e)
 	}
 }
 
-void audit_packet(struct audit *a, int dlt, int64_t ts_us,
-		  const uint8_t *bytes, uint32_t caplen, uint32_t wirelen)
+void audit_prepare(int dlt, int64_t ts_us, const uint8_t *bytes,
+		   uint32_t caplen, uint32_t wirelen, struct audit_input *in)
 {
-	struct inflight *e = &a->ring[a->head % IN_FLIGHT];
+	in->ts_us = ts_us;
+	in->wirelen = wirelen;
+	in->status = (uint8_t)decode_packet(dlt, bytes, caplen, wirelen, &in->p);
+}
 
-	e->ts_us = ts_us;
-	e->wirelen = wirelen;
-	e->status = (uint8_t)decode_packet(dlt, bytes, caplen, wirelen, &e->p);
-	if (e->status == DECODE_OK && e->p.frag != PKT_FRAG_LATER)
-		flow_table_locate(a->flows, &e->p, &e->ref);
-	a->head++;
+static bool located(const struct audit_input *in)
+{
+	return in->status == DECODE_OK && in->p.frag != PKT_FRAG_LATER;
+}
+
+/* The newest frame, prepared in the ring at head, enters the pipeline. */
+static void advance(struct audit *a)
+{
+	struct inflight *e = &a->ring[a->head++ % IN_FLIGHT];
+
+	if (located(&e->in))
+		flow_table_locate(a->flows, &e->in.p, &e->ref);
 	if (a->head - a->tail > FETCH_AT) {
-		struct inflight *ahead = &a->ring[(a->head - FETCH_AT - 1) % IN_FLIGHT];
+		struct inflight *ahead =
+			&a->ring[(a->head - FETCH_AT - 1) % IN_FLIGHT];
 
-		if (ahead->status == DECODE_OK && ahead->p.frag != PKT_FRAG_LATER)
+		if (located(&ahead->in))
 			flow_table_prefetch(a->flows, &ahead->ref);
 	}
 	if (a->head - a->tail == IN_FLIGHT)
 		update(a, &a->ring[a->tail++ % IN_FLIGHT]);
+}
+
+void audit_packet(struct audit *a, int dlt, int64_t ts_us,
+		  const uint8_t *bytes, uint32_t caplen, uint32_t wirelen)
+{
+	audit_prepare(dlt, ts_us, bytes, caplen, wirelen,
+		      &a->ring[a->head % IN_FLIGHT].in);
+	advance(a);
+}
+
+void audit_consume(struct audit *a, const struct audit_input *in)
+{
+	a->ring[a->head % IN_FLIGHT].in = *in;
+	advance(a);
 }
 
 void audit_drain(struct audit *a)

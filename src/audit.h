@@ -35,6 +35,21 @@ void audit_free(struct audit *a);
 void audit_packet(struct audit *a, int dlt, int64_t ts_us,
 		  const uint8_t *bytes, uint32_t caplen, uint32_t wirelen);
 
+/* audit_packet in two halves, for a replay whose reader thread does the
+ * first: decoding touches nothing of the audit's, so audit_prepare may run
+ * in another thread, ahead, as long as frames reach audit_consume in the
+ * order they were read. */
+struct audit_input {
+	struct pkt p;
+	int64_t ts_us;
+	uint32_t wirelen;
+	uint8_t status;		/* enum decode_status */
+};
+
+void audit_prepare(int dlt, int64_t ts_us, const uint8_t *bytes,
+		   uint32_t caplen, uint32_t wirelen, struct audit_input *in);
+void audit_consume(struct audit *a, const struct audit_input *in);
+
 /* Count every frame taken so far: before reading any count, and at every
  * pause of the input. */
 void audit_drain(struct audit *a);

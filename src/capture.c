@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,17 @@
 
 #define BATCH 4096	/* packets per pcap_dispatch between checks */
 #define LIVE_WAKE_MS 200	/* longest a live capture sleeps */
+#define RELAY_BATCH 1024	/* prepared packets per hand-over */
+#define RELAY_DEPTH 8	/* hand-overs the reader may be ahead */
+#define RELAY_SPIN 20000	/* polls before a side sleeps: ~100 us */
+
+#if defined(__x86_64__) || defined(__i386__)
+#define cpu_relax() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define cpu_relax() __asm__ __volatile__("yield")
+#else
+#define cpu_relax() ((void)0)
+#endif
 
 struct source {
 	pcap_t *pcap;
@@ -24,10 +37,41 @@ struct source {
 	int dlt;
 	uint64_t size;		/* 0 when unknown */
 	char *error;		/* why reading stopped early */
+	bool failed;
+};
+
+/* Prepared packets on their way from the reader thread. */
+struct batch {
+	size_t n;
+	size_t source;		/* the input they came from */
+	bool between;		/* a pcap_dispatch ended: the caller checks */
+	bool source_done;	/* the input is read (or reading stopped) */
+	bool last;		/* nothing follows */
+	unsigned char *slots;	/* RELAY_BATCH slots of hooks->slot_size */
+};
+
+/* The reader fills batch[head], the caller consumes batch[tail]; each
+ * side moves only its own counter.  A side that finds nothing to do polls
+ * a while before it sleeps: waking a sleeper is a system call, and with a
+ * hand-over every few hundred microseconds the one that wakes the other
+ * would pay it each time.  (Sleeping sets `asleep` before checking again,
+ * and the other side checks `asleep` after moving its counter: with
+ * sequentially consistent atomics one of the two sees the other.) */
+struct relay {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	atomic_uint head, tail;
+	atomic_bool asleep[2];	/* the caller (0), the reader (1) */
+	struct batch batch[RELAY_DEPTH];
+	size_t reading;		/* the reader's input */
+	uint64_t read;		/* packets the reader took from it */
+	bool ok;		/* no input stopped early */
 };
 
 struct capture {
 	bool live;
+	bool inline_read;
 	struct capture_stats stats;	/* live: widened counters */
 	struct pcap_stat last;		/* live: pcap_stats' previous answer */
 	struct source *src;
@@ -35,8 +79,10 @@ struct capture {
 	size_t n;
 	size_t current;		/* the source being read */
 	uint64_t done_before;	/* bytes of the sources already read */
-	volatile sig_atomic_t stop;
+	atomic_int stop;	/* lock-free: set by signal handlers */
 	const struct capture_hooks *hooks;
+	struct relay *relay;	/* a replay's reader thread, or NULL */
+	unsigned char *slot;	/* without one: the packet being handled */
 	char live_error[PCAP_ERRBUF_SIZE + 16];
 };
 
@@ -198,6 +244,7 @@ struct capture *capture_open(const struct capture_config *cfg, char *err,
 		capture_close(c);
 		return NULL;
 	}
+	c->inline_read = cfg->inline_read;
 	c->src = calloc(cfg->nfiles, sizeof *c->src);
 	c->info = calloc(cfg->nfiles, sizeof *c->info);
 	if (cfg->nfiles && (!c->src || !c->info))
@@ -257,15 +304,17 @@ static int64_t timestamp_us(const struct timeval *tv)
 	return sec * 1000000 + tv->tv_usec;
 }
 
+/* Without a reader thread: both halves of the packet's work at once. */
 static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 		      const u_char *bytes)
 {
 	struct capture *c = (struct capture *)user;
-	struct source *s = &c->src[c->current];
-	int64_t ts = timestamp_us(&h->ts);
+	const struct capture_hooks *hk = c->hooks;
 
 	c->info[c->current].packets++;
-	c->hooks->packet(c->hooks->ctx, s->dlt, ts, bytes, h->caplen, h->len);
+	hk->prepare(hk->ctx, c->slot, c->src[c->current].dlt,
+		    timestamp_us(&h->ts), bytes, h->caplen, h->len);
+	hk->consume(hk->ctx, c->slot);
 }
 
 static uint64_t source_offset(const struct source *s)
@@ -275,7 +324,8 @@ static uint64_t source_offset(const struct source *s)
 	return off > 0 ? (uint64_t)off : 0;
 }
 
-static void source_failed(struct capture *c, struct source *s)
+/* Say in s->error why s stopped after `packets`, and where. */
+static void source_failed(struct source *s, uint64_t packets)
 {
 	char msg[PCAP_ERRBUF_SIZE + 200], where[80] = "";
 	uint64_t at = source_offset(s);
@@ -290,10 +340,18 @@ static void source_failed(struct capture *c, struct source *s)
 		? " (split the file by interface first, e.g. with tshark)" : "";
 
 	snprintf(msg, sizeof msg, "reading stopped after packet %llu%s: %s%s",
-		 (unsigned long long)c->info[c->current].packets, where, why,
-		 hint);
+		 (unsigned long long)packets, where, why, hint);
 	s->error = strdup(msg);
-	c->info[c->current].error = s->error ? s->error : "read error";
+	s->failed = true;
+}
+
+/* Input i is read: its bytes count as done, its error is told. */
+static void source_done(struct capture *c, size_t i)
+{
+	c->done_before += c->src[i].size;
+	if (c->src[i].failed)
+		c->info[i].error = c->src[i].error ? c->src[i].error
+						   : "read error";
 }
 
 /* Sleep in poll() until packets come or LIVE_WAKE_MS pass, so that the
@@ -304,7 +362,7 @@ static bool live_run(struct capture *c, const struct capture_hooks *hooks)
 	struct pollfd pfd = { pcap_get_selectable_fd(s->pcap), POLLIN, 0 };
 
 	c->current = 0;
-	while (!c->stop) {
+	while (!atomic_load(&c->stop)) {
 		int r;
 
 		if (poll(&pfd, 1, LIVE_WAKE_MS) < 0 && errno != EINTR) {
@@ -323,19 +381,18 @@ static bool live_run(struct capture *c, const struct capture_hooks *hooks)
 			return false;
 		}
 		if (hooks->between && !hooks->between(hooks->ctx))
-			c->stop = 1;
+			atomic_store(&c->stop, 1);
 	}
 	return true;
 }
 
-bool capture_run(struct capture *c, const struct capture_hooks *hooks)
+/* Files in the caller's thread (no reader thread could be made). */
+static bool files_run(struct capture *c, const struct capture_hooks *hooks)
 {
 	bool ok = true;
 
-	c->hooks = hooks;
-	if (c->live)
-		return live_run(c, hooks);
-	for (c->current = 0; c->current < c->n && !c->stop; c->current++) {
+	for (c->current = 0; c->current < c->n && !atomic_load(&c->stop);
+	     c->current++) {
 		struct source *s = &c->src[c->current];
 		int r;
 
@@ -343,22 +400,226 @@ bool capture_run(struct capture *c, const struct capture_hooks *hooks)
 			r = pcap_dispatch(s->pcap, BATCH, on_packet,
 					  (u_char *)c);
 			if (hooks->between && !hooks->between(hooks->ctx))
-				c->stop = 1;
-		} while (r > 0 && !c->stop);
+				atomic_store(&c->stop, 1);
+		} while (r > 0 && !atomic_load(&c->stop));
 		if (r == -1) {
-			source_failed(c, s);
+			source_failed(s, c->info[c->current].packets);
 			ok = false;
 		}
-		c->done_before += s->size;
+		source_done(c, c->current);
 	}
 	return ok;
 }
 
+/* --- the reader thread ------------------------------------------------- */
+
+/* Wait until ready(rl) holds: side 0 is the caller, 1 the reader. */
+static void relay_wait(struct relay *rl, int side,
+		       bool (*ready)(const struct relay *rl))
+{
+	for (int i = 0; i < RELAY_SPIN; i++) {
+		if (ready(rl))
+			return;
+		cpu_relax();
+	}
+	pthread_mutex_lock(&rl->lock);
+	atomic_store(&rl->asleep[side], true);
+	while (!ready(rl))
+		pthread_cond_wait(&rl->wake, &rl->lock);
+	atomic_store(&rl->asleep[side], false);
+	pthread_mutex_unlock(&rl->lock);
+}
+
+/* The other side may be asleep waiting for the counter just moved. */
+static void relay_nudge(struct relay *rl, int other)
+{
+	if (atomic_load(&rl->asleep[other])) {
+		pthread_mutex_lock(&rl->lock);
+		pthread_cond_broadcast(&rl->wake);
+		pthread_mutex_unlock(&rl->lock);
+	}
+}
+
+static bool relay_has_room(const struct relay *rl)
+{
+	return atomic_load(&rl->head) - atomic_load(&rl->tail) < RELAY_DEPTH;
+}
+
+static bool relay_has_batch(const struct relay *rl)
+{
+	return atomic_load(&rl->head) != atomic_load(&rl->tail);
+}
+
+/* Hand the batch being filled over, and wait for room for the next. */
+static void relay_publish(struct relay *rl, bool between, bool source_done,
+			  bool last)
+{
+	struct batch *b = &rl->batch[atomic_load(&rl->head) % RELAY_DEPTH];
+
+	b->between = between;
+	b->source_done = source_done;
+	b->last = last;
+	atomic_fetch_add(&rl->head, 1);
+	relay_nudge(rl, 0);
+	if (last)
+		return;
+	relay_wait(rl, 1, relay_has_room);
+	b = &rl->batch[atomic_load(&rl->head) % RELAY_DEPTH];
+	b->n = 0;
+	b->source = rl->reading;
+}
+
+static void relay_packet(u_char *user, const struct pcap_pkthdr *h,
+			 const u_char *bytes)
+{
+	struct capture *c = (struct capture *)user;
+	const struct capture_hooks *hk = c->hooks;
+	struct relay *rl = c->relay;
+	struct batch *b = &rl->batch[atomic_load_explicit(
+		&rl->head, memory_order_relaxed) % RELAY_DEPTH];
+
+	rl->read++;
+	hk->prepare(hk->ctx, b->slots + b->n * hk->slot_size,
+		    c->src[rl->reading].dlt, timestamp_us(&h->ts), bytes,
+		    h->caplen, h->len);
+	if (++b->n == RELAY_BATCH)
+		relay_publish(rl, false, false, false);
+}
+
+static void *reader_main(void *arg)
+{
+	struct capture *c = arg;
+	struct relay *rl = c->relay;
+	bool ok = true;
+
+	for (; rl->reading < c->n && !atomic_load(&c->stop); rl->reading++) {
+		struct source *s = &c->src[rl->reading];
+		int r;
+
+		rl->batch[atomic_load(&rl->head) % RELAY_DEPTH].source =
+			rl->reading;
+		rl->read = 0;
+		do {
+			r = pcap_dispatch(s->pcap, BATCH, relay_packet,
+					  (u_char *)c);
+			if (r > 0)
+				relay_publish(rl, true, false, false);
+		} while (r > 0 && !atomic_load(&c->stop));
+		if (r == -1) {
+			source_failed(s, rl->read);
+			ok = false;
+		}
+		relay_publish(rl, true, true, false);
+	}
+	rl->ok = ok;
+	relay_publish(rl, false, false, true);
+	return NULL;
+}
+
+static void relay_free(struct relay *rl)
+{
+	for (int i = 0; i < RELAY_DEPTH; i++)
+		free(rl->batch[i].slots);
+	free(rl);
+}
+
+/* Start the reader thread; NULL when it cannot be (the caller then reads
+ * in its own thread). */
+static struct relay *relay_start(struct capture *c, size_t slot_size)
+{
+	struct relay *rl = calloc(1, sizeof *rl);
+	sigset_t all, old;
+	int err;
+
+	if (!rl)
+		return NULL;
+	for (int i = 0; i < RELAY_DEPTH; i++)
+		if (!(rl->batch[i].slots = malloc(RELAY_BATCH * slot_size))) {
+			relay_free(rl);
+			return NULL;
+		}
+	pthread_mutex_init(&rl->lock, NULL);
+	pthread_cond_init(&rl->wake, NULL);
+	c->relay = rl;
+	/* Signals are the caller's: its handlers stop the run. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&rl->thread, NULL, reader_main, c);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		c->relay = NULL;
+		pthread_cond_destroy(&rl->wake);
+		pthread_mutex_destroy(&rl->lock);
+		relay_free(rl);
+		return NULL;
+	}
+	return rl;
+}
+
+/* Consume batches until the last; the caller's checks run where the
+ * reader finished a pcap_dispatch, as they would without the thread. */
+static bool relay_run(struct capture *c, const struct capture_hooks *hk)
+{
+	struct relay *rl = c->relay;
+	bool last = false, ok;
+
+	while (!last) {
+		struct batch *b;
+		bool between;
+
+		relay_wait(rl, 0, relay_has_batch);
+		b = &rl->batch[atomic_load(&rl->tail) % RELAY_DEPTH];
+		c->current = b->source;
+		for (size_t i = 0; i < b->n; i++)
+			hk->consume(hk->ctx, b->slots + i * hk->slot_size);
+		c->info[b->source].packets += b->n;
+		if (b->source_done)
+			source_done(c, b->source);
+		between = b->between;
+		last = b->last;
+		atomic_fetch_add(&rl->tail, 1);
+		relay_nudge(rl, 1);
+		if (between && hk->between && !hk->between(hk->ctx))
+			atomic_store(&c->stop, 1);
+	}
+	pthread_join(rl->thread, NULL);
+	ok = rl->ok;
+	c->current = c->n;
+	c->relay = NULL;
+	pthread_cond_destroy(&rl->wake);
+	pthread_mutex_destroy(&rl->lock);
+	relay_free(rl);
+	return ok;
+}
+
+bool capture_run(struct capture *c, const struct capture_hooks *hooks)
+{
+	bool ok;
+
+	c->hooks = hooks;
+	if (!c->live && !c->inline_read && c->n > 0 &&
+	    relay_start(c, hooks->slot_size))
+		return relay_run(c, hooks);
+	c->slot = malloc(hooks->slot_size);
+	if (!c->slot) {
+		snprintf(c->live_error, sizeof c->live_error, "out of memory");
+		if (c->n)
+			c->info[0].error = c->live_error;
+		return false;
+	}
+	ok = c->live ? live_run(c, hooks) : files_run(c, hooks);
+	free(c->slot);
+	c->slot = NULL;
+	return ok;
+}
+
+/* With a reader thread, the stop is seen at its next hand-over, within
+ * BATCH packets; live, pcap_breakloop ends the wait at once. */
 void capture_break(struct capture *c)
 {
-	c->stop = 1;
-	if (c->current < c->n)
-		pcap_breakloop(c->src[c->current].pcap);
+	atomic_store(&c->stop, 1);
+	if (c->live)
+		pcap_breakloop(c->src[0].pcap);
 }
 
 void capture_progress(const struct capture *c, uint64_t *done,

@@ -3,7 +3,9 @@
  * or one live interface.
  *
  * All inputs are opened and checked (format, link type, filter) before the
- * first packet is read, so a bad argument fails before any output.  A live
+ * first packet is read, so a bad argument fails before any output.  Files
+ * are read by a thread of their own, batches of prepared packets ahead of
+ * the caller, which consumes them (capture_hooks).  A live
  * capture wakes at least every LIVE_WAKE_MS so that the clock moves on a
  * quiet link: flows expire and intervals close on time.
  */
@@ -25,12 +27,21 @@ struct capture_config {
 	int snaplen;		/* live: bytes kept of each packet */
 	bool promisc;		/* live: promiscuous mode */
 	int buffer_kib;		/* live: kernel buffer, 0 = libpcap's */
+	bool inline_read;	/* files: no reader thread (tests) */
 };
 
+/* A packet's work comes in two halves.  prepare needs nothing but the
+ * packet and may run in a reader thread (a replay reads and prepares
+ * ahead while the caller's thread consumes); it fills slot_size bytes at
+ * slot.  consume runs in the caller's thread, in packet order. */
 struct capture_hooks {
-	void (*packet)(void *ctx, int dlt, int64_t ts_us, const uint8_t *bytes,
-		       uint32_t caplen, uint32_t wirelen);
-	/* Called between batches of packets; returning false stops. */
+	void (*prepare)(void *ctx, void *slot, int dlt, int64_t ts_us,
+			const uint8_t *bytes, uint32_t caplen,
+			uint32_t wirelen);
+	void (*consume)(void *ctx, void *slot);
+	size_t slot_size;
+	/* Called in the caller's thread between batches of packets;
+	 * returning false stops. */
 	bool (*between)(void *ctx);
 	void *ctx;
 };

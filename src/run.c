@@ -71,12 +71,20 @@ struct run {
 	struct progress progress;
 };
 
-static void on_packet(void *ctx, int dlt, int64_t ts_us, const uint8_t *bytes,
-		      uint32_t caplen, uint32_t wirelen)
+/* In the capture's reader thread (ctx is not needed there). */
+static void prepare_packet(void *ctx, void *slot, int dlt, int64_t ts_us,
+			   const uint8_t *bytes, uint32_t caplen,
+			   uint32_t wirelen)
+{
+	(void)ctx;
+	audit_prepare(dlt, ts_us, bytes, caplen, wirelen, slot);
+}
+
+static void consume_packet(void *ctx, void *slot)
 {
 	struct run *r = ctx;
 
-	audit_packet(r->audit, dlt, ts_us, bytes, caplen, wirelen);
+	audit_consume(r->audit, slot);
 }
 
 static void write_summary(struct run *r, bool snapshot)
@@ -290,7 +298,8 @@ static int run_loop(struct run *r)
 	running_capture = r->cap;
 	install_signals();
 	read_ok = capture_run(r->cap, &(struct capture_hooks){
-		on_packet, between_batches, r });
+		prepare_packet, consume_packet, sizeof(struct audit_input),
+		between_batches, r });
 	running_capture = NULL;
 	progress_clear(&r->progress);
 	if (capture_is_live(r->cap)) {
