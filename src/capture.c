@@ -20,7 +20,7 @@
 #define LIVE_WAKE_MS 200	/* longest a live capture sleeps */
 #define RELAY_BATCH 1024	/* prepared packets per hand-over */
 #define RELAY_DEPTH 8	/* hand-overs the reader may be ahead */
-#define RELAY_SPIN 20000	/* polls before a side sleeps: ~100 us */
+#define RELAY_SPIN 2000	/* polls before a side sleeps: ~10 us */
 
 #if defined(__x86_64__) || defined(__i386__)
 #define cpu_relax() __builtin_ia32_pause()
