@@ -1,8 +1,10 @@
-/* hash.h: SipHash-1-3 (Aumasson and Bernstein, 2012), a keyed hash.
- *
- * Flow and fragment tables hash with a key drawn at random per run, so
+/* hash.h: keyed hashes, under a key drawn at random per run, so that
  * whoever crafts the traffic cannot know which addresses collide.
- * SipHash-1-3 is the variant Python and Rust use for the same reason. */
+ *
+ * SipHash-1-3 (Aumasson and Bernstein, 2012; the variant Python and Rust
+ * use for the same reason) keys the fragment table and expands the key
+ * into the coefficients of the flow table's multiply-shift hash, which
+ * runs on every packet (below). */
 #ifndef LUCS_HASH_H
 #define LUCS_HASH_H
 
