@@ -6,7 +6,6 @@
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "decode.h"
+#include "thread.h"
 #include "tunables.h"
 
 #define BATCH 4096	/* packets per pcap_dispatch between checks */
@@ -528,8 +528,6 @@ static void relay_free(struct relay *rl)
 static struct relay *relay_start(struct capture *c, size_t slot_size)
 {
 	struct relay *rl = calloc(1, sizeof *rl);
-	sigset_t all, old;
-	int err;
 
 	if (!rl)
 		return NULL;
@@ -541,12 +539,7 @@ static struct relay *relay_start(struct capture *c, size_t slot_size)
 	pthread_mutex_init(&rl->lock, NULL);
 	pthread_cond_init(&rl->wake, NULL);
 	c->relay = rl;
-	/* Signals are the caller's: its handlers stop the run. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&rl->thread, NULL, reader_main, c);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err) {
+	if (thread_start(&rl->thread, reader_main, c) != 0) {
 		c->relay = NULL;
 		pthread_cond_destroy(&rl->wake);
 		pthread_mutex_destroy(&rl->lock);

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "thread.h"
 #include "tunables.h"
 
 static int open_fd(struct out *o, int flags)
@@ -233,8 +233,6 @@ static void hand_off(struct out *o)
 bool out_start_writer(struct out *o)
 {
 	struct out_writer *w = calloc(1, sizeof *w);
-	sigset_t all, old;
-	int err;
 
 	if (!w || !(w->spare = malloc(o->cap))) {
 		free(w);
@@ -245,12 +243,7 @@ bool out_start_writer(struct out *o)
 	pthread_cond_init(&w->wake, NULL);
 	pthread_cond_init(&w->idle, NULL);
 	o->writer = w;
-	/* Signals are the main thread's: its handlers stop the capture. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&w->thread, NULL, writer_main, o);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err) {
+	if (thread_start(&w->thread, writer_main, o) != 0) {
 		o->writer = NULL;
 		pthread_cond_destroy(&w->idle);
 		pthread_cond_destroy(&w->wake);
