@@ -17,7 +17,7 @@ struct classifier;
 struct report;
 
 struct audit_stats {
-	uint64_t packets_read;	/* frames handed to audit_packet() */
+	uint64_t packets_read;	/* frames counted (audit_packet, audit_consume) */
 	uint64_t bytes_read;	/* their wire lengths */
 	uint64_t decode[DECODE_STATUS_COUNT];	/* frames that gave no flow */
 	int64_t first_us, last_us;	/* packet time seen, 0 if none */
