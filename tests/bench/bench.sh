@@ -4,8 +4,10 @@
 # Generates the "mix" and "flood" captures into a cache (1/4, 1/2 and the
 # whole size), then times, on each capture, the bare libpcap read loop
 # (pcap-loop), lucsaudit and every installed peer, alternating each tool's
-# runs with the baseline's; prints packets, median wall seconds, Mpps, CPU
-# seconds, peak RSS and the median of the per-pair ratios to the baseline.
+# runs with the baseline's (and, after each lucsaudit run, dd writing as
+# many bytes as lucsaudit's output); prints packets, median wall seconds,
+# Mpps, CPU seconds, peak RSS and the median of the per-pair ratios to the
+# baseline.
 # Last, instructions per packet under callgrind, for lucsaudit and the
 # baseline, with lucsaudit's most expensive functions.
 #
@@ -251,10 +253,13 @@ run() {
 	local cap=$1 tool=$2 n=$3 line wall user sys rss st ratio cratio
 	shift 3
 	find "$OUT" -mindepth 1 -delete 2>/dev/null
-	if [ "$tool" != baseline ] && [ "$tool" != lucsaudit ]; then
+	case $tool in
+	baseline | lucsaudit | write-output) ;;
+	*)
 		"$(peer_fn "$tool")" "$CAPFILE"
 		set -- "${CMD[@]}"
-	fi
+		;;
+	esac
 	: > "$STATS"
 	"${NICE[@]}" "$BENCH_RUN" -o "$STATS" -t "$TIMEOUT" "$@" \
 		> "$OUT/stdout" 2> "$OUT/stderr"
@@ -287,6 +292,20 @@ baseline_run() {
 		die "pcap-loop failed on $CAPFILE: $(cat "$WORK/why")"
 }
 
+# What writing lucsaudit's output costs on its own, paired with the same
+# baseline run: dd writes as many bytes as lucsaudit's run just wrote, in
+# writes of 1 MiB as lucsaudit's writer thread does, into the same
+# directory.  Run right after lucsaudit, whose file is still there.
+output_write_run() {
+	local bytes
+
+	bytes=$(stat -c %s "$OUT/lucsaudit.json" 2>/dev/null) ||
+		die "lucsaudit wrote no $OUT/lucsaudit.json"
+	run "$1" write-output "$2" dd if=/dev/zero of="$OUT/write-output" \
+		bs=1M count="$bytes" iflag=count_bytes status=none ||
+		die "dd failed: $(cat "$WORK/why")"
+}
+
 # awk's median of a space-separated list.
 AWK_MEDIAN='
 	function median(s,   n, a, i, j, t) {
@@ -316,8 +335,10 @@ table() {
 		for (i = 1; i <= ntools; i++) {
 			t = order[i]
 			w = median(wall[t])
-			printf "%-6s %-6s %9d  %-15s %4d %9.3f %7.2f %8.3f %8.1f %7.2f %7.2f\n",
-				kind, size, packets, t, runs[t], w, packets / w / 1e6,
+			# dd reads no packets: a rate would mean nothing
+			mpps = t == "write-output" ? "-" : sprintf("%.2f", packets / w / 1e6)
+			printf "%-6s %-6s %9d  %-15s %4d %9.3f %7s %8.3f %8.1f %7.2f %7.2f\n",
+				kind, size, packets, t, runs[t], w, mpps,
 				median(cpu[t]), rss[t] / 1024, median(ratio[t]),
 				median(cratio[t])
 		}
@@ -355,6 +376,7 @@ for kind in $KINDS; do
 				-o "$OUT/lucsaudit.json" --max-flows "$MAX_FLOWS" \
 				-r "$CAPFILE" ||
 				die "lucsaudit failed on $CAPFILE: $(cat "$WORK/why")"
+			output_write_run "$cap" "$i"
 		done
 		for peer in $PEERS; do
 			[ -n "${SKIP[$peer]:-}" ] && continue
@@ -383,6 +405,8 @@ out ""
 out "median s: median wall-clock seconds; Mpps: packets / median s; cpu s: median user+system seconds"
 out "(all the tool's processes); rss MiB: the largest process's peak RSS over the runs; ratio and"
 out "cpu-rat: medians of (tool / the baseline run just before it), in wall and in CPU seconds."
+out "write-output: dd writing as many bytes as lucsaudit's JSON, 1 MiB at a time, into the same"
+out "directory: what the output alone costs, a floor under lucsaudit's time that the baseline lacks."
 for p in $PEERS; do
 	[ -n "${SKIP[$p]:-}" ] && out "skipped: $p: ${SKIP[$p]}"
 done
@@ -399,6 +423,7 @@ awk -F'\t' -v scales="$SCALES" "$AWK_MEDIAN"'
 		w[$1] = w[$1] " " $4; r[$1] = r[$1] " " $8; cr[$1] = cr[$1] " " $9
 		if ($7 > rss[$1]) rss[$1] = $7
 	}
+	$2 == "write-output" { wo[$1] = wo[$1] " " $8 }
 	END {
 		ns = split(scales, sc, " ")
 		for (kind in kinds) {
@@ -424,6 +449,9 @@ awk -F'\t' -v scales="$SCALES" "$AWK_MEDIAN"'
 				printf "goal flood: ratio %.2f, cpu %.2f (goal <= 5), peak RSS %.0f MiB (goal <= 192): %s\n",
 					median(r[c]), median(cr[c]), rss[c] / 1024,
 					median(r[c]) <= 5 && rss[c] / 1024 <= 192 ? "met" : "MISSED"
+			if (c in wo)
+				printf "  %-5s writing the output alone: ratio %.2f\n", kind,
+					median(wo[c])
 		}
 	}' "$WORK/captures" "$RAW" | tee -a "$REPORT" >&3
 
