@@ -392,10 +392,11 @@ static size_t u64_digits(uint64_t v, char *end)
 
 char *put_u64(char *p, uint64_t v)
 {
-	char tmp[20];
-	size_t n = u64_digits(v, tmp + sizeof tmp);
+	char tmp[40];	/* digits end at tmp + 20: any 20 bytes from them fit */
+	size_t n = u64_digits(v, tmp + 20);
 
-	return put_mem(p, tmp + sizeof tmp - n, n);
+	memcpy(p, tmp + 20 - n, 20);
+	return p + n;
 }
 
 void out_u64(struct out *o, uint64_t v)
@@ -537,7 +538,7 @@ char *put_time(struct out *o, char *p, int64_t us)
 		o->time_len = format_date(o->time_text, sizeof o->time_text, sec);
 		o->time_sec = sec;
 	}
-	p = put_mem(p, o->time_text, o->time_len);
+	p = PUT_PREFIX(p, o->time_text, o->time_len);
 	*p++ = '.';
 	memcpy(p, digit_pairs + 2 * (frac / 10000), 2);
 	memcpy(p + 2, digit_pairs + 2 * (frac / 100 % 100), 2);
@@ -554,30 +555,41 @@ void out_time(struct out *o, int64_t us)
 		out_commit(o, put_time(o, p, us));
 }
 
+/* Each byte value in decimal: its digits, left-aligned, and their count. */
+struct octet_text {
+	char digits[3];
+	uint8_t len;
+};
+
+#define OCTET(v)							\
+	{ { (char)('0' + ((v) >= 100 ? (v) / 100 : (v) >= 10 ? (v) / 10 : (v))), \
+	    (char)('0' + ((v) >= 100 ? (v) / 10 % 10 : (v) % 10)),		\
+	    (char)('0' + (v) % 10) },						\
+	  (v) >= 100 ? 3 : (v) >= 10 ? 2 : 1 }
+#define OCTET4(v) OCTET(v), OCTET((v) + 1), OCTET((v) + 2), OCTET((v) + 3)
+#define OCTET16(v) OCTET4(v), OCTET4((v) + 4), OCTET4((v) + 8), OCTET4((v) + 12)
+#define OCTET64(v) OCTET16(v), OCTET16((v) + 16), OCTET16((v) + 32), OCTET16((v) + 48)
+
+static const struct octet_text octets[256] = {
+	OCTET64(0), OCTET64(64), OCTET64(128), OCTET64(192)
+};
+
 /* glibc's inet_ntop formats IPv4 through sprintf: too slow for a record
- * per flow.  IPv6 keeps inet_ntop for its RFC 5952 canonical form. */
+ * per flow.  IPv6 keeps inet_ntop for its RFC 5952 canonical form.  Each
+ * octet copies three digits and keeps len of them; buf holds 16 bytes. */
 static size_t format_ipv4(char *buf, const uint8_t *a)
 {
-	size_t n = 0;
+	char *p = buf;
 
 	for (int i = 0; i < 4; i++) {
-		unsigned v = a[i];
+		const struct octet_text *o = &octets[a[i]];
 
-		if (i)
-			buf[n++] = '.';
-		if (v >= 100) {
-			memcpy(buf + n, digit_pairs + 2 * (v / 10), 2);
-			n += 2;
-			buf[n++] = (char)('0' + v % 10);
-		} else if (v >= 10) {
-			memcpy(buf + n, digit_pairs + 2 * v, 2);
-			n += 2;
-		} else {
-			buf[n++] = (char)('0' + v);
-		}
+		memcpy(p, o->digits, sizeof o->digits);
+		p += o->len;
+		*p++ = '.';
 	}
-	buf[n] = '\0';
-	return n;
+	p[-1] = '\0';
+	return (size_t)(p - 1 - buf);
 }
 
 /* RFC 5952: lower-case hex without leading zeros, the longest run of two

@@ -74,9 +74,15 @@ static inline char *put_str(char *p, const char *s)
 	return put_mem(p, s, strlen(s));
 }
 
-char *put_u64(char *p, uint64_t v);		/* at most 20 bytes */
-/* RFC 3339 with microseconds; OUT_TIME_MAX bytes at most (27 for the
- * years 0-9999 any capture has). */
+/* The first n bytes of the array a, copied as the whole array: a copy of
+ * known size is a few moves, where a call to memcpy for a short string
+ * costs more than its bytes.  Needs sizeof(a) bytes of room at p. */
+#define PUT_PREFIX(p, a, n) (memcpy((p), (a), sizeof(a)), (p) + (n))
+
+/* Needs 20 bytes of room: may write scratch after the digits. */
+char *put_u64(char *p, uint64_t v);
+/* RFC 3339 with microseconds; needs OUT_TIME_MAX bytes of room, writes 27
+ * for the years 0-9999 any capture has. */
 #define OUT_TIME_MAX 40
 char *put_time(struct out *o, char *p, int64_t us);
 

@@ -117,14 +117,14 @@ static char *put_endpoints(char *p, const struct flow_view *v)
 	p = v->proto == v->proto_number ? put_u64(p, v->proto_num)
 					: put_word(p, v->proto);
 	p = PUT_LIT(p, ",\"client\":\"");
-	p = put_mem(p, v->client, v->client_len);
+	p = PUT_PREFIX(p, v->client, v->client_len);
 	*p++ = '"';
 	if (v->has_ports) {
 		p = PUT_LIT(p, ",\"client_port\":");
 		p = put_u64(p, v->client_port);
 	}
 	p = PUT_LIT(p, ",\"server\":\"");
-	p = put_mem(p, v->server, v->server_len);
+	p = PUT_PREFIX(p, v->server, v->server_len);
 	*p++ = '"';
 	if (v->has_ports) {
 		p = PUT_LIT(p, ",\"server_port\":");

@@ -374,6 +374,22 @@ static void test_out_reserve_put(void **state)
 		*put_u64(got, big[i]) = '\0';
 		assert_string_equal(got, want);
 	}
+	/* They copy whole blocks, scratch included, but never beyond the
+	 * room they ask for: 20 bytes, OUT_TIME_MAX. */
+	for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
+		char room[20 + 4];
+
+		memset(room, '#', sizeof room);
+		put_u64(room, big[i]);
+		assert_memory_equal(room + 20, "####", 4);
+	}
+	{
+		char room[OUT_TIME_MAX + 4];
+
+		memset(room, '#', sizeof room);
+		put_time(o, room, 1700000000000250);
+		assert_memory_equal(room + OUT_TIME_MAX, "####", 4);
+	}
 }
 
 /* Append keeps what the file held; without it the file starts empty. */
