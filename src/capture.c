@@ -40,9 +40,15 @@ struct source {
 	bool failed;
 };
 
+/* The two threads never write to one cache line: the reader counts every
+ * packet into the batch it fills while the caller reads the one it
+ * consumes, and sharing a line would move it between the cores at each
+ * packet. */
+#define CACHE_LINE 64
+
 /* Prepared packets on their way from the reader thread. */
 struct batch {
-	size_t n;
+	_Alignas(CACHE_LINE) size_t n;
 	size_t source;		/* the input they came from */
 	bool between;		/* a pcap_dispatch ended: the caller checks */
 	bool source_done;	/* the input is read (or reading stopped) */
@@ -61,10 +67,11 @@ struct relay {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	atomic_uint head, tail;
 	atomic_bool asleep[2];	/* the caller (0), the reader (1) */
+	_Alignas(CACHE_LINE) atomic_uint head;
+	_Alignas(CACHE_LINE) atomic_uint tail;
 	struct batch batch[RELAY_DEPTH];
-	size_t reading;		/* the reader's input */
+	_Alignas(CACHE_LINE) size_t reading;	/* the reader's input */
 	uint64_t read;		/* packets the reader took from it */
 	bool ok;		/* no input stopped early */
 };
@@ -527,10 +534,12 @@ static void relay_free(struct relay *rl)
  * in its own thread). */
 static struct relay *relay_start(struct capture *c, size_t slot_size)
 {
-	struct relay *rl = calloc(1, sizeof *rl);
+	/* sizeof is a multiple of CACHE_LINE, as aligned_alloc wants */
+	struct relay *rl = aligned_alloc(CACHE_LINE, sizeof *rl);
 
 	if (!rl)
 		return NULL;
+	memset(rl, 0, sizeof *rl);
 	for (int i = 0; i < RELAY_DEPTH; i++)
 		if (!(rl->batch[i].slots = malloc(RELAY_BATCH * slot_size))) {
 			relay_free(rl);
@@ -558,12 +567,14 @@ static bool relay_run(struct capture *c, const struct capture_hooks *hk)
 
 	while (!last) {
 		struct batch *b;
+		size_t n;
 		bool between;
 
 		relay_wait(rl, 0, relay_has_batch);
 		b = &rl->batch[atomic_load(&rl->tail) % RELAY_DEPTH];
 		c->current = b->source;
-		for (size_t i = 0; i < b->n; i++)
+		n = b->n;
+		for (size_t i = 0; i < n; i++)
 			hk->consume(hk->ctx, b->slots + i * hk->slot_size);
 		c->info[b->source].packets += b->n;
 		if (b->source_done)
