@@ -84,11 +84,12 @@ static void proto_field(struct out *o, const char *proto,
 
 /* --- flow records, formatted in place (a flood writes one per flow) ---- */
 
-/* The longest flow record: fixed text, two IPv6 addresses, eight numbers,
- * two times, and at most 64 rule ids and all tags, each length-bounded by
- * the catalogue loader. */
-#define FLOW_RECORD_MAX \
-	(1024 + 64 * (CAT_MAX_ID + 8) + CAT_MAX_TAGS * (CAT_MAX_TAG + 3))
+/* The longest classification: verdict and reason, at most 64 rule ids and
+ * all tags, each length-bounded by the catalogue loader; the longest flow
+ * record adds fixed text, two IPv6 addresses, eight numbers, two times. */
+#define CLASS_TEXT_MAX \
+	(256 + 64 * (CAT_MAX_ID + 8) + CAT_MAX_TAGS * (CAT_MAX_TAG + 3))
+#define FLOW_RECORD_MAX (1024 + CLASS_TEXT_MAX)
 
 static char *put_word(char *p, const char *s)
 {
@@ -183,7 +184,8 @@ static void json_flow(struct out *o, const struct flow_view *v)
 		p = PUT_LIT(p, ",\"end\":");
 		p = put_word(p, v->end);
 	}
-	p = put_classification(p, v);
+	p = v->class_text ? put_mem(p, v->class_text, v->class_len)
+			  : put_classification(p, v);
 	p = PUT_LIT(p, "}\n");
 	out_commit(o, p);
 }
@@ -441,4 +443,6 @@ const struct report_writer report_writer_json = {
 	.flow = json_flow,
 	.interval = json_interval,
 	.summary = json_summary,
+	.put_class = put_classification,
+	.class_max = CLASS_TEXT_MAX,
 };

@@ -31,10 +31,18 @@ struct interval {
 	struct capture_stats capture_base;	/* live counters at the start */
 };
 
+/* A class's classification as the writer renders it. */
+struct class_text {
+	char *text;
+	size_t len;
+};
+
 struct report {
 	const struct report_writer *w;
 	struct out *out;
 	const struct classifier *cls;
+	struct class_text *class_texts;	/* by class id; NULL: none */
+	size_t nclass_texts;
 	int64_t interval_us;
 	bool write_empty;
 	const struct capture_stats *capture;
@@ -44,6 +52,8 @@ struct report {
 	struct tally snapshot;
 	bool in_snapshot;
 };
+
+static void class_texts_free(struct report *r);
 
 static const struct report_writer *const writers[] = {
 	&report_writer_text,
@@ -85,6 +95,7 @@ void report_free(struct report *r)
 	if (!r)
 		return;
 	tally_free(&r->tally);
+	class_texts_free(r);
 	free(r->iv.per_class);
 	free(r);
 }
@@ -138,11 +149,11 @@ const char *failure_cause(uint8_t tcp_state, bool words)
 	return words ? "likely firewall block" : "firewall_block";
 }
 
-static void view_classification(const struct flow *f,
+static void view_classification(uint32_t class_id,
 				const struct classifier *cls,
 				struct flow_view *v)
 {
-	const struct verdict_class *k = classifier_class(cls, f->class_id);
+	const struct verdict_class *k = classifier_class(cls, class_id);
 	const struct catalogue *cat = classifier_catalogue(cls);
 	size_t nrules;
 	const struct rule *rules = classifier_rules(cls, &nrules);
@@ -169,6 +180,7 @@ static void flow_view_make(const struct flow *f, enum flow_end why,
 	v->verdict_id = VERDICT_NONE;
 	v->verdict = v->reason = NULL;
 	v->ntags = v->nrules = 0;
+	v->class_text = NULL;
 	v->family = f->key.family;
 	v->proto_num = f->key.proto;
 	v->proto = proto_name(f->key.proto, v->proto_number);
@@ -192,7 +204,79 @@ static void flow_view_make(const struct flow *f, enum flow_end why,
 	flow_history(f, v->history);
 	v->end = ended ? flow_end_name(why) : NULL;
 	if (cls)
-		view_classification(f, cls, v);
+		view_classification(f->class_id, cls, v);
+}
+
+/* --- classifications rendered once per class ------------------------------ */
+
+/* Every flow of a class has the same verdict, tags, rules and reason, and
+ * their names cost a record more than its numbers: a writer that can
+ * render them alone (put_class) does so at a class's first flow, and the
+ * class's later records copy the text.  Without memory a record is
+ * rendered name by name, as without the cache. */
+static void class_texts_free(struct report *r)
+{
+	for (size_t k = 0; k < r->nclass_texts; k++)
+		free(r->class_texts[k].text);
+	free(r->class_texts);
+	r->class_texts = NULL;
+	r->nclass_texts = 0;
+}
+
+static bool class_texts_grow(struct report *r, uint32_t id)
+{
+	size_t n = classifier_class_count(r->cls);
+	struct class_text *grown;
+
+	if (id >= n)	/* classifier_class() answers class 0: no cache */
+		return false;
+	grown = realloc(r->class_texts, n * sizeof *grown);
+	if (!grown)
+		return false;
+	memset(grown + r->nclass_texts, 0,
+	       (n - r->nclass_texts) * sizeof *grown);
+	r->class_texts = grown;
+	r->nclass_texts = n;
+	return true;
+}
+
+static const struct class_text *class_text(struct report *r, uint32_t id)
+{
+	struct class_text *t;
+	struct flow_view v;
+	char *text, *end;
+
+	if (!r->w->put_class || !r->cls ||
+	    (id >= r->nclass_texts && !class_texts_grow(r, id)))
+		return NULL;
+	t = &r->class_texts[id];
+	if (t->text)
+		return t;
+	if (!(text = malloc(r->w->class_max)))
+		return NULL;
+	v.verdict = v.reason = NULL;
+	v.ntags = v.nrules = 0;
+	view_classification(id, r->cls, &v);
+	end = r->w->put_class(text, &v);
+	t->len = (size_t)(end - text);
+	t->text = realloc(text, t->len ? t->len : 1);
+	if (!t->text)	/* cannot shrink: keep it whole */
+		t->text = text;
+	return t;
+}
+
+/* The view of a flow leaving the table, for the writer. */
+static void ended_flow_view(struct report *r, const struct flow *f,
+			    enum flow_end why, struct flow_view *v)
+{
+	const struct class_text *t = class_text(r, f->class_id);
+
+	flow_view_make(f, why, true, t ? NULL : r->cls, v);
+	if (t) {
+		v->verdict_id = classifier_class(r->cls, f->class_id)->verdict;
+		v->class_text = t->text;
+		v->class_len = t->len;
+	}
 }
 
 /* --- intervals ------------------------------------------------------------------ */
@@ -394,7 +478,7 @@ void report_flow_end(struct report *r, struct flow *f, enum flow_end why)
 {
 	struct flow_view v;
 
-	flow_view_make(f, why, true, r->cls, &v);
+	ended_flow_view(r, f, why, &v);
 	r->w->flow(r->out, &v);
 	out_end_record(r->out);
 	tally_flow(&r->tally, f, why);
@@ -490,5 +574,6 @@ bool report_set_classifier(struct report *r, const struct classifier *cls)
 		iv->nfresh = 0;
 	}
 	r->cls = cls;
+	class_texts_free(r);	/* class ids mean nothing to the new one */
 	return true;
 }

@@ -44,6 +44,11 @@ struct flow_view {
 	size_t ntags;
 	const char *rules[64];	/* matched rule ids (the first 64) */
 	size_t nrules;
+	/* When the writer renders classifications on its own (put_class),
+	 * its text for this flow's class, rendered once per class; the
+	 * members above from verdict on are then unset. */
+	const char *class_text;
+	size_t class_len;
 };
 
 /* One interval's counts. */
@@ -96,6 +101,11 @@ struct report_writer {
 	void (*flow)(struct out *o, const struct flow_view *v);
 	void (*interval)(struct out *o, const struct interval_view *v);
 	void (*summary)(struct out *o, const struct summary_view *s);
+	/* Optional: a flow's classification (verdict, tags, rules, reason)
+	 * as flow() would write it, at most class_max bytes.  A writer that
+	 * has it gets class_text in flow records instead of the names. */
+	char *(*put_class)(char *p, const struct flow_view *v);
+	size_t class_max;
 };
 
 extern const struct report_writer report_writer_text;

@@ -233,8 +233,11 @@ static void check_summary(struct out *o, const struct summary_view *s)
 		inner->summary(o, s);
 }
 
-static const struct report_writer checking_writer = {
-	"check", check_begin, check_flow, check_interval, check_summary
+/* Renders classifications alone when the inner writer does (set with it),
+ * so that JSON runs go through the report's per-class texts. */
+static struct report_writer checking_writer = {
+	"check", check_begin, check_flow, check_interval, check_summary,
+	NULL, 0
 };
 
 /* --- the run ---------------------------------------------------------------- */
@@ -377,6 +380,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.rules = (b0 >> 6) % FUZZ_RULES_COUNT;
 	r.cls = rules_new(r.rules);
 	inner = writers[(b0 >> 4) & 3];
+	checking_writer.put_class = inner->put_class;
+	checking_writer.class_max = inner->class_max;
 	rc = (struct report_config){
 		.writer = &checking_writer, .out = &sink, .cls = r.cls,
 		/* live: quiet intervals are records, so no 1 s ones */
