@@ -576,7 +576,7 @@ static bool relay_run(struct capture *c, const struct capture_hooks *hk)
 		n = b->n;
 		for (size_t i = 0; i < n; i++)
 			hk->consume(hk->ctx, b->slots + i * hk->slot_size);
-		c->info[b->source].packets += b->n;
+		c->info[b->source].packets += n;
 		if (b->source_done)
 			source_done(c, b->source);
 		between = b->between;

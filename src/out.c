@@ -575,8 +575,8 @@ static const struct octet_text octets[256] = {
 };
 
 /* glibc's inet_ntop formats IPv4 through sprintf: too slow for a record
- * per flow.  IPv6 keeps inet_ntop for its RFC 5952 canonical form.  Each
- * octet copies three digits and keeps len of them; buf holds 16 bytes. */
+ * per flow.  Each octet copies three digits and keeps len of them; buf
+ * holds 16 bytes. */
 static size_t format_ipv4(char *buf, const uint8_t *a)
 {
 	char *p = buf;
