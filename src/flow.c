@@ -186,8 +186,9 @@ void flow_key_from_pkt(const struct pkt *p, struct flow_key *k,
 	*sender = s;
 }
 
-/* An IPv4 key's nonzero 32-bit words: the two addresses, the two ports,
- * family and protocol (its words 1-3 and 5-7 are always zero). */
+/* mshash_words of an IPv4 key, from its nonzero 32-bit words only: the two
+ * addresses, the two ports, family and protocol (its words 1-3 and 5-7 are
+ * always zero). */
 static uint32_t hash_v4(const struct mshash_key *m, uint32_t a0, uint32_t a1,
 			uint32_t ports, uint32_t kind)
 {
@@ -199,14 +200,12 @@ static uint32_t hash_v4(const struct mshash_key *m, uint32_t a0, uint32_t a1,
 static uint32_t table_hash(const struct mshash_key *m, const struct flow_key *k)
 {
 	uint32_t w[10];
-	uint64_t h = m->b;
 
+	_Static_assert(sizeof *k == sizeof w, "a flow key is hashed whole");
 	memcpy(w, k, sizeof w);
 	if (k->family == 4)
 		return hash_v4(m, w[0], w[4], w[8], w[9]);
-	for (int i = 0; i < 10; i++)
-		h += m->a[i] * w[i];
-	return (uint32_t)(fmix64(h) >> 32);
+	return mshash_words(m, w, 10);
 }
 
 uint32_t flow_key_hash(const struct hash_key *hk, const struct flow_key *k)

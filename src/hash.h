@@ -80,4 +80,15 @@ static inline uint64_t fmix64(uint64_t h)
 	return h;
 }
 
+/* The hash of n words, n at most 10. */
+static inline uint32_t mshash_words(const struct mshash_key *m,
+				    const uint32_t *w, int n)
+{
+	uint64_t h = m->b;
+
+	for (int i = 0; i < n; i++)
+		h += m->a[i] * w[i];
+	return (uint32_t)(fmix64(h) >> 32);
+}
+
 #endif

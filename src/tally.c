@@ -166,12 +166,10 @@ static uint32_t group_hash(const struct mshash_key *m,
 			   const struct group_id *id)
 {
 	uint32_t w[8];
-	uint64_t h = m->b;
 
+	_Static_assert(sizeof *id == sizeof w, "a group id is hashed whole");
 	memcpy(w, id, sizeof w);
-	for (int i = 0; i < 8; i++)
-		h += m->a[i] * w[i];
-	return (uint32_t)(fmix64(h) >> 32);
+	return mshash_words(m, w, 8);
 }
 
 static bool group_matches(const struct group *g, const struct group_id *id)
@@ -245,6 +243,7 @@ static void group_flow(struct tally *t, struct group_table *gt,
 		       enum reason why, uint64_t packets, uint64_t bytes)
 {
 	struct group *g = group_find(&t->group_key, gt, id);
+
 	if (!g) {
 		add(&gt->other, packets, bytes);
 		return;
