@@ -390,13 +390,33 @@ static size_t u64_digits(uint64_t v, char *end)
 	return (size_t)(end - p);
 }
 
+static unsigned u64_length(uint64_t v)
+{
+	unsigned n = 1;
+
+	for (;;) {
+		if (v < 10)
+			return n;
+		if (v < 100)
+			return n + 1;
+		if (v < 1000)
+			return n + 2;
+		if (v < 10000)
+			return n + 3;
+		v /= 10000;
+		n += 4;
+	}
+}
+
+/* Digits go straight to their place, the length counted first: a wide copy
+ * from a scratch buffer just written two bytes at a time would wait for
+ * those stores to land (no store forwarding), some 5 ns a number. */
 char *put_u64(char *p, uint64_t v)
 {
-	char tmp[40];	/* digits end at tmp + 20: any 20 bytes from them fit */
-	size_t n = u64_digits(v, tmp + 20);
+	char *end = p + u64_length(v);
 
-	memcpy(p, tmp + 20 - n, 20);
-	return p + n;
+	u64_digits(v, end);
+	return end;
 }
 
 void out_u64(struct out *o, uint64_t v)

@@ -79,7 +79,7 @@ static inline char *put_str(char *p, const char *s)
  * costs more than its bytes.  Needs sizeof(a) bytes of room at p. */
 #define PUT_PREFIX(p, a, n) (memcpy((p), (a), sizeof(a)), (p) + (n))
 
-/* Needs 20 bytes of room: may write scratch after the digits. */
+/* Writes the digits only: 20 bytes at most. */
 char *put_u64(char *p, uint64_t v);
 /* RFC 3339 with microseconds; needs OUT_TIME_MAX bytes of room, writes 27
  * for the years 0-9999 any capture has. */

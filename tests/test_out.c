@@ -374,14 +374,15 @@ static void test_out_reserve_put(void **state)
 		*put_u64(got, big[i]) = '\0';
 		assert_string_equal(got, want);
 	}
-	/* They copy whole blocks, scratch included, but never beyond the
-	 * room they ask for: 20 bytes, OUT_TIME_MAX. */
+	/* put_u64 writes its digits and nothing after them; put_time copies
+	 * whole blocks, scratch included, but never beyond OUT_TIME_MAX. */
 	for (size_t i = 0; i < sizeof big / sizeof big[0]; i++) {
 		char room[20 + 4];
+		size_t n;
 
 		memset(room, '#', sizeof room);
-		put_u64(room, big[i]);
-		assert_memory_equal(room + 20, "####", 4);
+		n = (size_t)(put_u64(room, big[i]) - room);
+		assert_memory_equal(room + n, "####", 4);
 	}
 	{
 		char room[OUT_TIME_MAX + 4];
