@@ -407,22 +407,40 @@ void flow_table_expire(struct flow_table *t, int64_t now_us)
 	}
 }
 
-#define FLUSH_AHEAD 8	/* flows prefetched ahead on each list */
+#define FLUSH_AHEAD 8	/* flows fetched ahead on each list; a power of 2 */
 
-/* The list walk runs FLUSH_AHEAD flows ahead of the merge, prefetching, so
- * that reading a flow's time never waits for memory. */
-static uint32_t advance_ahead(struct flow_table *t, uint32_t ahead)
+/* An idle list being flushed: the next FLUSH_AHEAD flows' pool indices,
+ * fetched from memory as they join.  Walking the links costs a miss per
+ * flow, one after another; taken this far ahead of the merge, each link
+ * read is of a flow whose fetch started FLUSH_AHEAD flows ago. */
+struct flush_run {
+	uint32_t ring[FLUSH_AHEAD];
+	uint32_t taken, added;	/* ring positions, counted up */
+	int64_t head_us;	/* the next flow's last packet; MAX: none */
+};
+
+static void run_add(const struct flow_table *t, struct flush_run *r,
+		    uint32_t idx)
 {
-	if (ahead == NIL)
-		return NIL;
-	ahead = t->pool[ahead].next;
-	if (ahead != NIL) {
-		const char *n = (const char *)&t->pool[ahead];
+	const char *f = (const char *)&t->pool[idx];
 
-		__builtin_prefetch(n);
-		__builtin_prefetch(n + 64);
+	__builtin_prefetch(f);
+	__builtin_prefetch(f + 64);
+	r->ring[r->added++ % FLUSH_AHEAD] = idx;
+}
+
+static void run_refill(const struct flow_table *t, struct flush_run *r)
+{
+	while (r->added - r->taken < FLUSH_AHEAD) {
+		uint32_t next = t->pool[r->ring[(r->added - 1) % FLUSH_AHEAD]].next;
+
+		if (next == NIL)
+			break;
+		run_add(t, r, next);
 	}
-	return ahead;
+	r->head_us = r->taken == r->added
+		? INT64_MAX
+		: t->pool[r->ring[r->taken % FLUSH_AHEAD]].last_us;
 }
 
 /* Every flow ends at once: they are written in order of last packet (a
@@ -430,27 +448,31 @@ static uint32_t advance_ahead(struct flow_table *t, uint32_t ahead)
  * of flow by flow, which would cost a random index access each. */
 void flow_table_flush(struct flow_table *t)
 {
-	uint32_t cur[IDLE_CLASS_COUNT], ahead[IDLE_CLASS_COUNT];
+	struct flush_run run[IDLE_CLASS_COUNT] = { 0 };
 
 	for (int c = 0; c < IDLE_CLASS_COUNT; c++) {
-		cur[c] = ahead[c] = t->idle[c].head;
-		for (int k = 0; k < FLUSH_AHEAD; k++)
-			ahead[c] = advance_ahead(t, ahead[c]);
+		run[c].head_us = INT64_MAX;
+		if (t->idle[c].head != NIL) {
+			run_add(t, &run[c], t->idle[c].head);
+			run_refill(t, &run[c]);
+		}
 	}
 	for (;;) {
-		int next = -1;
+		/* Which list comes next is data, not a branch: on a flood the
+		 * lists interleave at random, and a branch would mispredict
+		 * at every other flow. */
+		int c = 0;
+		struct flush_run *r;
 
-		for (int c = 0; c < IDLE_CLASS_COUNT; c++)
-			if (cur[c] != NIL &&
-			    (next < 0 ||
-			     t->pool[cur[c]].last_us < t->pool[cur[next]].last_us))
-				next = c;
-		if (next < 0)
+		for (int k = 1; k < IDLE_CLASS_COUNT; k++)
+			c = run[k].head_us < run[c].head_us ? k : c;
+		r = &run[c];
+		if (r->taken == r->added)
 			break;
-		t->on_end(t->ctx, &t->pool[cur[next]], FLOW_END_INPUT);
+		t->on_end(t->ctx, &t->pool[r->ring[r->taken++ % FLUSH_AHEAD]],
+			  FLOW_END_INPUT);
 		t->stats.ended[FLOW_END_INPUT]++;
-		cur[next] = t->pool[cur[next]].next;
-		ahead[next] = advance_ahead(t, ahead[next]);
+		run_refill(t, r);
 	}
 	table_reset(t);
 }
