@@ -15,7 +15,6 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "prefault.h"
 #include "tunables.h"
 
 #define NIL UINT32_MAX
@@ -38,8 +37,6 @@ struct flow_table {
 	uint32_t max_flows;
 	uint32_t pool_used;	/* pool slots ever handed out */
 	uint32_t free_head;	/* ended flows' slots, linked through next */
-	size_t prefault_at;	/* pool bytes in use at which to tell pf */
-	struct prefault *pf;	/* commits the pool ahead of pool_used */
 	struct idle_list idle[IDLE_CLASS_COUNT];
 	struct mshash_key hash_key;	/* derived from the configured key */
 	flow_end_fn on_end;
@@ -131,18 +128,14 @@ struct flow_table *flow_table_new(const struct flow_config *cfg)
 	t->index_size = index_size_for(cfg->max_flows);
 	t->max_flows = cfg->max_flows;
 	/* Anonymous mappings are zeroed and committed page by page, so memory
-	 * grows with the flows actually seen (the pool's pages a little ahead
-	 * of them, on a helper thread: prefault.h), never beyond max_flows;
-	 * being page-aligned, every flow record fills exactly two cache lines. */
+	 * grows with the flows actually seen, never beyond max_flows; being
+	 * page-aligned, every flow record fills exactly two cache lines. */
 	t->pool = map_zeroed((size_t)cfg->max_flows * sizeof *t->pool);
 	t->index = map_zeroed((size_t)t->index_size * sizeof *t->index);
 	if (!t->pool || !t->index) {
 		flow_table_free(t);
 		return NULL;
 	}
-	t->pf = prefault_start(t->pool, (size_t)cfg->max_flows * sizeof *t->pool,
-			       LUCS_PREFAULT_AHEAD);
-	t->prefault_at = t->pf ? 0 : SIZE_MAX;
 	t->free_head = NIL;
 	for (int i = 0; i < IDLE_CLASS_COUNT; i++) {
 		t->idle[i].head = t->idle[i].tail = NIL;
@@ -158,7 +151,6 @@ void flow_table_free(struct flow_table *t)
 {
 	if (!t)
 		return;
-	prefault_stop(t->pf);
 	if (t->pool)
 		munmap(t->pool, (size_t)t->max_flows * sizeof *t->pool);
 	if (t->index)
@@ -655,12 +647,7 @@ static struct flow *flow_create(struct flow_table *t, const struct flow_key *k,
 		idx = t->free_head;
 		t->free_head = t->pool[idx].next;
 	} else {
-		size_t used;
-
 		idx = t->pool_used++;
-		used = (size_t)t->pool_used * sizeof *t->pool;
-		if (used >= t->prefault_at)
-			t->prefault_at = prefault_reach(t->pf, used);
 	}
 	t->index[slot].flow = idx + 1;
 	t->index[slot].hash = hash;

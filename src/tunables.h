@@ -12,7 +12,6 @@
 #define LUCS_MAX_MAX_FLOWS 100000000	/* the largest --max-flows taken */
 #define LUCS_TABLE_SLACK_NUM 3		/* index slots per flow: 3/2, so */
 #define LUCS_TABLE_SLACK_DEN 2		/* probes stay short when full */
-#define LUCS_PREFAULT_AHEAD (8u << 20) /* flow pool committed ahead of use */
 
 /* Idle timeouts in seconds (--timeout NAME=SECONDS) */
 #define LUCS_TIMEOUT_TCP_ATTEMPT 30	/* SYN with no answer yet */
