@@ -65,6 +65,7 @@ struct run {
 	uint64_t drops_warned;		/* drops already reported */
 	time_t drop_warning_at;
 	struct out out;
+	bool out_opened;		/* out is to be closed */
 	struct capture *cap;
 	struct report *report;
 	struct audit *audit;
@@ -248,6 +249,7 @@ static bool run_start(struct run *r, const struct run_config *cfg,
 		complain("%s: %s", out_name, strerror(werr));
 		return false;
 	}
+	r->out_opened = true;
 	if (live && !settle_privileges(cfg->user))
 		return false;
 	/* After -Z: the thread is made with the privileges the run keeps.
@@ -279,8 +281,12 @@ static bool run_start(struct run *r, const struct run_config *cfg,
 	return true;
 }
 
+/* Also after a failed start: the output, its writer thread included,
+ * closes here unless run_loop closed it. */
 static void run_free(struct run *r)
 {
+	if (r->out_opened)
+		out_close(&r->out);
 	audit_free(r->audit);
 	report_free(r->report);
 	capture_close(r->cap);
@@ -324,6 +330,7 @@ static int run_loop(struct run *r)
 	else if (r->cfg->fail_on && report_flows_with(r->report, r->cfg->fail_on))
 		status = EXIT_FOUND;
 	werr = out_close(&r->out);
+	r->out_opened = false;
 	if (werr)
 		return output_failed(r->cfg->output, werr);
 	return status;

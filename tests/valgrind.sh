@@ -47,6 +47,12 @@ if [ $n -eq 0 ]; then
 fi
 run --check --site "$site"
 run --list-rules
+# A run that fails after its output is open (no memory for the flow
+# table under the limit) still closes the output and its writer thread.
+( ulimit -v 4000000
+  run -q -o valgrind.out --max-flows 100000000 -r "$LUCS_SRCDIR/pcaps/lucs-deployment.pcap"
+  exit $status ) || status=1
+rm -f valgrind.out
 rm -f valgrind.err
 [ $status -eq 0 ] && echo "valgrind.sh: $n replays and --check: no leak, no invalid access"
 exit $status
