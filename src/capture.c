@@ -525,6 +525,8 @@ static void *reader_main(void *arg)
 
 static void relay_free(struct relay *rl)
 {
+	pthread_cond_destroy(&rl->wake);
+	pthread_mutex_destroy(&rl->lock);
 	for (int i = 0; i < RELAY_DEPTH; i++)
 		free(rl->batch[i].slots);
 	free(rl);
@@ -540,18 +542,16 @@ static struct relay *relay_start(struct capture *c, size_t slot_size)
 	if (!rl)
 		return NULL;
 	memset(rl, 0, sizeof *rl);
+	pthread_mutex_init(&rl->lock, NULL);
+	pthread_cond_init(&rl->wake, NULL);
 	for (int i = 0; i < RELAY_DEPTH; i++)
 		if (!(rl->batch[i].slots = malloc(RELAY_BATCH * slot_size))) {
 			relay_free(rl);
 			return NULL;
 		}
-	pthread_mutex_init(&rl->lock, NULL);
-	pthread_cond_init(&rl->wake, NULL);
 	c->relay = rl;
 	if (thread_start(&rl->thread, reader_main, c) != 0) {
 		c->relay = NULL;
-		pthread_cond_destroy(&rl->wake);
-		pthread_mutex_destroy(&rl->lock);
 		relay_free(rl);
 		return NULL;
 	}
@@ -590,8 +590,6 @@ static bool relay_run(struct capture *c, const struct capture_hooks *hk)
 	ok = rl->ok;
 	c->current = c->n;
 	c->relay = NULL;
-	pthread_cond_destroy(&rl->wake);
-	pthread_mutex_destroy(&rl->lock);
 	relay_free(rl);
 	return ok;
 }

@@ -165,6 +165,18 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
+/* The buffer being filled becomes the spare, and the spare the buffer. */
+static void swap_buffers(struct out *o, struct out_writer *w)
+{
+	char *buf = o->buf;
+	size_t cap = o->cap;
+
+	o->buf = w->spare;
+	o->cap = w->spare_cap;
+	w->spare = buf;
+	w->spare_cap = cap;
+}
+
 /* Wait for the job under way.  A failure sticks as it would without the
  * thread: the bytes it could not write become the buffer again, and what
  * was formatted meanwhile is dropped. */
@@ -177,13 +189,7 @@ static void writer_wait(struct out *o)
 		pthread_cond_wait(&w->idle, &w->lock);
 	pthread_mutex_unlock(&w->lock);
 	if (w->error && !o->error) {
-		char *buf = o->buf;
-		size_t cap = o->cap;
-
-		o->buf = w->spare;
-		o->cap = w->spare_cap;
-		w->spare = buf;
-		w->spare_cap = cap;
+		swap_buffers(o, w);
 		o->len = w->job;
 		o->record = w->job;
 		consume(o, w->kept);
@@ -198,8 +204,7 @@ static void writer_wait(struct out *o)
 static void hand_off(struct out *o)
 {
 	struct out_writer *w = o->writer;
-	size_t tail = o->len - o->record, full_cap;
-	char *full;
+	size_t tail = o->len - o->record;
 
 	writer_wait(o);
 	if (o->error)
@@ -214,13 +219,8 @@ static void hand_off(struct out *o)
 		w->spare = grown;
 		w->spare_cap = o->cap;
 	}
-	full = o->buf;
-	full_cap = o->cap;
-	o->buf = w->spare;
-	o->cap = w->spare_cap;
-	w->spare = full;
-	w->spare_cap = full_cap;
-	memcpy(o->buf, full + o->record, tail);
+	swap_buffers(o, w);
+	memcpy(o->buf, w->spare + o->record, tail);
 	w->job = o->record;
 	o->len = tail;
 	o->record = 0;
@@ -228,6 +228,15 @@ static void hand_off(struct out *o)
 	w->busy = true;
 	pthread_cond_signal(&w->wake);
 	pthread_mutex_unlock(&w->lock);
+}
+
+static void writer_free(struct out_writer *w)
+{
+	pthread_cond_destroy(&w->idle);
+	pthread_cond_destroy(&w->wake);
+	pthread_mutex_destroy(&w->lock);
+	free(w->spare);
+	free(w);
 }
 
 bool out_start_writer(struct out *o)
@@ -245,11 +254,7 @@ bool out_start_writer(struct out *o)
 	o->writer = w;
 	if (thread_start(&w->thread, writer_main, o) != 0) {
 		o->writer = NULL;
-		pthread_cond_destroy(&w->idle);
-		pthread_cond_destroy(&w->wake);
-		pthread_mutex_destroy(&w->lock);
-		free(w->spare);
-		free(w);
+		writer_free(w);
 		return false;
 	}
 	return true;
@@ -264,11 +269,7 @@ static void writer_stop(struct out *o)
 	pthread_cond_signal(&w->wake);
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->idle);
-	pthread_cond_destroy(&w->wake);
-	pthread_mutex_destroy(&w->lock);
-	free(w->spare);
-	free(w);
+	writer_free(w);
 	o->writer = NULL;
 }
 
