@@ -149,6 +149,7 @@ const char *failure_cause(uint8_t tcp_state, bool words)
 	return words ? "likely firewall block" : "firewall_block";
 }
 
+/* Every classification member of v, from the class alone. */
 static void view_classification(uint32_t class_id,
 				const struct classifier *cls,
 				struct flow_view *v)
@@ -161,6 +162,7 @@ static void view_classification(uint32_t class_id,
 	v->verdict_id = k->verdict;
 	v->verdict = verdict_name(k->verdict);
 	v->reason = k->reason ? reason_name(k->reason) : NULL;
+	v->ntags = v->nrules = 0;
 	for (size_t t = 0; t < cat->ntags; t++)
 		if (k->tags & (1u << t))
 			v->tags[v->ntags++] = cat->tags[t];
@@ -254,8 +256,6 @@ static const struct class_text *class_text(struct report *r, uint32_t id)
 		return t;
 	if (!(text = malloc(r->w->class_max)))
 		return NULL;
-	v.verdict = v.reason = NULL;
-	v.ntags = v.nrules = 0;
 	view_classification(id, r->cls, &v);
 	end = r->w->put_class(text, &v);
 	t->len = (size_t)(end - text);
