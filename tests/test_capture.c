@@ -25,7 +25,6 @@ struct slot {
 
 struct log {
 	uint64_t consumed, betweens;
-	int64_t last_ts;
 	uint32_t next_seq;
 	uint64_t stop_after;	/* between returns false past this; 0 never */
 };
@@ -118,8 +117,9 @@ static struct capture_hooks hooks_for(struct log *l)
 }
 
 /* Three files, one timeline: 10000 + 1 + 70000 packets. */
-static void read_all(bool inline_read)
+static void test_read_all(void **state)
 {
+	bool inline_read = *(const bool *)*state;
 	static const uint32_t sizes[3] = { 10000, 1, 70000 };
 	char *paths[3];
 	uint32_t first = 0;
@@ -151,22 +151,11 @@ static void read_all(bool inline_read)
 	}
 }
 
-static void test_capture_threaded(void **state)
-{
-	(void)state;
-	read_all(false);
-}
-
-static void test_capture_inline(void **state)
-{
-	(void)state;
-	read_all(true);
-}
-
 /* A stop asked for between batches comes within a batch of reading, is
  * no error, and every packet read was consumed and counted. */
-static void stop_early(bool inline_read)
+static void test_stop_early(void **state)
 {
+	bool inline_read = *(const bool *)*state;
 	char *path = write_capture(0, 200000);
 	struct log l = { .stop_after = 10000 };
 	struct capture_hooks hk = hooks_for(&l);
@@ -184,22 +173,11 @@ static void stop_early(bool inline_read)
 	free(path);
 }
 
-static void test_capture_stop_threaded(void **state)
-{
-	(void)state;
-	stop_early(false);
-}
-
-static void test_capture_stop_inline(void **state)
-{
-	(void)state;
-	stop_early(true);
-}
-
 /* A file cut inside a packet: the packets before it count, the error
  * says where, and the next file (numbered on from the cut) is read. */
-static void cut_short(bool inline_read)
+static void test_cut_short(void **state)
 {
+	bool inline_read = *(const bool *)*state;
 	char *paths[2] = { write_capture(0, 5000), write_capture(4000, 10) };
 	struct log l = { 0 };
 	struct capture_hooks hk = hooks_for(&l);
@@ -225,27 +203,19 @@ static void cut_short(bool inline_read)
 	}
 }
 
-static void test_capture_cut_threaded(void **state)
-{
-	(void)state;
-	cut_short(false);
-}
-
-static void test_capture_cut_inline(void **state)
-{
-	(void)state;
-	cut_short(true);
-}
+/* Each test twice, the state being capture_config.inline_read: with the
+ * reader thread, then in the caller's thread. */
+static bool with_thread = false, in_line = true;
+#define BOTH_WAYS(f)							\
+	{ #f " (reader thread)", f, NULL, NULL, &with_thread },		\
+	{ #f " (inline)", f, NULL, NULL, &in_line }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_capture_threaded),
-		cmocka_unit_test(test_capture_inline),
-		cmocka_unit_test(test_capture_stop_threaded),
-		cmocka_unit_test(test_capture_stop_inline),
-		cmocka_unit_test(test_capture_cut_threaded),
-		cmocka_unit_test(test_capture_cut_inline),
+		BOTH_WAYS(test_read_all),
+		BOTH_WAYS(test_stop_early),
+		BOTH_WAYS(test_cut_short),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
