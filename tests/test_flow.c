@@ -779,6 +779,33 @@ static void test_flow_flush_order(void **state)
 	assert_int_equal(stats(x).active, 1);
 }
 
+/* Lists far longer than the flush's look-ahead, interleaved, with ties:
+ * the flows come out merged by last packet, and of two with the same time
+ * the one on the earlier idle list (tcp-attempted before udp) first. */
+static void test_flow_flush_long_lists(void **state)
+{
+	struct fx *x = *state;
+	enum { ROUNDS = 60 };
+
+	reopen(x, 4 * ROUNDS, &key_a);
+	for (uint16_t j = 0; j < ROUNDS; j++) {
+		int64_t t = S(1) + 10 * j;
+
+		first(x, udp(CLI, (uint16_t)(2000 + j), SRV, 53, 0), t);
+		first(x, tcp(CLI, (uint16_t)(1000 + j), SRV, 80, TCP_SYN, 0), t);
+		first(x, udp(CLI, (uint16_t)(3000 + j), SRV, 53, 0), t + 5);
+	}
+	flow_table_flush(x->t);
+	assert_int_equal(x->n_ended, 3 * ROUNDS);
+	for (uint16_t j = 0; j < ROUNDS; j++) {
+		const struct ended *e = &x->log[3 * j];
+
+		assert_int_equal(e[0].f.key.port[e[0].f.client], 1000 + j);
+		assert_int_equal(e[1].f.key.port[e[1].f.client], 2000 + j);
+		assert_int_equal(e[2].f.key.port[e[2].f.client], 3000 + j);
+	}
+}
+
 static void count_flow(void *ctx, struct flow *f)
 {
 	unsigned *seen = ctx;
@@ -1165,6 +1192,7 @@ int main(void)
 		T(test_flow_expire_after_activity),
 		T(test_flow_evict_longest_idle),
 		T(test_flow_flush_order),
+		T(test_flow_flush_long_lists),
 		T(test_flow_foreach),
 		T(test_flow_stats),
 		T(test_flow_new_limits),
