@@ -548,18 +548,68 @@ void format_time(char *buf, size_t size, int64_t us)
 	snprintf(buf + n, size - n, ".%06dZ", frac);
 }
 
-/* Flows end in bursts of the same second: format the date once. */
+/* The time of day as HH:MM:SS, from digit pairs. */
+static char *put_clock(char *p, int tod)
+{
+	memcpy(p, digit_pairs + 2 * (tod / 3600), 2);
+	p[2] = ':';
+	memcpy(p + 3, digit_pairs + 2 * (tod / 60 % 60), 2);
+	p[5] = ':';
+	memcpy(p + 6, digit_pairs + 2 * (tod % 60), 2);
+	return p + 8;
+}
+
+/* The calendar's text for the day's midnight, "...T00:00:00"; time_len
+ * stays 0 when the calendar cannot say it (the caller then formats the
+ * whole time itself). */
+static void cache_date(struct out *o, int64_t day)
+{
+	static const char midnight[] = "T00:00:00";
+	size_t n = format_date(o->time_text, sizeof o->time_text,
+			       day * 86400);
+
+	o->time_day = day;
+	o->time_len = 0;
+	if (n >= sizeof midnight - 1 &&
+	    memcmp(o->time_text + n - (sizeof midnight - 1), midnight,
+		   sizeof midnight - 1) == 0) {
+		o->time_len = n;
+		o->date_len = n - (sizeof midnight - 2);
+	}
+}
+
+/* A new second rewrites the clock of the cached text; gmtime and
+ * snprintf run only for a new day.  (With the second alone cached, every
+ * record whose first and last packets straddle a second formatted its
+ * date twice.) */
+static void cache_second(struct out *o, int64_t sec)
+{
+	int64_t day = sec / 86400;
+	int tod = (int)(sec % 86400);
+
+	if (tod < 0) {
+		tod += 86400;
+		day--;
+	}
+	if (day != o->time_day || o->time_len == 0)
+		cache_date(o, day);
+	if (o->time_len != 0)
+		put_clock(o->time_text + o->date_len, tod);
+	o->time_sec = sec;
+}
+
 char *put_time(struct out *o, char *p, int64_t us)
 {
 	int64_t sec;
 	int frac;
 
 	split_us(us, &sec, &frac);
-	if (sec != o->time_sec || o->time_len == 0) {
-		o->time_len = format_date(o->time_text, sizeof o->time_text, sec);
-		o->time_sec = sec;
-	}
-	p = PUT_PREFIX(p, o->time_text, o->time_len);
+	if (sec != o->time_sec || o->time_len == 0)
+		cache_second(o, sec);
+	if (o->time_len != 0)
+		p = PUT_PREFIX(p, o->time_text, o->time_len);
+	else
+		p += format_date(p, OUT_TIME_MAX - 8, sec);
 	*p++ = '.';
 	memcpy(p, digit_pairs + 2 * (frac / 10000), 2);
 	memcpy(p + 2, digit_pairs + 2 * (frac / 100 % 100), 2);

@@ -34,8 +34,10 @@ struct out {
 	size_t len, cap;
 	char *path;		/* for reopen; NULL for standard output */
 	int64_t time_sec;	/* the second time_text shows */
+	int64_t time_day;	/* and its day */
 	char time_text[32];	/* "2026-11-23T10:00:01" */
-	size_t time_len;
+	size_t time_len;	/* 0: nothing cached */
+	size_t date_len;	/* "2026-11-23T" */
 	struct out_writer *writer;	/* NULL: write() in the caller */
 };
 
