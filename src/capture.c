@@ -21,6 +21,7 @@
 #define RELAY_BATCH 1024	/* prepared packets per hand-over */
 #define RELAY_DEPTH 8	/* hand-overs the reader may be ahead */
 #define RELAY_SPIN 2000	/* polls before a side sleeps: ~10 us */
+#define RELAY_WAKE (RELAY_DEPTH / 2)	/* hand-overs that wake a sleeper */
 
 #if defined(__x86_64__) || defined(__i386__)
 #define cpu_relax() __builtin_ia32_pause()
@@ -60,7 +61,9 @@ struct batch {
  * side moves only its own counter.  A side that finds nothing to do polls
  * a while before it sleeps: waking a sleeper is a system call, and with a
  * hand-over every few hundred microseconds the one that wakes the other
- * would pay it each time.  (Sleeping sets `asleep` before checking again,
+ * would pay it each time.  A sleeper is woken only once half the ring is
+ * ready for it, so the side that sets the pace pays one wake-up per few
+ * hand-overs, not one each.  (Sleeping sets `asleep` before checking again,
  * and the other side checks `asleep` after moving its counter: with
  * sequentially consistent atomics one of the two sees the other.) */
 struct relay {
@@ -68,6 +71,7 @@ struct relay {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	atomic_bool asleep[2];	/* the caller (0), the reader (1) */
+	atomic_bool finished;	/* the last batch is published */
 	_Alignas(CACHE_LINE) atomic_uint head;
 	_Alignas(CACHE_LINE) atomic_uint tail;
 	struct batch batch[RELAY_DEPTH];
@@ -420,18 +424,35 @@ static bool files_run(struct capture *c, const struct capture_hooks *hooks)
 
 /* --- the reader thread ------------------------------------------------- */
 
-/* Wait until ready(rl) holds: side 0 is the caller, 1 the reader. */
-static void relay_wait(struct relay *rl, int side,
-		       bool (*ready)(const struct relay *rl))
+/* Side 0, the caller, waits for batches; side 1, the reader, for room. */
+static unsigned relay_ready(const struct relay *rl, int side)
+{
+	unsigned queued = atomic_load(&rl->head) - atomic_load(&rl->tail);
+
+	return side == 0 ? queued : RELAY_DEPTH - queued;
+}
+
+/* Enough is ready to be worth waking a sleeper for; the caller also for
+ * the last batches, however few. */
+static bool relay_worth_waking(const struct relay *rl, int side)
+{
+	unsigned ready = relay_ready(rl, side);
+
+	return ready >= RELAY_WAKE ||
+	       (side == 0 && ready > 0 && atomic_load(&rl->finished));
+}
+
+/* Poll for anything to do; sleep until there is plenty. */
+static void relay_wait(struct relay *rl, int side)
 {
 	for (int i = 0; i < RELAY_SPIN; i++) {
-		if (ready(rl))
+		if (relay_ready(rl, side) > 0)
 			return;
 		cpu_relax();
 	}
 	pthread_mutex_lock(&rl->lock);
 	atomic_store(&rl->asleep[side], true);
-	while (!ready(rl))
+	while (!relay_worth_waking(rl, side))
 		pthread_cond_wait(&rl->wake, &rl->lock);
 	atomic_store(&rl->asleep[side], false);
 	pthread_mutex_unlock(&rl->lock);
@@ -440,21 +461,11 @@ static void relay_wait(struct relay *rl, int side,
 /* The other side may be asleep waiting for the counter just moved. */
 static void relay_nudge(struct relay *rl, int other)
 {
-	if (atomic_load(&rl->asleep[other])) {
+	if (atomic_load(&rl->asleep[other]) && relay_worth_waking(rl, other)) {
 		pthread_mutex_lock(&rl->lock);
 		pthread_cond_broadcast(&rl->wake);
 		pthread_mutex_unlock(&rl->lock);
 	}
-}
-
-static bool relay_has_room(const struct relay *rl)
-{
-	return atomic_load(&rl->head) - atomic_load(&rl->tail) < RELAY_DEPTH;
-}
-
-static bool relay_has_batch(const struct relay *rl)
-{
-	return atomic_load(&rl->head) != atomic_load(&rl->tail);
 }
 
 /* Hand the batch being filled over, and wait for room for the next. */
@@ -466,11 +477,13 @@ static void relay_publish(struct relay *rl, bool between, bool source_done,
 	b->between = between;
 	b->source_done = source_done;
 	b->last = last;
+	if (last)
+		atomic_store(&rl->finished, true);
 	atomic_fetch_add(&rl->head, 1);
 	relay_nudge(rl, 0);
 	if (last)
 		return;
-	relay_wait(rl, 1, relay_has_room);
+	relay_wait(rl, 1);
 	b = &rl->batch[atomic_load(&rl->head) % RELAY_DEPTH];
 	b->n = 0;
 	b->source = rl->reading;
@@ -570,7 +583,7 @@ static bool relay_run(struct capture *c, const struct capture_hooks *hk)
 		size_t n;
 		bool between;
 
-		relay_wait(rl, 0, relay_has_batch);
+		relay_wait(rl, 0);
 		b = &rl->batch[atomic_load(&rl->tail) % RELAY_DEPTH];
 		c->current = b->source;
 		n = b->n;
