@@ -159,22 +159,24 @@ struct group_id {
 	uint16_t port;
 	uint8_t family, proto;
 	uint8_t state;
-	uint8_t pad[7];
+	uint32_t hash;		/* of the members above, for the index */
 };
 
-/* Word by word from the members, not one wide copy of the id: its narrow
- * members were stored just before, and a load spanning several of them
- * cannot be forwarded from the store buffer, so it would wait for them. */
-static uint32_t group_hash(const struct mshash_key *m,
-			   const struct group_id *id)
+/* From the flow's members, stored long ago, not from the id just built:
+ * GCC merges loads of the id's adjacent narrow members into one wide load,
+ * and a load spanning several fresh narrow stores cannot be forwarded from
+ * the store buffer, so it waits for them (on the flood, half the samples
+ * of group_flow sat there). */
+static uint32_t group_hash(const struct mshash_key *m, const struct flow *f,
+			   unsigned server, uint32_t class_id, uint8_t state)
 {
 	uint32_t w[7];
 
-	memcpy(w, id->server, sizeof id->server);
-	w[4] = id->class_id;
-	w[5] = id->port | (uint32_t)id->family << 16 |
-	       (uint32_t)id->proto << 24;
-	w[6] = id->state;
+	memcpy(w, f->key.addr[server], sizeof f->key.addr[server]);
+	w[4] = class_id;
+	w[5] = f->key.port[server] | (uint32_t)f->key.family << 16 |
+	       (uint32_t)f->key.proto << 24;
+	w[6] = state;
 	return mshash_words(m, w, 7);
 }
 
@@ -186,11 +188,10 @@ static bool group_matches(const struct group *g, const struct group_id *id)
 	       memcmp(g->server, id->server, sizeof g->server) == 0;
 }
 
-static struct group *group_find(const struct mshash_key *key,
-				struct group_table *gt,
+static struct group *group_find(struct group_table *gt,
 				const struct group_id *id)
 {
-	uint32_t hash = group_hash(key, id), i = hash % INDEX_SLOTS;
+	uint32_t hash = id->hash, i = hash % INDEX_SLOTS;
 
 	/* The hash beside each entry spares a look at groups that differ:
 	 * a flood's flows probe many of them. */
@@ -248,7 +249,7 @@ static void group_flow(struct tally *t, struct group_table *gt,
 		       const struct flow *f, const struct group_id *id,
 		       enum reason why, uint64_t packets, uint64_t bytes)
 {
-	struct group *g = group_find(&t->group_key, gt, id);
+	struct group *g = group_find(gt, id);
 
 	if (!g) {
 		add(&gt->other, packets, bytes);
@@ -276,8 +277,8 @@ static void group_flow(struct tally *t, struct group_table *gt,
 	client_count_add(&g->clients, client_hash(f->key.addr[f->client]));
 }
 
-static void group_of(const struct flow *f, uint32_t class_id, uint8_t state,
-		     struct group_id *id)
+static void group_of(const struct mshash_key *m, const struct flow *f,
+		     uint32_t class_id, uint8_t state, struct group_id *id)
 {
 	unsigned s = flow_server(f);
 
@@ -288,6 +289,7 @@ static void group_of(const struct flow *f, uint32_t class_id, uint8_t state,
 	id->proto = f->key.proto;
 	id->class_id = class_id;
 	id->state = state;
+	id->hash = group_hash(m, f, s, class_id, state);
 }
 
 /* --- flows ------------------------------------------------------------------ */
@@ -305,7 +307,7 @@ void tally_flow(struct tally *t, const struct flow *f, enum flow_end why)
 	for (size_t i = 0; i < k->nrules; i++)
 		add(&t->per_rule[k->rules[i]], packets, bytes);
 	if (k->verdict == VERDICT_UNEXPECTED || k->verdict == VERDICT_DEBUG) {
-		group_of(f, 0, 0, &id);
+		group_of(&t->group_key, f, 0, 0, &id);
 		group_flow(t, &t->kinds[k->verdict == VERDICT_DEBUG
 						? GROUP_DEBUG : GROUP_UNEXPECTED],
 			   f, &id, k->reason, packets, bytes);
@@ -313,7 +315,7 @@ void tally_flow(struct tally *t, const struct flow *f, enum flow_end why)
 	if ((k->verdict == VERDICT_EXPECTED || k->verdict == VERDICT_DEBUG) &&
 	    (f->state == TCP_STATE_REJECTED ||
 	     (f->state == TCP_STATE_ATTEMPTED && why != FLOW_END_INPUT))) {
-		group_of(f, f->class_id, f->state, &id);
+		group_of(&t->group_key, f, f->class_id, f->state, &id);
 		group_flow(t, &t->kinds[GROUP_FAILED], f, &id, k->reason,
 			   packets, bytes);
 	}
