@@ -332,6 +332,30 @@ static void test_out_addr(void **state)
 			assert_string_equal(buf, ref);
 		}
 	}
+	/* IPv6: every pattern of zero groups, with groups of one to four
+	 * digits (and a zero inside a group), as inet_ntop writes them; the
+	 * patterns include the embedded IPv4 forms. */
+	for (unsigned mask = 0; mask < 256; mask++) {
+		static const unsigned groups[] = { 0x1, 0xab, 0xf00, 0xabcd,
+						   0xffff, 0x10, 0x102 };
+
+		for (unsigned g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+			char ref[INET6_ADDRSTRLEN];
+
+			for (unsigned i = 0; i < 8; i++) {
+				unsigned w = mask >> i & 1
+					? groups[(g + i) % 7] : 0;
+
+				addr[2 * i] = (uint8_t)(w >> 8);
+				addr[2 * i + 1] = (uint8_t)w;
+			}
+			assert_non_null(inet_ntop(AF_INET6, addr, ref,
+						  sizeof ref));
+			assert_int_equal(format_addr(buf, sizeof buf, 6, addr),
+					 strlen(ref));
+			assert_string_equal(buf, ref);
+		}
+	}
 	/* A buffer too small says so rather than cutting an address. */
 	format_addr(buf, 8, 4, addr);
 	assert_string_equal(buf, "?");
