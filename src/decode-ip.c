@@ -169,7 +169,7 @@ enum decode_status decode_ipv6(const uint8_t *p, size_t len, struct pkt *out)
 	struct span s = span_make(p, len);
 	uint8_t vtc, nh, hlen8;
 	uint16_t plen;
-	uint32_t ip_len, jumbo;
+	uint32_t ip_len, jumbo = 0;	/* set only when found; -O1 cannot tell */
 	size_t off = IPV6_HDR;
 	enum decode_status st;
 
