@@ -27,19 +27,25 @@ struct log {
 	uint64_t consumed, betweens;
 	uint32_t next_seq;
 	uint64_t stop_after;	/* between returns false past this; 0 never */
+	uint32_t slow_prepare_at;	/* prepare of this seq sleeps; 0 none */
+	uint32_t slow_consume_until;	/* consume sleeps every 1024 before */
 };
+
+#define NAP_US 20000
 
 static void prepare(void *ctx, void *slot, int dlt, int64_t ts_us,
 		    const uint8_t *bytes, uint32_t caplen, uint32_t wirelen)
 {
 	struct slot *s = slot;
+	const struct log *l = ctx;
 
-	(void)ctx;
 	s->ts_us = ts_us;
 	s->caplen = caplen;
 	s->wirelen = wirelen;
 	s->dlt = dlt;
 	memcpy(&s->seq, bytes, sizeof s->seq);
+	if (l->slow_prepare_at && s->seq == l->slow_prepare_at)
+		usleep(NAP_US);
 }
 
 static void consume(void *ctx, void *slot)
@@ -54,6 +60,8 @@ static void consume(void *ctx, void *slot)
 	assert_int_equal(s->dlt, DLT_EN10MB);
 	l->next_seq++;
 	l->consumed++;
+	if (s->seq < l->slow_consume_until && s->seq % 1024 == 0)
+		usleep(NAP_US / 10);
 }
 
 static bool between(void *ctx)
@@ -203,6 +211,34 @@ static void test_cut_short(void **state)
 	}
 }
 
+/* Each side of the relay made to sleep: first the caller is slow, so the
+ * reader fills every batch and waits for room; then the reader naps just
+ * before the last packet, so the caller drains the ring and sleeps, and
+ * only the last few batches remain to wake it (fewer than a sleeper is
+ * otherwise woken for).  A wake-up lost either way hangs, which the alarm
+ * turns into a failure. */
+static void test_both_sides_sleep(void **state)
+{
+	bool inline_read = *(const bool *)*state;
+	char *path = write_capture(0, 20000);
+	struct log l = { .slow_prepare_at = 19999,
+			 .slow_consume_until = 12288 };
+	struct capture_hooks hk = hooks_for(&l);
+	struct capture *c = open_files(&path, 1, inline_read);
+	const struct input_info *info;
+	size_t n;
+
+	alarm(20);
+	assert_true(capture_run(c, &hk));
+	alarm(0);
+	assert_int_equal(l.consumed, 20000);
+	info = capture_inputs(c, &n);
+	assert_int_equal(info[0].packets, 20000);
+	capture_close(c);
+	unlink(path);
+	free(path);
+}
+
 /* Each test twice, the state being capture_config.inline_read: with the
  * reader thread, then in the caller's thread. */
 static bool with_thread = false, in_line = true;
@@ -216,6 +252,7 @@ int main(void)
 		BOTH_WAYS(test_read_all),
 		BOTH_WAYS(test_stop_early),
 		BOTH_WAYS(test_cut_short),
+		BOTH_WAYS(test_both_sides_sleep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
