@@ -294,8 +294,9 @@ baseline_run() {
 
 # What writing lucsaudit's output costs on its own, paired with the same
 # baseline run: dd writes as many bytes as lucsaudit's run just wrote, in
-# writes of 1 MiB as lucsaudit's writer thread does, into the same
-# directory.  Run right after lucsaudit, whose file is still there.
+# writes of 1 MiB (lucsaudit's writer thread writes half a megabyte at a
+# time), into the same directory.  Run right after lucsaudit, whose file
+# is still there.
 output_write_run() {
 	local bytes
 
