@@ -49,8 +49,15 @@ run --check --site "$site"
 run --list-rules
 # A run that fails after its output is open (no memory for the flow
 # table under the limit) still closes the output and its writer thread.
+# Unless it fails there, for that reason, the check proves nothing.
 ( ulimit -v 4000000
   run -q -o valgrind.out --max-flows 100000000 -r "$LUCS_SRCDIR/pcaps/lucs-deployment.pcap"
+  if [ $rc -ne 2 ] || ! grep -q 'out of memory for 100000000 flows' valgrind.err ||
+     [ ! -f valgrind.out ]; then
+	echo "valgrind.sh: the run meant to fail after opening its output exited $rc:"
+	cat valgrind.err
+	status=1
+  fi
   exit $status ) || status=1
 rm -f valgrind.out
 rm -f valgrind.err
