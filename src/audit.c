@@ -1,27 +1,26 @@
-/* audit.c: the per-packet path, wiring decode, frag, flow and report.
+/* audit.c: the per-frame path: frag and flow, classify, report.  It owns
+ * the frames in flight, the packet clock and the frame counts.
  *
- * Packets go through a short pipeline so that the flow table's memory is
- * fetched before it is needed: a packet is decoded and hashed (its index
- * slot prefetched) on arrival, its flow record is prefetched FETCH_AT
- * packets later, and it is counted IN_FLIGHT packets later, always in
- * arrival order.  audit_drain() empties the pipeline wherever the rest of
- * the program looks at the counts.
+ * Frames go through a short pipeline so that the flow table's memory is
+ * fetched before it is needed: a frame is hashed (its index slot
+ * prefetched) on arrival, its flow record is prefetched FETCH_AT frames
+ * later, and it is counted IN_FLIGHT frames later, always in arrival
+ * order.  audit_drain() empties the pipeline wherever the rest of the
+ * program looks at the counts.
  */
 #include "audit.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
 #include "frag.h"
-#include "report.h"
+#include "tunables.h"
 
-#define TICK_US 1000000	/* expiry runs once per second of packet time */
-#define IN_FLIGHT 16	/* packets decoded ahead of their update */
+#define IN_FLIGHT 16	/* frames hashed ahead of their update */
 #define FETCH_AT 8	/* ... of which the newest have no record prefetched */
 
 struct inflight {
-	struct audit_input in;
+	struct frame in;
 	struct flow_ref ref;
 };
 
@@ -32,31 +31,21 @@ struct audit {
 	struct frag_table *frags;
 	struct classifier *cls;
 	struct report *report;
-	struct audit_stats stats;
+	struct frame_counts counts;
 	int64_t now_us;		/* latest packet time: the replay's clock */
-	int64_t next_tick_us;
+	int64_t next_tick_us;	/* when idle flows are next looked for */
 	int64_t next_report_us;	/* the next interval boundary */
 	bool started;
 };
-
-static void flow_ended(void *ctx, struct flow *f, enum flow_end why)
-{
-	struct audit *a = ctx;
-
-	report_flow_end(a->report, f, why);
-}
 
 struct audit *audit_new(const struct flow_config *fc, struct classifier *cls,
 			struct report *report)
 {
 	struct audit *a = calloc(1, sizeof *a);
-	struct flow_config cfg = *fc;
 
 	if (!a)
 		return NULL;
-	cfg.on_end = flow_ended;
-	cfg.ctx = a;
-	a->flows = flow_table_new(&cfg);
+	a->flows = flow_table_new(fc);
 	a->frags = frag_table_new(&fc->hash_key);
 	if (!a->flows || !a->frags) {
 		audit_free(a);
@@ -76,14 +65,25 @@ void audit_free(struct audit *a)
 	free(a);
 }
 
+/* --- packet time -------------------------------------------------------- */
+
+static void end_idle_flows(struct audit *a, int64_t now_us)
+{
+	const struct flow *f;
+
+	while ((f = flow_table_expire_next(a->flows, now_us)))
+		report_flow_end(a->report, f, FLOW_END_IDLE);
+}
+
 /* Packet time only moves forward: a capture whose timestamps step back
- * counts those packets, but never un-expires anything. */
+ * counts those packets, but never un-expires anything.  Intervals close
+ * before idle flows end, as they would had the clock moved in steps. */
 static void advance_clock(struct audit *a, int64_t now_us)
 {
 	if (!a->started) {
 		a->started = true;
 		a->now_us = now_us;
-		a->next_tick_us = now_us + TICK_US;
+		a->next_tick_us = now_us + LUCS_TICK_US;
 		a->next_report_us = report_clock(a->report, now_us);
 		return;
 	}
@@ -94,32 +94,57 @@ static void advance_clock(struct audit *a, int64_t now_us)
 		a->next_report_us = report_clock(a->report, now_us);
 	if (now_us < a->next_tick_us)
 		return;
-	a->next_tick_us = now_us + TICK_US;
-	flow_table_expire(a->flows, now_us);
+	a->next_tick_us = now_us + LUCS_TICK_US;
+	end_idle_flows(a, now_us);
 	frag_table_expire(a->frags, now_us);
 }
 
-static void note_time(struct audit_stats *s, int64_t ts_us)
+/* --- one frame ------------------------------------------------------------ */
+
+static void count_read(struct frame_counts *c, const struct frame *in)
 {
-	if (s->packets_read == 1 || ts_us < s->first_us)
-		s->first_us = ts_us;
-	if (s->packets_read == 1 || ts_us > s->last_us)
-		s->last_us = ts_us;
+	c->packets_read++;
+	c->bytes_read += in->wirelen;
+	if (c->packets_read == 1 || in->ts_us < c->first_us)
+		c->first_us = in->ts_us;
+	if (c->packets_read == 1 || in->ts_us > c->last_us)
+		c->last_us = in->ts_us;
 }
 
-/* The last stage: count the packet in its flow, in arrival order. */
+/* A new flow's verdict, once: the classifier says, the table keeps it. */
+static void classify_new(struct audit *a, const struct flow_update *u)
+{
+	struct flow_class c = classify_flow(a->cls, u->flow);
+
+	flow_table_classify(a->flows, u->slot, c.class_id, c.client);
+}
+
+/* A first fragment: the later ones held for it count in its flow now. */
+static void add_held_fragments(struct audit *a, struct inflight *e,
+			       const struct flow_update *u)
+{
+	struct frag_held held;
+
+	frag_table_first(a->frags, &e->in.p, e->in.ts_us, &held);
+	if (!held.packets)
+		return;
+	flow_table_add_packets(a->flows, u->slot, e->ref.sender, held.packets,
+			       held.bytes, held.first_us);
+	report_count(a->report, u->flow, u->slot, held.packets, held.bytes,
+		     false);
+}
+
+/* The last stage: the frame's packet counts in its flow, in arrival
+ * order; what ends on the way is written out first. */
 static void update(struct audit *a, struct inflight *e)
 {
 	struct pkt *p = &e->in.p;
-	struct flow *f;
-	bool created;
+	struct flow_update u;
 
-	a->stats.packets_read++;
-	a->stats.bytes_read += e->in.wirelen;
-	note_time(&a->stats, e->in.ts_us);
+	count_read(&a->counts, &e->in);
 	advance_clock(a, e->in.ts_us);
 	if (e->in.status != DECODE_OK) {
-		a->stats.decode[e->in.status]++;
+		a->counts.decode[e->in.status]++;
 		return;
 	}
 	if (p->frag == PKT_FRAG_LATER) {
@@ -128,37 +153,22 @@ static void update(struct audit *a, struct inflight *e)
 			return;
 		flow_table_locate(a->flows, p, &e->ref);
 	}
-	f = flow_table_update_ref(a->flows, p, &e->ref, e->in.ts_us, &created);
-	if (created && a->cls)
-		classify_flow(a->cls, f);
-	report_count(a->report, f, 1, p->ip_len, created);
-	if (p->frag == PKT_FRAG_FIRST) {
-		struct frag_held held;
-
-		frag_table_first(a->frags, p, e->in.ts_us, &held);
-		if (held.packets) {
-			flow_add_packets(f, e->ref.sender, held.packets,
-					 held.bytes, held.first_us);
-			report_count(a->report, f, held.packets, held.bytes,
-				     false);
-		}
-	}
+	flow_table_update(a->flows, p, &e->ref, e->in.ts_us, &u);
+	if (u.ended)
+		report_flow_end(a->report, u.ended, u.why);
+	if (u.created && a->cls)
+		classify_new(a, &u);
+	report_count(a->report, u.flow, u.slot, 1, p->ip_len, u.created);
+	if (p->frag == PKT_FRAG_FIRST)
+		add_held_fragments(a, e, &u);
 }
 
-void audit_prepare(int dlt, int64_t ts_us, const uint8_t *bytes,
-		   uint32_t caplen, uint32_t wirelen, struct audit_input *in)
-{
-	in->ts_us = ts_us;
-	in->wirelen = wirelen;
-	in->status = (uint8_t)decode_packet(dlt, bytes, caplen, wirelen, &in->p);
-}
-
-static bool located(const struct audit_input *in)
+static bool located(const struct frame *in)
 {
 	return in->status == DECODE_OK && in->p.frag != PKT_FRAG_LATER;
 }
 
-/* The newest frame, prepared in the ring at head, enters the pipeline. */
+/* The newest frame, in the ring at head, enters the pipeline. */
 static void advance(struct audit *a)
 {
 	struct inflight *e = &a->ring[a->head++ % IN_FLIGHT];
@@ -176,18 +186,12 @@ static void advance(struct audit *a)
 		update(a, &a->ring[a->tail++ % IN_FLIGHT]);
 }
 
-void audit_packet(struct audit *a, int dlt, int64_t ts_us,
-		  const uint8_t *bytes, uint32_t caplen, uint32_t wirelen)
+void audit_frames(struct audit *a, const struct frame *frames, size_t n)
 {
-	audit_prepare(dlt, ts_us, bytes, caplen, wirelen,
-		      &a->ring[a->head % IN_FLIGHT].in);
-	advance(a);
-}
-
-void audit_consume(struct audit *a, const struct audit_input *in)
-{
-	a->ring[a->head % IN_FLIGHT].in = *in;
-	advance(a);
+	for (size_t i = 0; i < n; i++) {
+		a->ring[a->head % IN_FLIGHT].in = frames[i];
+		advance(a);
+	}
 }
 
 void audit_drain(struct audit *a)
@@ -195,6 +199,8 @@ void audit_drain(struct audit *a)
 	while (a->tail != a->head)
 		update(a, &a->ring[a->tail++ % IN_FLIGHT]);
 }
+
+/* --- the run's other events ------------------------------------------- */
 
 void audit_clock(struct audit *a, int64_t now_us)
 {
@@ -204,36 +210,60 @@ void audit_clock(struct audit *a, int64_t now_us)
 
 void audit_finish(struct audit *a)
 {
+	const struct flow *f;
+
 	audit_drain(a);
 	report_close_interval(a->report, a->now_us);
-	flow_table_flush(a->flows);
+	while ((f = flow_table_flush_next(a->flows)))
+		report_flow_end(a->report, f, FLOW_END_INPUT);
 	frag_table_expire(a->frags, INT64_MAX);
-	a->stats.decode[DECODE_FRAG_ORPHAN] = frag_table_orphans(a->frags);
-}
-
-static void reclassify_one(void *ctx, struct flow *f)
-{
-	classify_flow(ctx, f);
 }
 
 void audit_reclassify(struct audit *a, struct classifier *cls)
 {
+	struct flow_iter it = { 0 };
+	const struct flow *f;
+	uint32_t slot;
+
 	audit_drain(a);
 	a->cls = cls;
-	flow_table_foreach(a->flows, reclassify_one, cls);
+	while ((f = flow_table_next(a->flows, &it, &slot))) {
+		struct flow_class c = classify_flow(cls, f);
+
+		flow_table_classify(a->flows, slot, c.class_id, c.client);
+	}
 }
 
-void audit_stats(const struct audit *a, struct audit_stats *out)
+bool audit_summary(struct audit *a, bool snapshot,
+		   const struct input_info *inputs, size_t ninputs,
+		   const struct capture_stats *capture)
 {
-	*out = a->stats;
-	out->decode[DECODE_FRAG_ORPHAN] = frag_table_orphans(a->frags);
-}
+	struct frame_counts counts;
+	struct flow_stats fs;
+	struct summary_input in = { &counts, &fs, inputs, ninputs, capture };
+	struct flow_iter it = { 0 };
+	const struct flow *f;
+	uint32_t slot;
 
-void audit_foreach_flow(struct audit *a, void (*fn)(void *ctx, struct flow *f),
-			void *ctx)
-{
 	audit_drain(a);
-	flow_table_foreach(a->flows, fn, ctx);
+	audit_counts(a, &counts);
+	flow_table_stats(a->flows, &fs);
+	if (!snapshot) {
+		report_summary(a->report, &in);
+		return true;
+	}
+	if (!report_snapshot_begin(a->report))
+		return false;
+	while ((f = flow_table_next(a->flows, &it, &slot)))
+		report_snapshot_flow(a->report, f);
+	report_snapshot_end(a->report, &in);
+	return true;
+}
+
+void audit_counts(struct audit *a, struct frame_counts *out)
+{
+	*out = a->counts;
+	out->decode[DECODE_FRAG_ORPHAN] = frag_table_orphans(a->frags);
 }
 
 void audit_flow_stats(const struct audit *a, struct flow_stats *out)

@@ -1,27 +1,25 @@
-/* audit.h: the per-packet path: decode, fragments, flow, classify, count.
+/* audit.h: the per-frame path, top-down: each decoded frame's flow is
+ * found or made (frag, flow), a new flow is classified once (classify),
+ * its packets are counted (report), and every flow that ends is written
+ * out (report, out), in arrival order.
  *
- * One call per captured frame.  It keeps packet time (the clock of a
- * replay), expires idle flows once per second of it, and hands flows that
- * end to the report.  Nothing here allocates after audit_new().
+ * audit owns the packet clock (the clock of a replay): intervals close
+ * and idle flows end as packet time passes.  Nothing here allocates after
+ * audit_new(), and nothing below it calls back into it: the flow table
+ * hands ended flows back, and audit passes them on.
  */
 #ifndef LUCS_AUDIT_H
 #define LUCS_AUDIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "capture.h"
+#include "classify.h"
 #include "decode.h"
 #include "flow.h"
-
-struct classifier;
-struct report;
-
-struct audit_stats {
-	uint64_t packets_read;	/* frames counted (audit_packet, audit_consume) */
-	uint64_t bytes_read;	/* their wire lengths */
-	uint64_t decode[DECODE_STATUS_COUNT];	/* frames that gave no flow */
-	int64_t first_us, last_us;	/* packet time seen, 0 if none */
-};
+#include "report.h"
 
 struct audit;
 
@@ -30,25 +28,9 @@ struct audit *audit_new(const struct flow_config *fc, struct classifier *cls,
 			struct report *report);
 void audit_free(struct audit *a);
 
-/* Take one frame; it is counted a few frames later (see audit.c), or by
- * audit_drain(). */
-void audit_packet(struct audit *a, int dlt, int64_t ts_us,
-		  const uint8_t *bytes, uint32_t caplen, uint32_t wirelen);
-
-/* audit_packet in two halves, for a replay whose reader thread does the
- * first: decoding touches nothing of the audit's, so audit_prepare may run
- * in another thread, ahead, as long as frames reach audit_consume in the
- * order they were read. */
-struct audit_input {
-	struct pkt p;
-	int64_t ts_us;
-	uint32_t wirelen;
-	uint8_t status;		/* enum decode_status */
-};
-
-void audit_prepare(int dlt, int64_t ts_us, const uint8_t *bytes,
-		   uint32_t caplen, uint32_t wirelen, struct audit_input *in);
-void audit_consume(struct audit *a, const struct audit_input *in);
+/* Take n frames in arrival order.  Each is counted a few frames later
+ * (see audit.c), or by audit_drain(). */
+void audit_frames(struct audit *a, const struct frame *frames, size_t n);
 
 /* Count every frame taken so far: before reading any count, and at every
  * pause of the input. */
@@ -62,13 +44,19 @@ void audit_clock(struct audit *a, int64_t now_us);
  * counters stay). */
 void audit_reclassify(struct audit *a, struct classifier *cls);
 
-/* End of input: every flow and held fragment is accounted for. */
+/* End of input: every flow and held fragment is accounted for, the last
+ * interval written. */
 void audit_finish(struct audit *a);
 
-void audit_stats(const struct audit *a, struct audit_stats *out);
-/* Every flow still in the table (a report asked for mid-run). */
-void audit_foreach_flow(struct audit *a, void (*fn)(void *ctx, struct flow *f),
-			void *ctx);
+/* The summary: at the end of the run, or (snapshot, SIGUSR1) now, with the
+ * flows still in the table counted as if they had ended; false when a
+ * snapshot found no memory.  inputs and capture (live, else NULL) are the
+ * capture's. */
+bool audit_summary(struct audit *a, bool snapshot,
+		   const struct input_info *inputs, size_t ninputs,
+		   const struct capture_stats *capture);
+
+void audit_counts(struct audit *a, struct frame_counts *out);
 void audit_flow_stats(const struct audit *a, struct flow_stats *out);
 
 #endif

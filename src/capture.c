@@ -1,24 +1,26 @@
 /* capture.c: libpcap sources: capture files in order, or a live
- * interface. */
+ * interface, decoded into batches of frames the caller pulls.  It owns
+ * the sources, the reader thread and the batches it fills. */
 #include "capture.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
-#include "decode.h"
 #include "thread.h"
 #include "tunables.h"
 
-#define BATCH 4096	/* packets per pcap_dispatch between checks */
-#define LIVE_WAKE_MS 200	/* longest a live capture sleeps */
-#define RELAY_BATCH 1024	/* prepared packets per hand-over */
+#define BATCH 4096	/* packets per pcap_dispatch */
+#define RELAY_BATCH 1024	/* frames per hand-over */
 #define RELAY_DEPTH 8	/* hand-overs the reader may be ahead */
 #define RELAY_SPIN 2000	/* polls before a side sleeps: ~10 us */
 #define RELAY_WAKE (RELAY_DEPTH / 2)	/* hand-overs that wake a sleeper */
@@ -47,14 +49,13 @@ struct source {
  * packet. */
 #define CACHE_LINE 64
 
-/* Prepared packets on their way from the reader thread. */
+/* Frames on their way from the reader thread. */
 struct batch {
 	_Alignas(CACHE_LINE) size_t n;
 	size_t source;		/* the input they came from */
-	bool between;		/* a pcap_dispatch ended: the caller checks */
 	bool source_done;	/* the input is read (or reading stopped) */
 	bool last;		/* nothing follows */
-	unsigned char *slots;	/* RELAY_BATCH slots of hooks->slot_size */
+	struct frame *frames;	/* RELAY_BATCH of them */
 };
 
 /* The reader fills batch[head], the caller consumes batch[tail]; each
@@ -69,7 +70,8 @@ struct batch {
 struct relay {
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t wake;
+	pthread_cond_t wake;	/* on the monotonic clock: the caller's waits
+				 * are timed */
 	atomic_bool asleep[2];	/* the caller (0), the reader (1) */
 	atomic_bool finished;	/* the last batch is published */
 	_Alignas(CACHE_LINE) atomic_uint head;
@@ -78,11 +80,15 @@ struct relay {
 	_Alignas(CACHE_LINE) size_t reading;	/* the reader's input */
 	uint64_t read;		/* packets the reader took from it */
 	bool ok;		/* no input stopped early */
+	/* The caller's side: */
+	_Alignas(CACHE_LINE) bool held;	/* it holds the batch at tail */
+	bool done;		/* it took the last batch */
 };
 
 struct capture {
 	bool live;
 	bool inline_read;
+	bool ok;		/* no input stopped early */
 	struct capture_stats stats;	/* live: widened counters */
 	struct pcap_stat last;		/* live: pcap_stats' previous answer */
 	struct source *src;
@@ -90,10 +96,11 @@ struct capture {
 	size_t n;
 	size_t current;		/* the source being read */
 	uint64_t done_before;	/* bytes of the sources already read */
-	atomic_int stop;	/* lock-free: set by signal handlers */
-	const struct capture_hooks *hooks;
+	atomic_int stop;	/* capture_stop was called */
 	struct relay *relay;	/* a replay's reader thread, or NULL */
-	unsigned char *slot;	/* without one: the packet being handled */
+	bool relay_tried;	/* it was started, or could not be */
+	struct frame *frames;	/* without one: BATCH frames */
+	size_t nframes;
 	char live_error[PCAP_ERRBUF_SIZE + 16];
 };
 
@@ -220,7 +227,8 @@ static bool live_open(struct capture *c, const struct capture_config *cfg,
 	/* Reports must be on time on a quiet link: no batching delay. */
 	pcap_set_immediate_mode(s->pcap, 1);
 	if (cfg->buffer_kib)
-		pcap_set_buffer_size(s->pcap, cfg->buffer_kib * 1024);
+		pcap_set_buffer_size(s->pcap,
+				     capture_buffer_bytes(cfg->buffer_kib));
 	rc = pcap_activate(s->pcap);
 	if (rc < 0) {
 		activate_error(s->pcap, cfg->iface, rc, err, errlen);
@@ -244,6 +252,10 @@ struct capture *capture_open(const struct capture_config *cfg, char *err,
 	size_t stdin_uses = 0;
 
 	if (!c)
+		goto nomem;
+	c->ok = true;
+	c->frames = malloc(BATCH * sizeof *c->frames);
+	if (!c->frames)
 		goto nomem;
 	if (cfg->iface) {
 		c->src = calloc(1, sizeof *c->src);
@@ -285,6 +297,13 @@ void capture_close(struct capture *c)
 {
 	if (!c)
 		return;
+	if (c->relay) {		/* the caller stopped early: the reader ends first */
+		struct capture_batch b;
+
+		capture_stop(c);
+		while (capture_next(c, &b) != CAPTURE_END)
+			;
+	}
 	for (size_t i = 0; i < c->n; i++) {
 		/* pcap_close closes the FILE it was opened on. */
 		if (c->src[i].pcap)
@@ -298,6 +317,7 @@ void capture_close(struct capture *c)
 	}
 	free(c->src);
 	free(c->info);
+	free(c->frames);
 	free(c);
 }
 
@@ -315,17 +335,15 @@ static int64_t timestamp_us(const struct timeval *tv)
 	return sec * 1000000 + tv->tv_usec;
 }
 
-/* Without a reader thread: both halves of the packet's work at once. */
+/* Without a reader thread: decoded into the capture's own frames. */
 static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 		      const u_char *bytes)
 {
 	struct capture *c = (struct capture *)user;
-	const struct capture_hooks *hk = c->hooks;
 
 	c->info[c->current].packets++;
-	hk->prepare(hk->ctx, c->slot, c->src[c->current].dlt,
-		    timestamp_us(&h->ts), bytes, h->caplen, h->len);
-	hk->consume(hk->ctx, c->slot);
+	decode_frame(c->src[c->current].dlt, timestamp_us(&h->ts), bytes,
+		     h->caplen, h->len, &c->frames[c->nframes++]);
 }
 
 static uint64_t source_offset(const struct source *s)
@@ -365,61 +383,64 @@ static void source_done(struct capture *c, size_t i)
 						   : "read error";
 }
 
-/* Sleep in poll() until packets come or LIVE_WAKE_MS pass, so that the
- * hooks run (clock, signals, reports) even when the link is quiet. */
-static bool live_run(struct capture *c, const struct capture_hooks *hooks)
+/* Live: sleep in poll() until packets come or the wait passes, then take
+ * one pcap_dispatch's worth: under load the caller still gets control
+ * between batches (clock, signals, output), not only when it is quiet. */
+static enum capture_status live_next(struct capture *c,
+				     struct capture_batch *b)
 {
 	struct source *s = &c->src[0];
 	struct pollfd pfd = { pcap_get_selectable_fd(s->pcap), POLLIN, 0 };
+	int r;
 
-	c->current = 0;
-	while (!atomic_load(&c->stop)) {
-		int r;
-
-		if (poll(&pfd, 1, LIVE_WAKE_MS) < 0 && errno != EINTR) {
-			snprintf(c->live_error, sizeof c->live_error, "poll: %s",
-				 strerror(errno));
-			c->info[0].error = c->live_error;
-			return false;
-		}
-		/* One batch per turn: under load the hooks still run between
-		 * batches (clock, signals, output), not only when it is quiet. */
-		r = pcap_dispatch(s->pcap, BATCH, on_packet, (u_char *)c);
-		if (r == PCAP_ERROR) {
-			snprintf(c->live_error, sizeof c->live_error, "%s",
-				 pcap_geterr(s->pcap));
-			c->info[0].error = c->live_error;
-			return false;
-		}
-		if (hooks->between && !hooks->between(hooks->ctx))
-			atomic_store(&c->stop, 1);
+	if (atomic_load(&c->stop) || !c->ok)
+		return CAPTURE_END;
+	if (poll(&pfd, 1, LUCS_CAPTURE_WAIT_MS) < 0 && errno != EINTR) {
+		snprintf(c->live_error, sizeof c->live_error, "poll: %s",
+			 strerror(errno));
+		c->info[0].error = c->live_error;
+		c->ok = false;
+		return CAPTURE_END;
 	}
-	return true;
+	c->nframes = 0;
+	r = pcap_dispatch(s->pcap, BATCH, on_packet, (u_char *)c);
+	if (r == PCAP_ERROR) {
+		snprintf(c->live_error, sizeof c->live_error, "%s",
+			 pcap_geterr(s->pcap));
+		c->info[0].error = c->live_error;
+		c->ok = false;
+	}
+	b->frames = c->frames;
+	b->n = c->nframes;
+	return b->n ? CAPTURE_FRAMES : c->ok ? CAPTURE_QUIET : CAPTURE_END;
 }
 
-/* Files in the caller's thread (no reader thread could be made). */
-static bool files_run(struct capture *c, const struct capture_hooks *hooks)
+/* Files in the caller's thread (tests, or no reader thread could be
+ * made): one pcap_dispatch's worth per call. */
+static enum capture_status files_next(struct capture *c,
+				      struct capture_batch *b)
 {
-	bool ok = true;
-
-	for (c->current = 0; c->current < c->n && !atomic_load(&c->stop);
-	     c->current++) {
-		struct source *s = &c->src[c->current];
+	while (c->current < c->n && !atomic_load(&c->stop)) {
+		size_t i = c->current;
 		int r;
 
-		do {
-			r = pcap_dispatch(s->pcap, BATCH, on_packet,
-					  (u_char *)c);
-			if (hooks->between && !hooks->between(hooks->ctx))
-				atomic_store(&c->stop, 1);
-		} while (r > 0 && !atomic_load(&c->stop));
-		if (r == -1) {
-			source_failed(s, c->info[c->current].packets);
-			ok = false;
+		c->nframes = 0;
+		r = pcap_dispatch(c->src[i].pcap, BATCH, on_packet, (u_char *)c);
+		if (r <= 0) {
+			if (r == PCAP_ERROR) {
+				source_failed(&c->src[i], c->info[i].packets);
+				c->ok = false;
+			}
+			source_done(c, i);
+			c->current++;
 		}
-		source_done(c, c->current);
+		if (c->nframes) {
+			b->frames = c->frames;
+			b->n = c->nframes;
+			return CAPTURE_FRAMES;
+		}
 	}
-	return ok;
+	return CAPTURE_END;
 }
 
 /* --- the reader thread ------------------------------------------------- */
@@ -442,20 +463,43 @@ static bool relay_worth_waking(const struct relay *rl, int side)
 	       (side == 0 && ready > 0 && atomic_load(&rl->finished));
 }
 
-/* Poll for anything to do; sleep until there is plenty. */
-static void relay_wait(struct relay *rl, int side)
+/* The caller's waits end after LUCS_CAPTURE_WAIT_MS at the latest. */
+static struct timespec wait_deadline(void)
 {
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_nsec += (long)(LUCS_CAPTURE_WAIT_MS % 1000) * 1000000;
+	t.tv_sec += LUCS_CAPTURE_WAIT_MS / 1000 + t.tv_nsec / 1000000000;
+	t.tv_nsec %= 1000000000;
+	return t;
+}
+
+/* Poll for anything to do; sleep until there is plenty, the caller no
+ * longer than its wait.  True when there is something to do. */
+static bool relay_wait(struct relay *rl, int side)
+{
+	struct timespec deadline;
+
 	for (int i = 0; i < RELAY_SPIN; i++) {
 		if (relay_ready(rl, side) > 0)
-			return;
+			return true;
 		cpu_relax();
 	}
+	if (side == 0)
+		deadline = wait_deadline();
 	pthread_mutex_lock(&rl->lock);
 	atomic_store(&rl->asleep[side], true);
-	while (!relay_worth_waking(rl, side))
-		pthread_cond_wait(&rl->wake, &rl->lock);
+	while (!relay_worth_waking(rl, side)) {
+		if (side == 1)
+			pthread_cond_wait(&rl->wake, &rl->lock);
+		else if (pthread_cond_timedwait(&rl->wake, &rl->lock,
+						&deadline) == ETIMEDOUT)
+			break;
+	}
 	atomic_store(&rl->asleep[side], false);
 	pthread_mutex_unlock(&rl->lock);
+	return relay_ready(rl, side) > 0;
 }
 
 /* The other side may be asleep waiting for the counter just moved. */
@@ -469,12 +513,10 @@ static void relay_nudge(struct relay *rl, int other)
 }
 
 /* Hand the batch being filled over, and wait for room for the next. */
-static void relay_publish(struct relay *rl, bool between, bool source_done,
-			  bool last)
+static void relay_publish(struct relay *rl, bool source_done, bool last)
 {
 	struct batch *b = &rl->batch[atomic_load(&rl->head) % RELAY_DEPTH];
 
-	b->between = between;
 	b->source_done = source_done;
 	b->last = last;
 	if (last)
@@ -493,25 +535,36 @@ static void relay_packet(u_char *user, const struct pcap_pkthdr *h,
 			 const u_char *bytes)
 {
 	struct capture *c = (struct capture *)user;
-	const struct capture_hooks *hk = c->hooks;
 	struct relay *rl = c->relay;
 	struct batch *b = &rl->batch[atomic_load_explicit(
 		&rl->head, memory_order_relaxed) % RELAY_DEPTH];
 
 	rl->read++;
-	hk->prepare(hk->ctx, b->slots + b->n * hk->slot_size,
-		    c->src[rl->reading].dlt, timestamp_us(&h->ts), bytes,
-		    h->caplen, h->len);
+	decode_frame(c->src[rl->reading].dlt, timestamp_us(&h->ts), bytes,
+		     h->caplen, h->len, &b->frames[b->n]);
 	if (++b->n == RELAY_BATCH)
-		relay_publish(rl, false, false, false);
+		relay_publish(rl, false, false);
+}
+
+/* Sent to the reader thread alone, without SA_RESTART: it interrupts a
+ * read(2) from a pipe or FIFO that stays silent, so that a stop is seen. */
+#define WAKE_SIGNAL SIGURG
+
+static void on_wake_signal(int sig)
+{
+	(void)sig;
 }
 
 static void *reader_main(void *arg)
 {
 	struct capture *c = arg;
 	struct relay *rl = c->relay;
+	sigset_t wake;
 	bool ok = true;
 
+	sigemptyset(&wake);
+	sigaddset(&wake, WAKE_SIGNAL);
+	pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
 	for (; rl->reading < c->n && !atomic_load(&c->stop); rl->reading++) {
 		struct source *s = &c->src[rl->reading];
 		int r;
@@ -522,17 +575,19 @@ static void *reader_main(void *arg)
 		do {
 			r = pcap_dispatch(s->pcap, BATCH, relay_packet,
 					  (u_char *)c);
+			/* A reader of a slow pipe hands over what it has. */
 			if (r > 0)
-				relay_publish(rl, true, false, false);
+				relay_publish(rl, false, false);
 		} while (r > 0 && !atomic_load(&c->stop));
-		if (r == -1) {
+		/* An interrupted read after a stop is no input's failure. */
+		if (r == PCAP_ERROR && !atomic_load(&c->stop)) {
 			source_failed(s, rl->read);
 			ok = false;
 		}
-		relay_publish(rl, true, true, false);
+		relay_publish(rl, true, false);
 	}
 	rl->ok = ok;
-	relay_publish(rl, false, false, true);
+	relay_publish(rl, false, true);
 	return NULL;
 }
 
@@ -541,100 +596,142 @@ static void relay_free(struct relay *rl)
 	pthread_cond_destroy(&rl->wake);
 	pthread_mutex_destroy(&rl->lock);
 	for (int i = 0; i < RELAY_DEPTH; i++)
-		free(rl->batch[i].slots);
+		free(rl->batch[i].frames);
 	free(rl);
 }
 
-/* Start the reader thread; NULL when it cannot be (the caller then reads
+static void relay_init_sync(struct relay *rl)
+{
+	pthread_condattr_t attr;
+
+	pthread_mutex_init(&rl->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&rl->wake, &attr);
+	pthread_condattr_destroy(&attr);
+}
+
+/* Start the reader thread; false when it cannot be (the caller then reads
  * in its own thread). */
-static struct relay *relay_start(struct capture *c, size_t slot_size)
+static bool relay_start(struct capture *c)
 {
 	/* sizeof is a multiple of CACHE_LINE, as aligned_alloc wants */
 	struct relay *rl = aligned_alloc(CACHE_LINE, sizeof *rl);
+	struct sigaction sa;
 
 	if (!rl)
-		return NULL;
+		return false;
 	memset(rl, 0, sizeof *rl);
-	pthread_mutex_init(&rl->lock, NULL);
-	pthread_cond_init(&rl->wake, NULL);
+	relay_init_sync(rl);
 	for (int i = 0; i < RELAY_DEPTH; i++)
-		if (!(rl->batch[i].slots = malloc(RELAY_BATCH * slot_size))) {
+		if (!(rl->batch[i].frames = malloc(RELAY_BATCH *
+						   sizeof(struct frame)))) {
 			relay_free(rl);
-			return NULL;
+			return false;
 		}
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_wake_signal;
+	sigaction(WAKE_SIGNAL, &sa, NULL);
 	c->relay = rl;
 	if (thread_start(&rl->thread, reader_main, c) != 0) {
 		c->relay = NULL;
 		relay_free(rl);
-		return NULL;
+		return false;
 	}
-	return rl;
+	return true;
 }
 
-/* Consume batches until the last; the caller's checks run where the
- * reader finished a pcap_dispatch, as they would without the thread. */
-static bool relay_run(struct capture *c, const struct capture_hooks *hk)
+/* The reader stopped: it is joined and its results taken. */
+static void relay_end(struct capture *c)
 {
 	struct relay *rl = c->relay;
-	bool last = false, ok;
 
-	while (!last) {
-		struct batch *b;
-		size_t n;
-		bool between;
-
-		relay_wait(rl, 0);
-		b = &rl->batch[atomic_load(&rl->tail) % RELAY_DEPTH];
-		c->current = b->source;
-		n = b->n;
-		for (size_t i = 0; i < n; i++)
-			hk->consume(hk->ctx, b->slots + i * hk->slot_size);
-		c->info[b->source].packets += n;
-		if (b->source_done)
-			source_done(c, b->source);
-		between = b->between;
-		last = b->last;
-		atomic_fetch_add(&rl->tail, 1);
-		relay_nudge(rl, 1);
-		if (between && hk->between && !hk->between(hk->ctx))
-			atomic_store(&c->stop, 1);
-	}
 	pthread_join(rl->thread, NULL);
-	ok = rl->ok;
+	if (!rl->ok)
+		c->ok = false;
 	c->current = c->n;
 	c->relay = NULL;
 	relay_free(rl);
-	return ok;
 }
 
-bool capture_run(struct capture *c, const struct capture_hooks *hooks)
+/* The caller is done with the batch at tail. */
+static void relay_release(struct relay *rl)
 {
-	bool ok;
-
-	c->hooks = hooks;
-	if (!c->live && !c->inline_read && c->n > 0 &&
-	    relay_start(c, hooks->slot_size))
-		return relay_run(c, hooks);
-	c->slot = malloc(hooks->slot_size);
-	if (!c->slot) {
-		snprintf(c->live_error, sizeof c->live_error, "out of memory");
-		if (c->n)
-			c->info[0].error = c->live_error;
-		return false;
-	}
-	ok = c->live ? live_run(c, hooks) : files_run(c, hooks);
-	free(c->slot);
-	c->slot = NULL;
-	return ok;
+	atomic_fetch_add(&rl->tail, 1);
+	relay_nudge(rl, 1);
 }
 
-/* With a reader thread, the stop is seen at its next hand-over, within
- * BATCH packets; live, pcap_breakloop ends the wait at once. */
-void capture_break(struct capture *c)
+/* The next batch with frames from the reader; the inputs' counts follow
+ * the batches as the caller takes them. */
+static enum capture_status relay_next(struct capture *c,
+				      struct capture_batch *out)
+{
+	struct relay *rl = c->relay;
+
+	if (rl->held) {
+		rl->held = false;
+		relay_release(rl);
+	}
+	for (;;) {
+		struct batch *b;
+
+		if (rl->done) {
+			relay_end(c);
+			return CAPTURE_END;
+		}
+		if (!relay_wait(rl, 0)) {
+			/* A read may have begun just before the stop:
+			 * interrupt it again. */
+			if (atomic_load(&c->stop))
+				pthread_kill(rl->thread, WAKE_SIGNAL);
+			return CAPTURE_QUIET;
+		}
+		b = &rl->batch[atomic_load(&rl->tail) % RELAY_DEPTH];
+		c->current = b->source;
+		c->info[b->source].packets += b->n;
+		if (b->source_done)
+			source_done(c, b->source);
+		rl->done = b->last;
+		if (b->n) {
+			out->frames = b->frames;
+			out->n = b->n;
+			rl->held = true;
+			return CAPTURE_FRAMES;
+		}
+		relay_release(rl);
+	}
+}
+
+enum capture_status capture_next(struct capture *c, struct capture_batch *b)
+{
+	if (c->live)
+		return live_next(c, b);
+	if (!c->relay_tried) {
+		c->relay_tried = true;
+		if (!c->inline_read && c->n > 0)
+			relay_start(c);
+	}
+	return c->relay ? relay_next(c, b) : files_next(c, b);
+}
+
+void capture_stop(struct capture *c)
 {
 	atomic_store(&c->stop, 1);
-	if (c->live)
-		pcap_breakloop(c->src[0].pcap);
+	if (c->relay)
+		pthread_kill(c->relay->thread, WAKE_SIGNAL);
+}
+
+bool capture_ok(const struct capture *c)
+{
+	return c->ok;
+}
+
+int capture_buffer_bytes(unsigned buffer_kib)
+{
+	uint64_t bytes = (uint64_t)buffer_kib * 1024;
+
+	return bytes > INT_MAX ? INT_MAX : (int)bytes;
 }
 
 void capture_progress(const struct capture *c, uint64_t *done,

@@ -1,13 +1,14 @@
 /* capture.h: packet sources through libpcap: capture files read in order
  * as one timeline (pcap, nanosecond pcap, pcapng; "-" is standard input),
- * or one live interface.
+ * or one live interface; each frame decoded (decode.h) on the way.
  *
- * All inputs are opened and checked (format, link type, filter) before the
- * first packet is read, so a bad argument fails before any output.  Files
- * are read by a thread of their own, batches of prepared packets ahead of
- * the caller, which consumes them (capture_hooks).  A live
- * capture wakes at least every LIVE_WAKE_MS so that the clock moves on a
- * quiet link: flows expire and intervals close on time.
+ * capture owns the sources, the reader thread and the frames it hands
+ * out.  All inputs are opened and checked (format, link type, filter)
+ * before the first packet is read, so a bad argument fails before any
+ * output.  Files are read and decoded by a thread of their own, batches of
+ * frames ahead of the caller.  The caller pulls batches (capture_next);
+ * each call waits at most about LUCS_CAPTURE_WAIT_MS, so that the caller
+ * keeps its clock and sees signals even when the input is quiet.
  */
 #ifndef LUCS_CAPTURE_H
 #define LUCS_CAPTURE_H
@@ -17,7 +18,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "report.h"
+#include "decode.h"
 
 struct capture_config {
 	const char *const *files;
@@ -26,24 +27,23 @@ struct capture_config {
 	const char *iface;	/* live capture instead of files */
 	int snaplen;		/* live: bytes kept of each packet */
 	bool promisc;		/* live: promiscuous mode */
-	int buffer_kib;		/* live: kernel buffer, 0 = libpcap's */
+	unsigned buffer_kib;	/* live: kernel buffer, 0 = libpcap's */
 	bool inline_read;	/* files: no reader thread (tests) */
 };
 
-/* A packet's work comes in two halves.  prepare needs nothing but the
- * packet and may run in a reader thread (a replay reads and prepares
- * ahead while the caller's thread consumes); it fills slot_size bytes at
- * slot.  consume runs in the caller's thread, in packet order. */
-struct capture_hooks {
-	void (*prepare)(void *ctx, void *slot, int dlt, int64_t ts_us,
-			const uint8_t *bytes, uint32_t caplen,
-			uint32_t wirelen);
-	void (*consume)(void *ctx, void *slot);
-	size_t slot_size;
-	/* Called in the caller's thread between batches of packets;
-	 * returning false stops. */
-	bool (*between)(void *ctx);
-	void *ctx;
+/* One input: its name, the packets read from it, and why reading stopped
+ * early, if it did. */
+struct input_info {
+	const char *name;
+	uint64_t packets;
+	const char *error;	/* NULL when it was read to its end */
+};
+
+/* Live capture counters (pcap_stats) since the start. */
+struct capture_stats {
+	uint64_t received;
+	uint64_t dropped;	/* by the kernel: no room in the buffer */
+	uint64_t if_dropped;	/* by the interface or its driver */
 };
 
 struct capture;
@@ -53,10 +53,28 @@ struct capture *capture_open(const struct capture_config *cfg, char *err,
 			     size_t errlen);
 void capture_close(struct capture *c);
 
-/* Read every input; false when one stopped early (its input_info says
- * why and where), true otherwise.  A stop asked for by hooks.between or
- * capture_break() is not an error. */
-bool capture_run(struct capture *c, const struct capture_hooks *hooks);
+/* Frames in arrival order; valid until the next capture_next. */
+struct capture_batch {
+	const struct frame *frames;
+	size_t n;
+};
+
+enum capture_status {
+	CAPTURE_FRAMES,		/* the batch holds one frame or more */
+	CAPTURE_QUIET,		/* none came within the wait */
+	CAPTURE_END		/* every input is read, or reading stopped */
+};
+
+/* The next batch of frames, waiting for it a short while at most. */
+enum capture_status capture_next(struct capture *c, struct capture_batch *b);
+
+/* Stop reading soon (not from a signal handler: the caller's loop calls
+ * it when a stop was asked for); capture_next then hands out what was
+ * already read and ends.  It may be called more than once. */
+void capture_stop(struct capture *c);
+
+/* False when an input stopped early (its input_info says why). */
+bool capture_ok(const struct capture *c);
 
 bool capture_is_live(const struct capture *c);
 
@@ -67,14 +85,15 @@ bool capture_stats(struct capture *c, struct capture_stats *out);
  * false with err filled when none can be listed. */
 bool capture_list_interfaces(FILE *f, char *err, size_t errlen);
 
-/* Ask the running loop to stop soon (safe in a signal handler). */
-void capture_break(struct capture *c);
-
-/* Progress of the file being read: bytes consumed and total size of all
- * inputs (total 0 when unknown, as for a pipe). */
+/* Progress of the inputs: bytes consumed and total size of all inputs
+ * (total 0 when unknown, as for a pipe). */
 void capture_progress(const struct capture *c, uint64_t *done,
 		      uint64_t *total);
 
 const struct input_info *capture_inputs(const struct capture *c, size_t *n);
+
+/* The kernel buffer -B asks for, in bytes, as libpcap takes it (an int):
+ * at most INT_MAX. */
+int capture_buffer_bytes(unsigned buffer_kib);
 
 #endif

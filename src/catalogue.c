@@ -1,9 +1,12 @@
-/* catalogue.c: catalogue files into struct rule, checked as they load. */
+/* catalogue.c: catalogue files into struct rule, checked as they load; it
+ * owns the catalogue, which nothing else writes once loaded. */
 #include "catalogue.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "proto.h"
 
 #define DEFAULT_TM_OFFSET 2000
 
@@ -284,24 +287,22 @@ static bool proto_item(struct loader *l, const struct ynode *n,
 		       struct rule *r)
 {
 	unsigned long num;
+	uint8_t named;
 
 	if (!ynode_expect(n, Y_SCALAR, "a protocol", l->file, l->err))
 		return false;
-	if (strcmp(n->text, "tcp") == 0) {
-		num = 6;
-	} else if (strcmp(n->text, "udp") == 0) {
-		num = 17;
-	} else if (strcmp(n->text, "icmp") == 0) {
-		num = 1;
-	} else if (strcmp(n->text, "icmpv6") == 0) {
-		num = 58;
+	if (proto_number(n->text, &named)) {
+		num = named;
 	} else if (n->text[0] >= '0' && n->text[0] <= '9') {
 		if (!ynode_uint(n, 0, 255, &num, l->file, l->err))
 			return false;
 	} else {
+		char names[256];
+
+		proto_names(names, sizeof names);
 		load_error_at(l->err, l->file, n,
-			      "unknown protocol '%s' (tcp, udp, icmp, icmpv6 or "
-			      "a protocol number)", n->text);
+			      "unknown protocol '%s' (%s or a protocol number)",
+			      n->text, names);
 		return false;
 	}
 	if (num == 6 || num == 17) {

@@ -1,4 +1,6 @@
-/* classify.c: compiled port tables and once-per-flow verdicts. */
+/* classify.c: compiled port tables and once-per-flow verdicts.  It owns
+ * the compiled rules, the port tables and the interned classes; it never
+ * writes a flow (flow.c applies what it returns). */
 #include "classify.h"
 
 #include <stdio.h>
@@ -515,9 +517,10 @@ static uint32_t cached_role_class(struct classifier *cl, uint32_t set_index,
 	return e->class_id - 1;
 }
 
-void classify_flow(struct classifier *cl, struct flow *f)
+struct flow_class classify_flow(struct classifier *cl, const struct flow *f)
 {
 	uint64_t roles[2] = { 0, 0 };
+	struct flow_class out = { 0, f->client };
 	struct rule_set *set;
 	unsigned server;
 
@@ -534,19 +537,20 @@ void classify_flow(struct classifier *cl, struct flow *f)
 		int turned = documented(cl, f, f->client, roles);
 
 		if (turned >= 2 && turned > now)
-			flow_set_client(f, flow_server(f));
+			out.client = (uint8_t)flow_server(f);
 	}
-	server = flow_server(f);
+	server = out.client ^ 1u;
 	set = &cl->sets[set_index(cl, f->key.proto, f->key.port[server])];
 	if (!cl->role_aware) {
 		if (!set->port_only_class)
 			set->port_only_class =
 				class_of_matches(cl, set->rules, set->n, 0) + 1;
-		f->class_id = set->port_only_class - 1;
-		return;
+		out.class_id = set->port_only_class - 1;
+		return out;
 	}
-	f->class_id = cached_role_class(cl, (uint32_t)(set - cl->sets),
-					roles[f->client], roles[server]);
+	out.class_id = cached_role_class(cl, (uint32_t)(set - cl->sets),
+					 roles[out.client], roles[server]);
+	return out;
 }
 
 /* --- queries -------------------------------------------------------------- */

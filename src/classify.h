@@ -1,5 +1,5 @@
 /* classify.h: a flow's verdict against the catalogue and site inventory,
- * computed once per flow and cached in it as a class id.
+ * computed once per flow; the flow table keeps it as a class id.
  *
  * The classifier compiles the catalogue (with the site's port overrides
  * and the derived TM twins) into direct-indexed tables: per transport
@@ -51,9 +51,19 @@ struct classifier *classifier_new(const struct catalogue *c,
 				  struct load_error *err);
 void classifier_free(struct classifier *cl);
 
-/* Classify a new flow: orient it when its packets did not, then cache the
- * verdict's class id in f->class_id. */
-void classify_flow(struct classifier *cl, struct flow *f);
+/* A flow's verdict, as a class id, and its orientation: which key endpoint
+ * is the client.  The classifier turns round a flow whose packets did not
+ * say who opened it (f->oriented unset) when the catalogue documents the
+ * other way clearly better; otherwise the client stays f->client.  It
+ * depends on f's key, orientation and the rules alone; the flow table
+ * applies it (flow_table_classify). */
+struct flow_class {
+	uint32_t class_id;
+	uint8_t client;		/* key endpoint 0 or 1 */
+};
+
+struct flow_class classify_flow(struct classifier *cl, const struct flow *f)
+	__attribute__((warn_unused_result));
 
 const struct verdict_class *classifier_class(const struct classifier *cl,
 					     uint32_t id);

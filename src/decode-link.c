@@ -290,3 +290,12 @@ enum decode_status decode_packet(int dlt, const uint8_t *p, size_t caplen,
 		return DECODE_NON_IP;
 	}
 }
+
+void decode_frame(int dlt, int64_t ts_us, const uint8_t *bytes,
+		  uint32_t caplen, uint32_t wirelen, struct frame *out)
+{
+	out->ts_us = ts_us;
+	out->wirelen = wirelen;
+	out->status = (uint8_t)decode_packet(dlt, bytes, caplen, wirelen,
+					     &out->p);
+}

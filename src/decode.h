@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "proto.h"
+
 enum decode_status {
 	DECODE_OK = 0,
 	DECODE_LINK_TRUNCATED,
@@ -47,8 +49,6 @@ enum {
 	TCP_ACK = 0x10, TCP_URG = 0x20, TCP_ECE = 0x40, TCP_CWR = 0x80
 };
 
-enum { IPPROTO_NUM_ICMP = 1, IPPROTO_NUM_TCP = 6, IPPROTO_NUM_UDP = 17,
-       IPPROTO_NUM_ICMPV6 = 58 };
 
 struct pkt {
 	uint8_t src[16];	/* IPv4 addresses use the first 4 bytes */
@@ -66,6 +66,14 @@ struct pkt {
 	uint8_t icmp_type;
 };
 
+/* A frame as capture hands it on: decoded, with its time and length. */
+struct frame {
+	struct pkt p;
+	int64_t ts_us;		/* microseconds since the epoch */
+	uint32_t wirelen;	/* bytes on the wire */
+	uint8_t status;		/* enum decode_status */
+};
+
 const char *decode_status_name(enum decode_status st);
 
 /* True for the libpcap DLT_ values decode_packet understands. */
@@ -74,6 +82,9 @@ bool decode_linktype_supported(int dlt);
 /* Decode one frame: caplen bytes captured of wirelen on the wire. */
 enum decode_status decode_packet(int dlt, const uint8_t *p, size_t caplen,
 				 size_t wirelen, struct pkt *out);
+/* decode_packet into a frame, with the frame's time and length. */
+void decode_frame(int dlt, int64_t ts_us, const uint8_t *bytes,
+		  uint32_t caplen, uint32_t wirelen, struct frame *out);
 
 /* The layers, each callable on its own (tests, fuzzers).  out->wire_left
  * must hold the wire length from that layer on. */

@@ -1,24 +1,35 @@
 /* flow.c: the flow table.
  *
- * Flows live in a pool allocated once (max_flows records); an index of
+ * Flows live in a pool allocated once (max_flows records, and one more for
+ * a flow handed back to the caller: see `retired`); an index of
  * (pool slot, hash) pairs, open addressing with linear probing and
  * backward-shift deletion, finds them with one keyed hash per packet.
  * Each flow sits on one of five idle lists (doubly linked through pool
  * indices), ordered from longest idle, one list per timeout: expiry and
  * eviction only ever look at list heads.  A flow moves to its list's tail
- * at most once per tick of about a second: the order is kept to the tick,
+ * at most once per tick of a second: the order is kept to the tick,
  * and a busy flow does not touch its neighbours on every packet.
  */
 #include "flow.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
+#include "flow-test.h"
 #include "tunables.h"
 
 #define NIL UINT32_MAX
-#define TICK_SHIFT 20	/* list order granule: 2^20 us, about a second */
+
+/* The lookup compares keys as bytes, and the layout puts the key and the
+ * times in the first cache line (flow.h); the pool is page-aligned, so
+ * each record fills exactly two lines. */
+_Static_assert(sizeof(struct flow) == 128, "a flow is two cache lines");
+_Static_assert(offsetof(struct flow, key) == 0 &&
+	       offsetof(struct flow, last_us) + sizeof(int64_t) <= 64,
+	       "the key and both times share the first cache line");
+_Static_assert(sizeof(struct flow_key) == 40, "a key is hashed as 10 words");
 
 struct slot {
 	uint32_t flow;		/* pool index + 1; 0 = empty */
@@ -30,17 +41,34 @@ struct idle_list {
 	int64_t timeout_us;
 };
 
+#define FLUSH_AHEAD 8	/* flows fetched ahead on each list; a power of 2 */
+
+/* An idle list being flushed: the next FLUSH_AHEAD flows' pool indices,
+ * fetched from memory as they join.  Walking the links costs a miss per
+ * flow, one after another; taken this far ahead of the merge, each link
+ * read is of a flow whose fetch started FLUSH_AHEAD flows ago. */
+struct flush_run {
+	uint32_t ring[FLUSH_AHEAD];
+	uint32_t taken, added;	/* ring positions, counted up */
+	int64_t head_us;	/* the next flow's last packet; MAX: none */
+};
+
 struct flow_table {
-	struct flow *pool;
+	struct flow *pool;	/* max_flows + 1 records */
 	struct slot *index;
 	uint32_t index_size;
 	uint32_t max_flows;
 	uint32_t pool_used;	/* pool slots ever handed out */
 	uint32_t free_head;	/* ended flows' slots, linked through next */
+	/* The flow last handed back to the caller, out of the index and the
+	 * lists: its slot is freed by the next call that changes the table,
+	 * so the caller may read it until then.  The pool's extra record
+	 * makes room for it when the table is full. */
+	uint32_t retired;
+	bool flushing;		/* flow_table_flush_next has begun */
 	struct idle_list idle[IDLE_CLASS_COUNT];
+	struct flush_run flush[IDLE_CLASS_COUNT];
 	struct mshash_key hash_key;	/* derived from the configured key */
-	flow_end_fn on_end;
-	void *ctx;
 	struct flow_stats stats;
 };
 
@@ -99,6 +127,11 @@ uint32_t flow_home_slot(uint32_t max_flows, uint32_t hash)
 	return slot_of(index_size_for(max_flows), hash);
 }
 
+uint32_t flow_table_slots(uint32_t max_flows)
+{
+	return max_flows + 1;
+}
+
 /* Zeroed, committed page by page as used; huge pages where the kernel
  * offers them, since every packet lands on a random place of the index:
  * with 4 KiB pages that is a TLB miss per packet on a large table. */
@@ -119,8 +152,7 @@ struct flow_table *flow_table_new(const struct flow_config *cfg)
 {
 	struct flow_table *t;
 
-	if (cfg->max_flows == 0 || cfg->max_flows > LUCS_MAX_MAX_FLOWS ||
-	    !cfg->on_end)
+	if (cfg->max_flows == 0 || cfg->max_flows > LUCS_MAX_MAX_FLOWS)
 		return NULL;
 	t = calloc(1, sizeof *t);
 	if (!t)
@@ -130,20 +162,19 @@ struct flow_table *flow_table_new(const struct flow_config *cfg)
 	/* Anonymous mappings are zeroed and committed page by page, so memory
 	 * grows with the flows actually seen, never beyond max_flows; being
 	 * page-aligned, every flow record fills exactly two cache lines. */
-	t->pool = map_zeroed((size_t)cfg->max_flows * sizeof *t->pool);
+	t->pool = map_zeroed((size_t)flow_table_slots(cfg->max_flows) *
+			     sizeof *t->pool);
 	t->index = map_zeroed((size_t)t->index_size * sizeof *t->index);
 	if (!t->pool || !t->index) {
 		flow_table_free(t);
 		return NULL;
 	}
-	t->free_head = NIL;
+	t->free_head = t->retired = NIL;
 	for (int i = 0; i < IDLE_CLASS_COUNT; i++) {
 		t->idle[i].head = t->idle[i].tail = NIL;
 		t->idle[i].timeout_us = (int64_t)cfg->timeout_s[i] * 1000000;
 	}
 	mshash_key_derive(&t->hash_key, &cfg->hash_key);
-	t->on_end = cfg->on_end;
-	t->ctx = cfg->ctx;
 	return t;
 }
 
@@ -152,7 +183,8 @@ void flow_table_free(struct flow_table *t)
 	if (!t)
 		return;
 	if (t->pool)
-		munmap(t->pool, (size_t)t->max_flows * sizeof *t->pool);
+		munmap(t->pool, (size_t)flow_table_slots(t->max_flows) *
+				    sizeof *t->pool);
 	if (t->index)
 		munmap(t->index, (size_t)t->index_size * sizeof *t->index);
 	free(t);
@@ -277,6 +309,13 @@ static void index_remove(struct flow_table *t, uint32_t pool_idx,
 
 /* --- idle lists --------------------------------------------------------- */
 
+/* The tick a time falls in; a division by a constant, which compilers
+ * turn into a multiplication. */
+static inline uint32_t tick_of(int64_t ts_us)
+{
+	return (uint32_t)((uint64_t)ts_us / LUCS_TICK_US);
+}
+
 static inline uint32_t pool_index(const struct flow_table *t,
 				  const struct flow *f)
 {
@@ -334,7 +373,7 @@ static enum idle_class idle_class_of(const struct flow *f)
 static void relist(struct flow_table *t, struct flow *f, int64_t ts_us)
 {
 	enum idle_class c = idle_class_of(f);
-	uint32_t tick = (uint32_t)((uint64_t)ts_us >> TICK_SHIFT);
+	uint32_t tick = tick_of(ts_us);
 
 	if (c == f->idle && (int32_t)(tick - f->listed) <= 0)
 		return;
@@ -347,17 +386,29 @@ static void relist(struct flow_table *t, struct flow *f, int64_t ts_us)
 
 /* --- ending flows ------------------------------------------------------- */
 
-static void end_flow(struct flow_table *t, struct flow *f, enum flow_end why)
+/* The flow handed back last is no longer the caller's: its slot is free. */
+static void release_retired(struct flow_table *t)
+{
+	if (t->retired == NIL)
+		return;
+	t->pool[t->retired].next = t->free_head;
+	t->free_head = t->retired;
+	t->retired = NIL;
+}
+
+/* f leaves the index and its list, its record kept aside for the caller
+ * (release_retired came first: at most one is ever aside). */
+static const struct flow *retire(struct flow_table *t, struct flow *f,
+				 enum flow_end why)
 {
 	uint32_t idx = pool_index(t, f);
 
-	t->on_end(t->ctx, f, why);
 	t->stats.ended[why]++;
 	t->stats.active--;
 	list_unlink(t, f);
 	index_remove(t, idx, table_hash(&t->hash_key, &f->key));
-	f->next = t->free_head;
-	t->free_head = idx;
+	t->retired = idx;
+	return f;
 }
 
 static void table_reset(struct flow_table *t)
@@ -369,9 +420,10 @@ static void table_reset(struct flow_table *t)
 		memset(t->index, 0, size);
 	for (int c = 0; c < IDLE_CLASS_COUNT; c++)
 		t->idle[c].head = t->idle[c].tail = NIL;
-	t->free_head = NIL;
+	t->free_head = t->retired = NIL;
 	t->pool_used = 0;
 	t->stats.active = 0;
+	t->flushing = false;
 }
 
 /* The longest-idle flow is the oldest of the list heads. */
@@ -388,28 +440,18 @@ static struct flow *longest_idle(struct flow_table *t)
 	return oldest;
 }
 
-void flow_table_expire(struct flow_table *t, int64_t now_us)
+const struct flow *flow_table_expire_next(struct flow_table *t, int64_t now_us)
 {
+	release_retired(t);
 	for (int c = 0; c < IDLE_CLASS_COUNT; c++) {
-		struct idle_list *l = &t->idle[c];
+		const struct idle_list *l = &t->idle[c];
 
-		while (l->head != NIL &&
-		       now_us - t->pool[l->head].last_us >= l->timeout_us)
-			end_flow(t, &t->pool[l->head], FLOW_END_IDLE);
+		if (l->head != NIL &&
+		    now_us - t->pool[l->head].last_us >= l->timeout_us)
+			return retire(t, &t->pool[l->head], FLOW_END_IDLE);
 	}
+	return NULL;
 }
-
-#define FLUSH_AHEAD 8	/* flows fetched ahead on each list; a power of 2 */
-
-/* An idle list being flushed: the next FLUSH_AHEAD flows' pool indices,
- * fetched from memory as they join.  Walking the links costs a miss per
- * flow, one after another; taken this far ahead of the merge, each link
- * read is of a flow whose fetch started FLUSH_AHEAD flows ago. */
-struct flush_run {
-	uint32_t ring[FLUSH_AHEAD];
-	uint32_t taken, added;	/* ring positions, counted up */
-	int64_t head_us;	/* the next flow's last packet; MAX: none */
-};
 
 static void run_add(const struct flow_table *t, struct flush_run *r,
 		    uint32_t idx)
@@ -435,38 +477,47 @@ static void run_refill(const struct flow_table *t, struct flush_run *r)
 		: t->pool[r->ring[r->taken % FLUSH_AHEAD]].last_us;
 }
 
-/* Every flow ends at once: they are written in order of last packet (a
- * merge of the lists' heads), then the table is emptied wholesale instead
- * of flow by flow, which would cost a random index access each. */
-void flow_table_flush(struct flow_table *t)
+static void flush_begin(struct flow_table *t)
 {
-	struct flush_run run[IDLE_CLASS_COUNT] = { 0 };
-
+	release_retired(t);
+	memset(t->flush, 0, sizeof t->flush);
 	for (int c = 0; c < IDLE_CLASS_COUNT; c++) {
-		run[c].head_us = INT64_MAX;
+		t->flush[c].head_us = INT64_MAX;
 		if (t->idle[c].head != NIL) {
-			run_add(t, &run[c], t->idle[c].head);
-			run_refill(t, &run[c]);
+			run_add(t, &t->flush[c], t->idle[c].head);
+			run_refill(t, &t->flush[c]);
 		}
 	}
-	for (;;) {
-		/* Which list comes next is data, not a branch: on a flood the
-		 * lists interleave at random, and a branch would mispredict
-		 * at every other flow. */
-		int c = 0;
-		struct flush_run *r;
+	t->flushing = true;
+}
 
-		for (int k = 1; k < IDLE_CLASS_COUNT; k++)
-			c = run[k].head_us < run[c].head_us ? k : c;
-		r = &run[c];
-		if (r->taken == r->added)
-			break;
-		t->on_end(t->ctx, &t->pool[r->ring[r->taken++ % FLUSH_AHEAD]],
-			  FLOW_END_INPUT);
-		t->stats.ended[FLOW_END_INPUT]++;
-		run_refill(t, r);
+/* Every flow ends at once: they are handed back in order of last packet
+ * (a merge of the lists' heads), then the table is emptied wholesale
+ * instead of flow by flow, which would cost a random index access each.
+ * The lists are only read meanwhile, so every record handed back stays as
+ * it was until the table is emptied. */
+const struct flow *flow_table_flush_next(struct flow_table *t)
+{
+	struct flush_run *r;
+	uint32_t idx;
+	int c = 0;
+
+	if (!t->flushing)
+		flush_begin(t);
+	/* Which list comes next is data, not a branch: on a flood the lists
+	 * interleave at random, and a branch would mispredict at every other
+	 * flow. */
+	for (int k = 1; k < IDLE_CLASS_COUNT; k++)
+		c = t->flush[k].head_us < t->flush[c].head_us ? k : c;
+	r = &t->flush[c];
+	if (r->taken == r->added) {
+		table_reset(t);
+		return NULL;
 	}
-	table_reset(t);
+	t->stats.ended[FLOW_END_INPUT]++;
+	idx = r->ring[r->taken++ % FLUSH_AHEAD];
+	run_refill(t, r);
+	return &t->pool[idx];
 }
 
 /* --- counting ----------------------------------------------------------- */
@@ -593,13 +644,16 @@ static void flow_init(struct flow *f, const struct flow_key *k,
 	memset(f, 0, sizeof *f);
 	f->key = *k;
 	f->first_us = f->last_us = ts_us;
-	f->listed = (uint32_t)((uint64_t)ts_us >> TICK_SHIFT);
+	f->listed = tick_of(ts_us);
 	flow_orient(f, from, p);
 }
 
-void flow_add_packets(struct flow *f, unsigned from, uint64_t packets,
-		      uint64_t bytes, int64_t first_us)
+void flow_table_add_packets(struct flow_table *t, uint32_t slot,
+			    unsigned from, uint64_t packets, uint64_t bytes,
+			    int64_t first_us)
 {
+	struct flow *f = &t->pool[slot];
+
 	f->packets[from] += packets;
 	f->bytes[from] += bytes;
 	if (first_us < f->first_us)
@@ -626,34 +680,64 @@ static void account(struct flow_table *t, struct flow *f, unsigned from,
 }
 
 /* A SYN without ACK on a closed connection opens a new one (port reuse):
- * the old flow is written out and its slot starts afresh. */
+ * the old flow ends and the new one takes its place in the index. */
 static bool starts_new_connection(const struct flow *f, const struct pkt *p)
 {
 	return f->state == TCP_STATE_CLOSED &&
 	       (p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN;
 }
 
-static struct flow *flow_create(struct flow_table *t, const struct flow_key *k,
-				uint32_t hash, uint32_t slot)
+/* A pool slot for a new flow: the pool holds one record more than
+ * max_flows, so one is free even with a full table and a flow aside. */
+static uint32_t pool_take(struct flow_table *t)
 {
 	uint32_t idx;
 
-	if (t->stats.active == t->max_flows) {
-		end_flow(t, longest_idle(t), FLOW_END_EVICTED);
-		/* The shift may have moved entries into our empty slot. */
-		lookup(t, k, hash, &slot);
-	}
 	if (t->free_head != NIL) {
 		idx = t->free_head;
 		t->free_head = t->pool[idx].next;
 	} else {
 		idx = t->pool_used++;
 	}
+	return idx;
+}
+
+/* A new flow in index slot `slot` (empty), evicting the longest-idle one
+ * first when the table is full; returns its pool index. */
+static uint32_t flow_create(struct flow_table *t, const struct flow_key *k,
+			    uint32_t hash, uint32_t slot, struct flow_update *u)
+{
+	uint32_t idx;
+
+	if (t->stats.active == t->max_flows) {
+		u->ended = retire(t, longest_idle(t), FLOW_END_EVICTED);
+		u->why = FLOW_END_EVICTED;
+		/* The shift may have moved entries into our empty slot. */
+		lookup(t, k, hash, &slot);
+	}
+	idx = pool_take(t);
 	t->index[slot].flow = idx + 1;
 	t->index[slot].hash = hash;
 	t->stats.active++;
 	t->stats.created++;
-	return &t->pool[idx];
+	return idx;
+}
+
+/* The flow in index slot `slot` ends by port reuse: a new one takes its
+ * place there; returns its pool index. */
+static uint32_t flow_reopen(struct flow_table *t, struct flow *old,
+			    uint32_t slot, struct flow_update *u)
+{
+	uint32_t idx = pool_take(t);
+
+	t->index[slot].flow = idx + 1;
+	list_unlink(t, old);
+	t->stats.ended[FLOW_END_PORT_REUSE]++;
+	t->stats.created++;
+	t->retired = pool_index(t, old);
+	u->ended = old;
+	u->why = FLOW_END_PORT_REUSE;
+	return idx;
 }
 
 /* An IPv4 packet's words, taken from the packet rather than read back
@@ -703,52 +787,58 @@ void flow_table_prefetch(const struct flow_table *t, const struct flow_ref *ref)
 	}
 }
 
-struct flow *flow_table_update_ref(struct flow_table *t, const struct pkt *p,
-				   const struct flow_ref *ref, int64_t ts_us,
-				   bool *created)
+void flow_table_update(struct flow_table *t, const struct pkt *p,
+		       const struct flow_ref *ref, int64_t ts_us,
+		       struct flow_update *u)
 {
-	uint32_t slot;
-	struct flow *f = lookup(t, &ref->key, ref->hash, &slot);
+	uint32_t slot, idx;
+	struct flow *f;
 
-	*created = f == NULL;
-	if (f && starts_new_connection(f, p)) {
-		t->on_end(t->ctx, f, FLOW_END_PORT_REUSE);
-		t->stats.ended[FLOW_END_PORT_REUSE]++;
-		t->stats.created++;
-		list_unlink(t, f);
-		*created = true;
-	} else if (!f) {
-		f = flow_create(t, &ref->key, ref->hash, slot);
-	} else {
+	release_retired(t);
+	f = lookup(t, &ref->key, ref->hash, &slot);
+	u->ended = NULL;
+	u->created = f == NULL || starts_new_connection(f, p);
+	if (!u->created) {
 		account(t, f, ref->sender, p, ts_us);
-		return f;
+		u->flow = f;
+		u->slot = pool_index(t, f);
+		return;
 	}
+	idx = f ? flow_reopen(t, f, slot, u)
+		: flow_create(t, &ref->key, ref->hash, slot, u);
+	f = &t->pool[idx];
 	flow_init(f, &ref->key, ref->sender, p, ts_us);
 	list_append(t, f, idle_class_of(f));
 	account(t, f, ref->sender, p, ts_us);
-	return f;
+	u->flow = f;
+	u->slot = idx;
 }
 
-struct flow *flow_table_update(struct flow_table *t, const struct pkt *p,
-			       int64_t ts_us, bool *created)
+void flow_table_classify(struct flow_table *t, uint32_t slot,
+			 uint32_t class_id, unsigned client)
 {
-	struct flow_ref ref;
+	struct flow *f = &t->pool[slot];
 
-	flow_table_locate(t, p, &ref);
-	return flow_table_update_ref(t, p, &ref, ts_us, created);
-}
-
-void flow_set_client(struct flow *f, unsigned client)
-{
+	f->class_id = class_id;
 	f->client = (uint8_t)(client & 1);
 }
 
-void flow_table_foreach(struct flow_table *t,
-			void (*fn)(void *ctx, struct flow *f), void *ctx)
+const struct flow *flow_table_next(const struct flow_table *t,
+				   struct flow_iter *it, uint32_t *slot)
 {
-	for (int c = 0; c < IDLE_CLASS_COUNT; c++)
-		for (uint32_t i = t->idle[c].head; i != NIL; i = t->pool[i].next)
-			fn(ctx, &t->pool[i]);
+	if (!it->started) {
+		it->started = true;
+		it->list = 0;
+		it->next = t->idle[0].head;
+	}
+	while (it->next == NIL) {
+		if (++it->list >= IDLE_CLASS_COUNT)
+			return NULL;
+		it->next = t->idle[it->list].head;
+	}
+	*slot = it->next;
+	it->next = t->pool[*slot].next;
+	return &t->pool[*slot];
 }
 
 void flow_table_stats(const struct flow_table *t, struct flow_stats *out)

@@ -1,9 +1,11 @@
 /* flow.h: the bidirectional flow table: one flow per protocol, address pair
  * and port pair, with per-direction counters, TCP state and idle expiry.
  *
- * Sized once at start-up: the table never allocates per packet.  A flow
- * leaves the table only through the end callback (idle, evicted, port
- * reused, end of input), so nothing counted is ever dropped silently.
+ * flow owns struct flow: only flow.c writes one.  Sized once at start-up,
+ * the table never allocates per packet.  It calls nothing above it: a flow
+ * that ends (idle, evicted, port reused, end of input) is handed back to
+ * the caller of the function that ended it, so nothing counted is ever
+ * dropped silently and the caller writes it out in its own time.
  */
 #ifndef LUCS_FLOW_H
 #define LUCS_FLOW_H
@@ -55,8 +57,10 @@ struct flow_key {
 #define FLOW_HISTORY_MAX 12
 
 /* Counters are indexed by key endpoint; `client` says which one opened the
- * conversation, so orienting a flow never moves counters.  128 bytes: two
- * cache lines, the key and what every packet updates in the first. */
+ * conversation, so orienting a flow never moves counters.  128 bytes, two
+ * cache lines (asserted in flow.c): the first holds the key, which every
+ * lookup compares, and both times; the counters and list links that an
+ * update writes follow in the second. */
 struct flow {
 	struct flow_key key;
 	int64_t first_us;	/* microseconds since the epoch */
@@ -65,9 +69,8 @@ struct flow {
 	uint64_t bytes[2];	/* IP-layer bytes sent */
 	uint64_t history;	/* Zeek-style events, 4 bits each */
 	uint32_t prev, next;	/* idle list links, pool indices */
-	uint32_t class_id;	/* cached classification, 0 = none yet */
-	uint32_t interval;	/* report's scratch: last interval counted */
-	uint32_t listed;	/* tick (2^20 us) it last went to a list's tail */
+	uint32_t class_id;	/* the classifier's class id, 0 = none yet */
+	uint32_t listed;	/* tick it last went to a list's tail */
 	uint16_t history_seen;	/* events already in history */
 	uint8_t tcp_flags[2];	/* flags sent by endpoint 0 and 1 */
 	uint8_t client;		/* 0 or 1 */
@@ -77,14 +80,10 @@ struct flow {
 	uint8_t history_len;
 };
 
-typedef void (*flow_end_fn)(void *ctx, struct flow *f, enum flow_end why);
-
 struct flow_config {
 	uint32_t max_flows;
 	uint32_t timeout_s[IDLE_CLASS_COUNT];
 	struct hash_key hash_key;
-	flow_end_fn on_end;
-	void *ctx;
 };
 
 struct flow_stats {
@@ -104,11 +103,10 @@ const char *flow_end_name(enum flow_end e);
 struct flow_table *flow_table_new(const struct flow_config *cfg);
 void flow_table_free(struct flow_table *t);
 
-/* Count one decoded packet taken at ts_us in its flow, creating the flow
- * (and first evicting the longest-idle one when full).  *created tells
- * whether the flow is new, for the caller to classify it. */
-struct flow *flow_table_update(struct flow_table *t, const struct pkt *p,
-			       int64_t ts_us, bool *created);
+/* Slots a table for max_flows has: every flow's slot (flow_update.slot,
+ * flow_table_next) is below this, for callers that keep storage of their
+ * own per flow. */
+uint32_t flow_table_slots(uint32_t max_flows);
 
 /* Where a packet belongs, worked out ahead of its update so that the
  * memory the update needs can be fetched meanwhile (audit.c keeps a few
@@ -125,38 +123,66 @@ void flow_table_locate(const struct flow_table *t, const struct pkt *p,
 /* Prefetch the flow the index slot names (a hint: the table may change
  * before the update). */
 void flow_table_prefetch(const struct flow_table *t, const struct flow_ref *ref);
-/* flow_table_update with the work of flow_table_locate already done. */
-struct flow *flow_table_update_ref(struct flow_table *t, const struct pkt *p,
-				   const struct flow_ref *ref, int64_t ts_us,
-				   bool *created);
 
-/* Count packets that reached the flow late (fragments held until their
- * first fragment came) from key endpoint `from`, as in flow_ref.sender,
- * the earliest seen at first_us. */
-void flow_add_packets(struct flow *f, unsigned from, uint64_t packets,
-		      uint64_t bytes, int64_t first_us);
+/* What counting one packet did.  A flow that ended on the way is handed
+ * back in `ended`: it stays readable, unchanged, until the next call that
+ * changes the table. */
+struct flow_update {
+	const struct flow *flow;	/* the packet's flow */
+	uint32_t slot;		/* its slot (see flow_table_slots) */
+	bool created;		/* the flow is new: the caller classifies it */
+	const struct flow *ended;	/* evicted for room, or the connection
+					 * this packet's SYN replaced; NULL */
+	enum flow_end why;	/* of ended */
+};
 
-/* End every flow idle for longer than its timeout at now_us. */
-void flow_table_expire(struct flow_table *t, int64_t now_us);
+/* Count one decoded packet taken at ts_us in its flow (located by
+ * flow_table_locate), creating the flow, first evicting the longest-idle
+ * one when the table is full. */
+void flow_table_update(struct flow_table *t, const struct pkt *p,
+		       const struct flow_ref *ref, int64_t ts_us,
+		       struct flow_update *u);
 
-/* End every flow, in the order of their last packet (to the tick). */
-void flow_table_flush(struct flow_table *t);
+/* The classifier's verdict for the flow in slot: its class id, and which
+ * key endpoint is the client (the classifier orients flows whose packets
+ * did not say). */
+void flow_table_classify(struct flow_table *t, uint32_t slot,
+			 uint32_t class_id, unsigned client);
 
-void flow_table_foreach(struct flow_table *t,
-			void (*fn)(void *ctx, struct flow *f), void *ctx);
+/* Count packets that reached the flow in slot late (fragments held until
+ * their first fragment came) from key endpoint `from`, as in
+ * flow_ref.sender, the earliest seen at first_us. */
+void flow_table_add_packets(struct flow_table *t, uint32_t slot,
+			    unsigned from, uint64_t packets, uint64_t bytes,
+			    int64_t first_us);
+
+/* The next flow idle for longer than its timeout at now_us, ended
+ * (FLOW_END_IDLE) and handed back; NULL when none is.  It stays readable
+ * until the next call that changes the table. */
+const struct flow *flow_table_expire_next(struct flow_table *t, int64_t now_us);
+
+/* Every flow ends (FLOW_END_INPUT), handed back one per call in the order
+ * of their last packet (to the tick); NULL once the table is empty.  Each
+ * stays readable until the next call; no other call that changes the
+ * table may come between the first call and the NULL. */
+const struct flow *flow_table_flush_next(struct flow_table *t);
+
+/* Walking the flows in the table (a report asked for mid-run, a reload):
+ * zero an iterator, then each call gives the next flow and its slot, NULL
+ * after the last.  The table must not change meanwhile. */
+struct flow_iter {
+	int list;
+	uint32_t next;
+	bool started;
+};
+const struct flow *flow_table_next(const struct flow_table *t,
+				   struct flow_iter *it, uint32_t *slot);
+
 void flow_table_stats(const struct flow_table *t, struct flow_stats *out);
 
 /* The canonical key of p's flow; *sender is the key endpoint that sent p. */
 void flow_key_from_pkt(const struct pkt *p, struct flow_key *k,
 		       unsigned *sender);
-/* The hash the table keyed with hk gives k (see hash.h: mshash). */
-uint32_t flow_key_hash(const struct hash_key *hk, const struct flow_key *k);
-/* The index slot a hash starts probing at, in a table for max_flows. */
-uint32_t flow_home_slot(uint32_t max_flows, uint32_t hash);
-
-/* Make endpoint `client` the client (the classifier orients flows whose
- * packets did not say). */
-void flow_set_client(struct flow *f, unsigned client);
 
 /* Render the Zeek-style history (originator upper case); buf holds at
  * least FLOW_HISTORY_MAX + 1 bytes. */

@@ -1,4 +1,5 @@
-/* frag.c: a small fixed table of recent fragmented datagrams.
+/* frag.c: a small fixed table of recent fragmented datagrams, which it
+ * owns.
  *
  * Each datagram hashes to a window of LUCS_FRAG_PROBE slots; when the
  * window is full the entry idle longest gives way.  A flood of fragments

@@ -11,7 +11,7 @@
 #include "config.h"
 #include "messages.h"
 #include "out.h"
-#include "report-rules.h"
+#include "check.h"
 #include "rulebook.h"
 #include "run.h"
 #include "tunables.h"
@@ -34,7 +34,7 @@ struct options {
 	const char *iface;	/* -i: live capture */
 	bool list_interfaces;	/* -D */
 	bool no_promisc;	/* -p */
-	int buffer_kib;		/* -B */
+	unsigned buffer_kib;	/* -B */
 	int snaplen;		/* -s */
 	const char *user;	/* -Z */
 };
@@ -298,8 +298,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->no_promisc = true;
 			break;
 		case 'B':
-			o->buffer_kib = (int)parse_number("-B", optarg, 1,
-							  4 * 1024 * 1024);
+			o->buffer_kib = (unsigned)parse_number("-B", optarg, 1,
+							       4 * 1024 * 1024);
 			break;
 		case 's':
 			o->snaplen = (int)parse_number("-s", optarg, 68, 262144);
@@ -348,9 +348,9 @@ static int print_rules(const struct options *o, struct rulebook *b)
 
 	if (!werr) {
 		if (o->check)
-			report_check(&out, b->cls, b->site);
+			check_print(&out, b->cls, b->site);
 		if (o->list_rules)
-			report_list_rules(&out, b->cls);
+			check_list_rules(&out, b->cls);
 		werr = out_close(&out);
 	}
 	rulebook_free(b);

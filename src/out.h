@@ -1,4 +1,5 @@
-/* out.h: the buffered writer every report goes through.
+/* out.h: the record writer every report goes through: buffered output
+ * that reaches its file in whole records.
  *
  * Records are appended whole and only whole records are ever flushed, so a
  * reader never sees half a JSON line; when a write to a regular file fails
@@ -26,18 +27,12 @@ struct out {
 	bool owns_fd;
 	bool regular;		/* a regular file: can be cut back on error */
 	bool tty;
-	bool color;		/* ANSI colour wanted (text on a terminal) */
 	int error;		/* errno of the first failed write, or 0 */
 	off_t committed;	/* file offset after the last full flush */
 	size_t record;		/* buffer offset where the open record began */
 	char *buf;
 	size_t len, cap;
 	char *path;		/* for reopen; NULL for standard output */
-	int64_t time_sec;	/* the second time_text shows */
-	int64_t time_day;	/* and its day */
-	char time_text[32];	/* "2026-11-23T10:00:01" */
-	size_t time_len;	/* 0: nothing cached */
-	size_t date_len;	/* "2026-11-23T" */
 	struct out_writer *writer;	/* NULL: write() in the caller */
 };
 
@@ -61,32 +56,6 @@ static inline void out_commit(struct out *o, char *end)
 {
 	o->len = (size_t)(end - o->buf);
 }
-
-/* In-place formatting: each writes at p and returns the end. */
-#define PUT_LIT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
-
-static inline char *put_mem(char *p, const char *s, size_t n)
-{
-	memcpy(p, s, n);
-	return p + n;
-}
-
-static inline char *put_str(char *p, const char *s)
-{
-	return put_mem(p, s, strlen(s));
-}
-
-/* The first n bytes of the array a, copied as the whole array: a copy of
- * known size is a few moves, where a call to memcpy for a short string
- * costs more than its bytes.  Needs sizeof(a) bytes of room at p. */
-#define PUT_PREFIX(p, a, n) (memcpy((p), (a), sizeof(a)), (p) + (n))
-
-/* Writes the digits only: 20 bytes at most. */
-char *put_u64(char *p, uint64_t v);
-/* RFC 3339 with microseconds; needs OUT_TIME_MAX bytes of room, writes 27
- * for the years 0-9999 any capture has. */
-#define OUT_TIME_MAX 40
-char *put_time(struct out *o, char *p, int64_t us);
 
 /* Appending is inline: the common case is a copy into room already there. */
 void out_write_slow(struct out *o, const void *p, size_t n);
@@ -114,20 +83,6 @@ static inline void out_str(struct out *o, const char *s)
 	out_write(o, s, strlen(s));
 }
 
-void out_u64(struct out *o, uint64_t v);
-void out_i64(struct out *o, int64_t v);
-/* v right-aligned in a field of width characters. */
-void out_u64_width(struct out *o, uint64_t v, int width);
-/* s padded with spaces to width characters (never cut). */
-void out_str_width(struct out *o, const char *s, int width);
-/* A JSON string, quoted and escaped (RFC 8259). */
-void out_json_str(struct out *o, const char *s);
-/* An RFC 4180 field: quoted when it holds a comma, quote or line break. */
-void out_csv_str(struct out *o, const char *s);
-/* RFC 3339 UTC with microseconds: 2026-11-23T10:00:01.000250Z */
-void out_time(struct out *o, int64_t us);
-void out_addr(struct out *o, int family, const uint8_t *addr);
-
 /* End a record; the buffer is flushed once it holds enough of them. */
 void out_end_record(struct out *o);
 /* Write out every complete record now; 0 or the sticky errno. */
@@ -137,12 +92,5 @@ static inline int out_error(const struct out *o)
 {
 	return o->error;
 }
-
-/* Text forms shared by the writers. */
-void format_time(char *buf, size_t size, int64_t us);
-/* "2026-11-23T10:00:01" (seconds, no zone); returns the length. */
-size_t format_date(char *buf, size_t size, int64_t sec);
-/* Returns the length written. */
-size_t format_addr(char *buf, size_t size, int family, const uint8_t *addr);
 
 #endif

@@ -1,4 +1,5 @@
-/* progress.c: a one-line progress report on standard error. */
+/* progress.c: a one-line progress report on standard error; it owns the
+ * line's state. */
 #include "progress.h"
 
 #include <stdio.h>

@@ -10,8 +10,10 @@ static const char *const columns[] = {
 	"reason",
 };
 
-static void csv_begin(struct out *o)
+static void csv_begin(struct sink *s)
 {
+	struct out *o = s->out;
+
 	for (size_t i = 0; i < sizeof columns / sizeof *columns; i++) {
 		if (i)
 			out_char(o, ',');
@@ -43,8 +45,10 @@ static void list(struct out *o, const char *const *s, size_t n)
 	out_csv_str(o, buf);
 }
 
-static void csv_flow(struct out *o, const struct flow_view *v)
+static void csv_flow(struct sink *s, const struct flow_view *v)
 {
+	struct out *o = s->out;
+
 	out_csv_str(o, v->proto);
 	sep(o);
 	out_csv_str(o, v->client);
@@ -61,9 +65,9 @@ static void csv_flow(struct out *o, const struct flow_view *v)
 	sep(o);
 	out_u64(o, v->bytes_s2c);
 	sep(o);
-	out_time(o, v->first_us);
+	out_time(o, &s->times, v->first_us);
 	sep(o);
-	out_time(o, v->last_us);
+	out_time(o, &s->times, v->last_us);
 	sep(o);
 	out_csv_str(o, v->tcp_state ? v->tcp_state : "");
 	sep(o);

@@ -5,9 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "audit.h"
-#include "decode.h"
-
 /* Member names are literals of this file: the macros glue the quotes,
  * colon and comma on at compile time, so a name costs one short copy (a
  * flood writes a record per flow). */
@@ -18,7 +15,7 @@
 #define field_word(o, name, v) (key(o, name), word((o), (v)))
 #define field_str(o, name, v) (key(o, name), out_json_str((o), (v)))
 #define field_bool(o, name, v) (key(o, name), word_bare((o), (v)))
-#define field_time(o, name, us) (key(o, name), quoted_time((o), (us)))
+#define field_time(s, name, us) (key((s)->out, name), quoted_time((s), (us)))
 
 /* A name that is not a literal (a verdict, tag, decode reason): words
  * lucsaudit defines or validates, so none needs escaping. */
@@ -46,11 +43,11 @@ static void word_bare(struct out *o, bool v)
 		LIT(o, "false");
 }
 
-static void quoted_time(struct out *o, int64_t us)
+static void quoted_time(struct sink *s, int64_t us)
 {
-	out_char(o, '"');
-	out_time(o, us);
-	out_char(o, '"');
+	out_char(s->out, '"');
+	out_time(s->out, &s->times, us);
+	out_char(s->out, '"');
 }
 
 static void string_array(struct out *o, const char *const *s, size_t n)
@@ -151,8 +148,9 @@ static char *put_classification(char *p, const struct flow_view *v)
 	return p;
 }
 
-static void json_flow(struct out *o, const struct flow_view *v)
+static void json_flow(struct sink *s, const struct flow_view *v)
 {
+	struct out *o = s->out;
 	char *p = out_reserve(o, FLOW_RECORD_MAX);
 
 	if (!p)
@@ -168,9 +166,9 @@ static void json_flow(struct out *o, const struct flow_view *v)
 	p = PUT_LIT(p, ",\"bytes_s2c\":");
 	p = put_u64(p, v->bytes_s2c);
 	p = PUT_LIT(p, ",\"first_seen\":\"");
-	p = put_time(o, p, v->first_us);
+	p = put_time(&s->times, p, v->first_us);
 	p = PUT_LIT(p, "\",\"last_seen\":\"");
-	p = put_time(o, p, v->last_us);
+	p = put_time(&s->times, p, v->last_us);
 	*p++ = '"';
 	if (v->tcp_state) {
 		p = PUT_LIT(p, ",\"tcp_state\":");
@@ -223,11 +221,13 @@ static void capture_members(struct out *o, const struct capture_stats *c)
 	field_u64(o, "if_dropped", c->if_dropped);
 }
 
-static void json_interval(struct out *o, const struct interval_view *v)
+static void json_interval(struct sink *s, const struct interval_view *v)
 {
+	struct out *o = s->out;
+
 	out_str(o, "{\"type\":\"interval\"");
-	field_time(o, "start", v->start_us);
-	field_time(o, "end", v->end_us);
+	field_time(s, "start", v->start_us);
+	field_time(s, "end", v->end_us);
 	if (v->partial)
 		field_bool(o, "partial", true);
 	field_u64(o, "packets", v->packets);
@@ -248,7 +248,7 @@ static void json_interval(struct out *o, const struct interval_view *v)
 		if (!p)
 			return;
 		p = PUT_LIT(p, "{\"first_seen\":\"");
-		p = put_time(o, p, f->first_us);
+		p = put_time(&s->times, p, f->first_us);
 		*p++ = '"';
 		p = put_endpoints(p, f);
 		if (f->reason) {
@@ -271,12 +271,12 @@ static void decode_errors(struct out *o, const struct summary_view *s)
 	key(o, "decode_errors_by_reason");
 	out_char(o, '{');
 	for (int i = 1, n = 0; i < DECODE_STATUS_COUNT; i++) {
-		if (!s->audit->decode[i])
+		if (!s->frames->decode[i])
 			continue;
 		if (n++)
 			out_char(o, ',');
 		name_key(o, decode_status_name((enum decode_status)i));
-		out_u64(o, s->audit->decode[i]);
+		out_u64(o, s->frames->decode[i]);
 	}
 	out_char(o, '}');
 }
@@ -327,14 +327,15 @@ static void coverage(struct out *o, const struct summary_view *s)
 	out_char(o, ']');
 }
 
-static void group_members(struct out *o, const struct group *g)
+static void group_members(struct sink *s, const struct group *g)
 {
+	struct out *o = s->out;
 	char addr[48], pbuf[4];
 	bool estimate;
 	uint64_t clients = client_count_value(&g->clients, &estimate);
 
 	format_addr(addr, sizeof addr, g->family, g->server);
-	proto_field(o, proto_name(g->proto, pbuf), pbuf, g->proto);
+	proto_field(o, proto_text(g->proto, pbuf), pbuf, g->proto);
 	field_word(o, "server", addr);
 	if (g->proto == IPPROTO_NUM_TCP || g->proto == IPPROTO_NUM_UDP)
 		field_u64(o, "server_port", g->port);
@@ -344,8 +345,8 @@ static void group_members(struct out *o, const struct group *g)
 		field_bool(o, "clients_estimated", true);
 	field_u64(o, "packets", g->c.packets);
 	field_u64(o, "bytes", g->c.bytes);
-	field_time(o, "first_seen", g->first_us);
-	field_time(o, "last_seen", g->last_us);
+	field_time(s, "first_seen", g->first_us);
+	field_time(s, "last_seen", g->last_us);
 }
 
 static void reasons(struct out *o, uint32_t mask)
@@ -360,9 +361,10 @@ static void reasons(struct out *o, uint32_t mask)
 	string_array(o, names, n);
 }
 
-static void groups(struct out *o, const struct summary_view *s,
+static void groups(struct sink *sk, const struct summary_view *s,
 		   enum group_kind kind, const char *name)
 {
+	struct out *o = sk->out;
 	size_t n;
 	const struct group **g = tally_sorted(s->tally, kind, &n);
 	const struct counts *other = &s->tally->kinds[kind].other;
@@ -382,7 +384,7 @@ static void groups(struct out *o, const struct summary_view *s,
 			first_key(o, "verdict");
 			word(o, kind == GROUP_DEBUG ? "debug" : "unexpected");
 		}
-		group_members(o, g[i]);
+		group_members(sk, g[i]);
 		if (kind == GROUP_UNEXPECTED)
 			reasons(o, g[i]->reasons);
 		out_char(o, '}');
@@ -399,16 +401,17 @@ static void groups(struct out *o, const struct summary_view *s,
 	}
 }
 
-static void json_summary(struct out *o, const struct summary_view *s)
+static void json_summary(struct sink *sk, const struct summary_view *s)
 {
-	const struct audit_stats *a = s->audit;
+	struct out *o = sk->out;
+	const struct frame_counts *a = s->frames;
 
 	out_str(o, "{\"type\":\"summary\"");
 	if (s->partial)
 		field_bool(o, "partial", true);
 	if (a->packets_read) {
-		field_time(o, "first_packet", a->first_us);
-		field_time(o, "last_packet", a->last_us);
+		field_time(sk, "first_packet", a->first_us);
+		field_time(sk, "last_packet", a->last_us);
 	}
 	field_u64(o, "packets_read", a->packets_read);
 	field_u64(o, "bytes_read", a->bytes_read);
@@ -431,9 +434,9 @@ static void json_summary(struct out *o, const struct summary_view *s)
 			       classifier_catalogue(s->cls));
 	key(o, "site");
 	out_str(o, classifier_has_site(s->cls) ? "true" : "false");
-	groups(o, s, GROUP_FAILED, "failed");
-	groups(o, s, GROUP_UNEXPECTED, "unexpected");
-	groups(o, s, GROUP_DEBUG, "debug");
+	groups(sk, s, GROUP_FAILED, "failed");
+	groups(sk, s, GROUP_UNEXPECTED, "unexpected");
+	groups(sk, s, GROUP_DEBUG, "debug");
 	coverage(o, s);
 	out_str(o, "}\n");
 }

@@ -1,13 +1,11 @@
 /* report-text.c: aligned columns a person scans in a terminal; colour only
- * when out->color says so (a terminal, and NO_COLOR unset). */
+ * when the sink says so (a terminal, and NO_COLOR unset). */
 #include "report.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
-#include "decode.h"
 #include "tunables.h"
 
 #define W_VERDICT 13
@@ -24,9 +22,11 @@ static const char *const verdict_colors[VERDICT_COUNT] = {
 	"", "\033[32m", "\033[33m", "\033[1;31m", "\033[2m"
 };
 
-static void colored(struct out *o, enum verdict v, const char *s, int width)
+static void colored(struct sink *sk, enum verdict v, const char *s, int width)
 {
-	if (o->color && (unsigned)v < VERDICT_COUNT && v != VERDICT_NONE) {
+	struct out *o = sk->out;
+
+	if (sk->color && (unsigned)v < VERDICT_COUNT && v != VERDICT_NONE) {
 		out_str(o, verdict_colors[v]);
 		out_str(o, s);
 		out_str(o, "\033[0m");
@@ -47,8 +47,10 @@ static void endpoint(char *buf, size_t size, const char *addr, bool v6,
 		snprintf(buf, size, "%s:%u", addr, port);
 }
 
-static void text_begin(struct out *o)
+static void text_begin(struct sink *sk)
 {
+	struct out *o = sk->out;
+
 	out_str_width(o, "verdict", W_VERDICT);
 	out_str_width(o, "proto", W_PROTO);
 	out_str_width(o, "client", W_ENDPOINT + 1);
@@ -88,14 +90,15 @@ static void seconds_time(struct out *o, int64_t us)
 	out_char(o, 'Z');
 }
 
-static void text_flow(struct out *o, const struct flow_view *v)
+static void text_flow(struct sink *sk, const struct flow_view *v)
 {
+	struct out *o = sk->out;
 	char c[64], s[64];
 	bool v6 = v->family == 6;
 
 	endpoint(c, sizeof c, v->client, v6, v->has_ports, v->client_port);
 	endpoint(s, sizeof s, v->server, v6, v->has_ports, v->server_port);
-	colored(o, v->verdict_id, v->verdict ? v->verdict : "-", W_VERDICT);
+	colored(sk, v->verdict_id, v->verdict ? v->verdict : "-", W_VERDICT);
 	out_str_width(o, v->proto, W_PROTO);
 	out_str_width(o, c, W_ENDPOINT);
 	out_str(o, " ");
@@ -123,31 +126,35 @@ static void text_flow(struct out *o, const struct flow_view *v)
 }
 
 /* "label  flows N  packets N  bytes N" */
-static void counts_line(struct out *o, const char *label, enum verdict v,
+static void counts_line(struct sink *sk, const char *label, enum verdict v,
 			const struct counts *c)
 {
+	struct out *o = sk->out;
+
 	out_str(o, "  ");
-	colored(o, v, label, W_LABEL);
+	colored(sk, v, label, W_LABEL);
 	out_u64_width(o, c->flows, 9);
 	out_u64_width(o, c->packets, 12);
 	out_u64_width(o, c->bytes, 15);
 	out_char(o, '\n');
 }
 
-static void totals(struct out *o, const struct counts *verdicts,
+static void totals(struct sink *sk, const struct counts *verdicts,
 		   const struct counts *tags, const struct catalogue *cat)
 {
+	struct out *o = sk->out;
+
 	out_str(o, "  ");
 	out_str_width(o, "verdict", W_LABEL);
 	out_str(o, "    flows     packets          bytes\n");
 	for (int v = VERDICT_EXPECTED; v < VERDICT_COUNT; v++)
-		counts_line(o, verdict_name((enum verdict)v), (enum verdict)v,
+		counts_line(sk, verdict_name((enum verdict)v), (enum verdict)v,
 			    &verdicts[v]);
 	for (size_t t = 0; t < cat->ntags; t++) {
 		char label[64];
 
 		snprintf(label, sizeof label, "tag %s", cat->tags[t]);
-		counts_line(o, label, VERDICT_NONE, &tags[t]);
+		counts_line(sk, label, VERDICT_NONE, &tags[t]);
 	}
 }
 
@@ -166,10 +173,11 @@ static void capture_line(struct out *o, const struct capture_stats *c)
 
 /* "expected 10 flows 1200 pkts 560000 B; unexpected ..." for the
  * non-zero entries only: an interval block stays a few lines. */
-static void compact_counts(struct out *o, const char *label,
+static void compact_counts(struct sink *sk, const char *label,
 			   const struct counts *c, const char *const *names,
 			   size_t n, const enum verdict *colors)
 {
+	struct out *o = sk->out;
 	bool any = false;
 
 	out_str(o, label);
@@ -177,7 +185,7 @@ static void compact_counts(struct out *o, const char *label,
 		if (!c[i].flows)
 			continue;
 		out_str(o, any ? "; " : "");
-		colored(o, colors ? colors[i] : VERDICT_NONE, names[i], 0);
+		colored(sk, colors ? colors[i] : VERDICT_NONE, names[i], 0);
 		out_char(o, ' ');
 		out_u64(o, c[i].flows);
 		out_str(o, " flows ");
@@ -190,8 +198,9 @@ static void compact_counts(struct out *o, const char *label,
 	out_str(o, any ? "\n" : "none\n");
 }
 
-static void text_interval(struct out *o, const struct interval_view *v)
+static void text_interval(struct sink *sk, const struct interval_view *v)
 {
+	struct out *o = sk->out;
 	const char *names[VERDICT_COUNT];
 	enum verdict ids[VERDICT_COUNT];
 
@@ -214,8 +223,8 @@ static void text_interval(struct out *o, const struct interval_view *v)
 	out_str(o, " flows (");
 	out_u64(o, v->flows_new);
 	out_str(o, " new)\n");
-	compact_counts(o, "  verdicts: ", v->verdicts, names, VERDICT_COUNT, ids);
-	compact_counts(o, "  tags:     ", v->tags,
+	compact_counts(sk, "  verdicts: ", v->verdicts, names, VERDICT_COUNT, ids);
+	compact_counts(sk, "  tags:     ", v->tags,
 		       (const char *const *)v->cat->tags, v->cat->ntags, NULL);
 	capture_line(o, v->capture);
 	for (size_t i = 0; i < v->nnew; i++) {
@@ -252,16 +261,17 @@ static void line_u64(struct out *o, const char *label, uint64_t v)
 	out_char(o, '\n');
 }
 
-static void overview(struct out *o, const struct summary_view *s)
+static void overview(struct sink *sk, const struct summary_view *s)
 {
-	const struct audit_stats *a = s->audit;
+	struct out *o = sk->out;
+	const struct frame_counts *a = s->frames;
 
 	if (a->packets_read) {
 		out_str(o, "  ");
 		out_str_width(o, "packet time", 28);
-		out_time(o, a->first_us);
+		out_time(o, &sk->times, a->first_us);
 		out_str(o, " .. ");
-		out_time(o, a->last_us);
+		out_time(o, &sk->times, a->last_us);
 		out_char(o, '\n');
 	}
 	line_u64(o, "packets read", a->packets_read);
@@ -309,7 +319,7 @@ static void group_line(struct out *o, const struct group *g)
 	char addr[48], ep[64], pbuf[4], where[80];
 	bool estimate;
 	uint64_t clients = client_count_value(&g->clients, &estimate);
-	const char *proto = proto_name(g->proto, pbuf);
+	const char *proto = proto_text(g->proto, pbuf);
 
 	format_addr(addr, sizeof addr, g->family, g->server);
 	if (g->proto == IPPROTO_NUM_TCP || g->proto == IPPROTO_NUM_UDP)
@@ -441,12 +451,14 @@ static void coverage(struct out *o, const struct summary_view *s)
 	}
 }
 
-static void text_summary(struct out *o, const struct summary_view *s)
+static void text_summary(struct sink *sk, const struct summary_view *s)
 {
+	struct out *o = sk->out;
+
 	out_str(o, s->partial ? "\nsummary so far\n" : "\nsummary\n");
-	overview(o, s);
+	overview(sk, s);
 	out_char(o, '\n');
-	totals(o, s->verdicts, s->tags, classifier_catalogue(s->cls));
+	totals(sk, s->verdicts, s->tags, classifier_catalogue(s->cls));
 	group_section(o, s, GROUP_FAILED, "failed documented connections");
 	group_section(o, s, GROUP_UNEXPECTED, "unexpected flows by server (largest first)");
 	group_section(o, s, GROUP_DEBUG, "debug-port flows");

@@ -1,11 +1,12 @@
-/* report.c: intervals, the summary's tallies, and views for the writers. */
+/* report.c: intervals, the summary's tallies, and views for the writers.
+ * It owns the interval under way, the tallies, the class texts and what
+ * it keeps per flow slot; writers see read-only views. */
 #include "report.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
 #include "tunables.h"
 
 /* A new unexpected flow, kept for the interval's list. */
@@ -18,7 +19,7 @@ struct new_flow {
 
 struct interval {
 	bool open;		/* has a start */
-	uint32_t seq;		/* stamped into flows it counted (never 0) */
+	uint32_t seq;		/* stamped for flows it counted (never 0) */
 	int64_t start_us, end_us;
 	uint64_t packets, bytes, flows_active, flows_new;
 	struct counts *per_class;	/* by class id */
@@ -39,13 +40,17 @@ struct class_text {
 
 struct report {
 	const struct report_writer *w;
-	struct out *out;
+	struct sink sink;
 	const struct classifier *cls;
 	struct class_text *class_texts;	/* by class id; NULL: none */
 	size_t nclass_texts;
 	int64_t interval_us;
 	bool write_empty;
-	const struct capture_stats *capture;
+	bool live;		/* capture holds the live counters */
+	struct capture_stats capture;
+	/* By flow slot: the seq of the interval that last counted the flow
+	 * there, so that an interval counts each flow once. */
+	uint32_t *counted_in;
 	uint64_t packets, bytes;	/* counted in flows, the whole run */
 	struct interval iv;
 	struct tally tally;
@@ -76,17 +81,25 @@ struct report *report_new(const struct report_config *cfg)
 	if (!r)
 		return NULL;
 	r->w = cfg->writer;
-	r->out = cfg->out;
+	r->sink.out = cfg->out;
+	r->sink.color = cfg->color;
 	r->cls = cfg->cls;
 	r->interval_us = cfg->interval_us;
 	r->write_empty = cfg->write_empty;
 	r->iv.seq = 1;
+	/* Large and zeroed: calloc maps it, pages come as slots are used. */
+	if (r->interval_us &&
+	    !(r->counted_in = calloc(cfg->flow_slots, sizeof *r->counted_in))) {
+		free(r);
+		return NULL;
+	}
 	if (!tally_init(&r->tally, cfg->cls, &cfg->hash_key)) {
+		free(r->counted_in);
 		free(r);
 		return NULL;
 	}
 	if (r->w->begin)
-		r->w->begin(r->out);
+		r->w->begin(&r->sink);
 	return r;
 }
 
@@ -97,31 +110,31 @@ void report_free(struct report *r)
 	tally_free(&r->tally);
 	class_texts_free(r);
 	free(r->iv.per_class);
+	free(r->counted_in);
 	free(r);
 }
 
 void report_set_capture_stats(struct report *r, const struct capture_stats *cs)
 {
-	r->capture = cs;
+	r->live = true;
+	r->capture = *cs;
+}
+
+static const struct capture_stats *live_counters(const struct report *r)
+{
+	return r->live ? &r->capture : NULL;
 }
 
 /* --- views -------------------------------------------------------------------- */
 
-const char *proto_name(uint8_t proto, char buf[4])
+const char *proto_text(uint8_t proto, char buf[4])
 {
-	switch (proto) {
-	case IPPROTO_NUM_TCP:
-		return "tcp";
-	case IPPROTO_NUM_UDP:
-		return "udp";
-	case IPPROTO_NUM_ICMP:
-		return "icmp";
-	case IPPROTO_NUM_ICMPV6:
-		return "icmpv6";
-	default:
-		snprintf(buf, 4, "%u", proto);
-		return buf;
-	}
+	const char *name = proto_name(proto);
+
+	if (name)
+		return name;
+	snprintf(buf, 4, "%u", proto);
+	return buf;
 }
 
 void names_join(char *buf, size_t size, const char *const *names, size_t n,
@@ -170,6 +183,25 @@ static void view_classification(uint32_t class_id,
 		v->rules[v->nrules++] = rules[k->rules[i]].id;
 }
 
+/* The members every view of a flow has: protocol and endpoints. */
+static void view_endpoints(const struct flow_key *k, unsigned client,
+			   struct flow_view *v)
+{
+	unsigned server = client ^ 1u;
+
+	v->family = k->family;
+	v->proto_num = k->proto;
+	v->proto = proto_text(k->proto, v->proto_number);
+	v->client_len = (uint8_t)format_addr(v->client, sizeof v->client,
+					     k->family, k->addr[client]);
+	v->server_len = (uint8_t)format_addr(v->server, sizeof v->server,
+					     k->family, k->addr[server]);
+	v->has_ports = k->proto == IPPROTO_NUM_TCP ||
+		       k->proto == IPPROTO_NUM_UDP;
+	v->client_port = k->port[client];
+	v->server_port = k->port[server];
+}
+
 /* The view of f; ended says whether it leaves the table (why). */
 static void flow_view_make(const struct flow *f, enum flow_end why,
 			   bool ended, const struct classifier *cls,
@@ -183,17 +215,7 @@ static void flow_view_make(const struct flow *f, enum flow_end why,
 	v->verdict = v->reason = NULL;
 	v->ntags = v->nrules = 0;
 	v->class_text = NULL;
-	v->family = f->key.family;
-	v->proto_num = f->key.proto;
-	v->proto = proto_name(f->key.proto, v->proto_number);
-	v->client_len = (uint8_t)format_addr(v->client, sizeof v->client,
-					     f->key.family, f->key.addr[c]);
-	v->server_len = (uint8_t)format_addr(v->server, sizeof v->server,
-					     f->key.family, f->key.addr[s]);
-	v->has_ports = f->key.proto == IPPROTO_NUM_TCP ||
-		       f->key.proto == IPPROTO_NUM_UDP;
-	v->client_port = f->key.port[c];
-	v->server_port = f->key.port[s];
+	view_endpoints(&f->key, c, v);
 	v->packets_c2s = f->packets[c];
 	v->packets_s2c = f->packets[s];
 	v->bytes_c2s = f->bytes[c];
@@ -316,8 +338,8 @@ static void remember_new_unexpected(struct interval *iv, const struct flow *f)
 	n->first_us = f->first_us;
 }
 
-void report_count(struct report *r, struct flow *f, uint64_t packets,
-		  uint64_t bytes, bool created)
+void report_count(struct report *r, const struct flow *f, uint32_t slot,
+		  uint64_t packets, uint64_t bytes, bool created)
 {
 	struct interval *iv = &r->iv;
 	struct counts *c;
@@ -333,8 +355,9 @@ void report_count(struct report *r, struct flow *f, uint64_t packets,
 	c = &iv->per_class[f->class_id];
 	c->packets += packets;
 	c->bytes += bytes;
-	if (f->interval != iv->seq) {
-		f->interval = iv->seq;
+	/* A new flow may have a slot an earlier one counted in this one. */
+	if (created || r->counted_in[slot] != iv->seq) {
+		r->counted_in[slot] = iv->seq;
 		iv->flows_active++;
 		c->flows++;
 	}
@@ -350,14 +373,10 @@ void report_count(struct report *r, struct flow *f, uint64_t packets,
 static void new_flow_view(const struct report *r, const struct new_flow *n,
 			  struct flow_view *v)
 {
-	struct flow f;
-
-	memset(&f, 0, sizeof f);
-	f.key = n->key;
-	f.client = n->client;
-	f.class_id = n->class_id;
-	f.first_us = f.last_us = n->first_us;
-	flow_view_make(&f, FLOW_END_INPUT, false, r->cls, v);
+	memset(v, 0, sizeof *v);
+	view_endpoints(&n->key, n->client, v);
+	v->first_us = v->last_us = n->first_us;
+	view_classification(n->class_id, r->cls, v);
 }
 
 /* Fold an interval's per-class counts into verdicts and tags. */
@@ -394,10 +413,10 @@ static void write_interval(struct report *r, bool partial)
 	v.flows_active = iv->flows_active;
 	v.flows_new = iv->flows_new;
 	v.cat = classifier_catalogue(r->cls);
-	if (r->capture) {
-		delta.received = r->capture->received - iv->capture_base.received;
-		delta.dropped = r->capture->dropped - iv->capture_base.dropped;
-		delta.if_dropped = r->capture->if_dropped -
+	if (r->live) {
+		delta.received = r->capture.received - iv->capture_base.received;
+		delta.dropped = r->capture.dropped - iv->capture_base.dropped;
+		delta.if_dropped = r->capture.if_dropped -
 				   iv->capture_base.if_dropped;
 		v.capture = &delta;
 	}
@@ -413,8 +432,8 @@ static void write_interval(struct report *r, bool partial)
 	v.nnew = fresh ? iv->nfresh : 0;
 	v.new_unexpected_more = iv->fresh_more + (fresh ? 0 : iv->nfresh);
 	if (r->w->interval) {
-		r->w->interval(r->out, &v);
-		out_end_record(r->out);
+		r->w->interval(&r->sink, &v);
+		out_end_record(r->sink.out);
 	}
 	free(fresh);
 }
@@ -447,7 +466,7 @@ int64_t report_clock(struct report *r, int64_t now_us)
 		return INT64_MAX;
 	if (!iv->open) {
 		reset_interval(iv, floor_to(now_us, r->interval_us),
-			       r->interval_us, r->capture);
+			       r->interval_us, live_counters(r));
 		return iv->end_us;
 	}
 	while (now_us >= iv->end_us) {
@@ -458,7 +477,7 @@ int64_t report_clock(struct report *r, int64_t now_us)
 		reset_interval(iv, r->write_empty
 				       ? iv->end_us
 				       : floor_to(now_us, r->interval_us),
-			       r->interval_us, r->capture);
+			       r->interval_us, live_counters(r));
 	}
 	return iv->end_us;
 }
@@ -474,13 +493,14 @@ void report_close_interval(struct report *r, int64_t now_us)
 
 /* --- flows and the summary -------------------------------------------------------- */
 
-void report_flow_end(struct report *r, struct flow *f, enum flow_end why)
+void report_flow_end(struct report *r, const struct flow *f,
+		     enum flow_end why)
 {
 	struct flow_view v;
 
 	ended_flow_view(r, f, why, &v);
-	r->w->flow(r->out, &v);
-	out_end_record(r->out);
+	r->w->flow(&r->sink, &v);
+	out_end_record(r->sink.out);
 	tally_flow(&r->tally, f, why);
 }
 
@@ -495,32 +515,28 @@ uint64_t report_flows_with(const struct report *r, uint32_t verdicts)
 }
 
 static void write_summary(struct report *r, const struct tally *t,
-			  bool partial, const struct audit_stats *audit,
-			  const struct flow_stats *flows,
-			  const struct input_info *inputs, size_t ninputs)
+			  bool partial, const struct summary_input *in)
 {
 	struct summary_view s = {
-		.partial = partial, .audit = audit, .flows = flows,
-		.inputs = inputs, .ninputs = ninputs, .capture = r->capture,
-		.packets = r->packets, .bytes = r->bytes, .tally = t,
-		.cls = r->cls,
+		.partial = partial, .frames = in->frames, .flows = in->flows,
+		.inputs = in->inputs, .ninputs = in->ninputs,
+		.capture = in->capture, .packets = r->packets,
+		.bytes = r->bytes, .tally = t, .cls = r->cls,
 	};
 
 	for (int i = 0; i < DECODE_STATUS_COUNT; i++)
-		s.decode_errors += audit->decode[i];
+		s.decode_errors += in->frames->decode[i];
 	memcpy(s.verdicts, t->verdicts, sizeof s.verdicts);
 	memcpy(s.tags, t->tags, sizeof s.tags);
 	if (!r->w->summary)
 		return;
-	r->w->summary(r->out, &s);
-	out_end_record(r->out);
+	r->w->summary(&r->sink, &s);
+	out_end_record(r->sink.out);
 }
 
-void report_summary(struct report *r, const struct audit_stats *audit,
-		    const struct flow_stats *flows,
-		    const struct input_info *inputs, size_t ninputs)
+void report_summary(struct report *r, const struct summary_input *in)
 {
-	write_summary(r, &r->tally, false, audit, flows, inputs, ninputs);
+	write_summary(r, &r->tally, false, in);
 }
 
 bool report_snapshot_begin(struct report *r)
@@ -529,21 +545,17 @@ bool report_snapshot_begin(struct report *r)
 	return r->in_snapshot;
 }
 
-void report_snapshot_flow(void *ctx, struct flow *f)
+void report_snapshot_flow(struct report *r, const struct flow *f)
 {
-	struct report *r = ctx;
-
 	if (r->in_snapshot)
 		tally_flow(&r->snapshot, f, FLOW_END_INPUT);
 }
 
-void report_snapshot_end(struct report *r, const struct audit_stats *audit,
-			 const struct flow_stats *flows,
-			 const struct input_info *inputs, size_t ninputs)
+void report_snapshot_end(struct report *r, const struct summary_input *in)
 {
 	if (!r->in_snapshot)
 		return;
-	write_summary(r, &r->snapshot, true, audit, flows, inputs, ninputs);
+	write_summary(r, &r->snapshot, true, in);
 	tally_free(&r->snapshot);
 	r->in_snapshot = false;
 }

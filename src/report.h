@@ -2,9 +2,11 @@
  * interval of packet time (or of the clock, live), and a summary at the
  * end, in the format chosen by --format.
  *
- * The report module keeps the counts and turns flows into plain views;
+ * report owns the run's counts: the interval under way, the tallies (with
+ * tally.c), and what it keeps per flow, in storage of its own indexed by
+ * the flow's slot in the flow table.  It turns flows into plain views;
  * writers (report-text.c, report-json.c, report-csv.c) only format them,
- * from a const table of functions.
+ * from a const table of functions, through out.c and fmt.c.
  */
 #ifndef LUCS_REPORT_H
 #define LUCS_REPORT_H
@@ -13,12 +15,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "capture.h"
 #include "classify.h"
+#include "decode.h"
 #include "flow.h"
+#include "fmt.h"
 #include "out.h"
 #include "tally.h"
 
-struct audit_stats;
+/* What a writer writes to: the record writer, and what formatting keeps
+ * from one record to the next. */
+struct sink {
+	struct out *out;
+	struct time_cache times;
+	bool color;		/* ANSI colour wanted (text on a terminal) */
+};
+
+/* Frames read and what became of them, as the audit counted them. */
+struct frame_counts {
+	uint64_t packets_read;	/* frames */
+	uint64_t bytes_read;	/* their wire lengths */
+	uint64_t decode[DECODE_STATUS_COUNT];	/* frames that gave no flow */
+	int64_t first_us, last_us;	/* packet time seen, 0 if none */
+};
+
+/* What a summary reports besides the report's own counts. */
+struct summary_input {
+	const struct frame_counts *frames;
+	const struct flow_stats *flows;
+	const struct input_info *inputs;
+	size_t ninputs;
+	const struct capture_stats *capture;	/* live only, else NULL */
+};
 
 /* A flow as the writers see it. */
 struct flow_view {
@@ -66,29 +94,16 @@ struct interval_view {
 	const struct capture_stats *capture;	/* live only, else NULL */
 };
 
-struct input_info {
-	const char *name;
-	uint64_t packets;
-	const char *error;	/* why reading stopped early, or NULL */
-};
-
-/* Live capture counters (pcap_stats) since the start. */
-struct capture_stats {
-	uint64_t received;
-	uint64_t dropped;	/* by the kernel: no room in the buffer */
-	uint64_t if_dropped;	/* by the interface or its driver */
-};
-
 /* The end-of-run totals as the writers see them. */
 struct summary_view {
 	bool partial;		/* a report asked for mid-run (SIGUSR1) */
-	const struct audit_stats *audit;
+	const struct frame_counts *frames;
 	const struct flow_stats *flows;
 	const struct input_info *inputs;
 	size_t ninputs;
 	const struct capture_stats *capture;	/* live only, else NULL */
 	uint64_t packets, bytes;	/* counted in flows */
-	uint64_t decode_errors;		/* sum of audit->decode[] */
+	uint64_t decode_errors;		/* sum of frames->decode[] */
 	const struct tally *tally;
 	const struct classifier *cls;
 	struct counts verdicts[VERDICT_COUNT];
@@ -97,10 +112,10 @@ struct summary_view {
 
 struct report_writer {
 	const char *name;
-	void (*begin)(struct out *o);
-	void (*flow)(struct out *o, const struct flow_view *v);
-	void (*interval)(struct out *o, const struct interval_view *v);
-	void (*summary)(struct out *o, const struct summary_view *s);
+	void (*begin)(struct sink *s);
+	void (*flow)(struct sink *s, const struct flow_view *v);
+	void (*interval)(struct sink *s, const struct interval_view *v);
+	void (*summary)(struct sink *s, const struct summary_view *v);
 	/* Optional: a flow's classification (verdict, tags, rules, reason)
 	 * as flow() would write it, at most class_max bytes.  A writer that
 	 * has it gets class_text in flow records instead of the names. */
@@ -118,10 +133,12 @@ const struct report_writer *report_writer_find(const char *name);
 struct report_config {
 	const struct report_writer *writer;
 	struct out *out;
+	bool color;		/* text on a terminal, NO_COLOR unset */
 	const struct classifier *cls;
 	int64_t interval_us;	/* 0: no interval records */
 	bool write_empty;	/* live: an interval is written even if quiet */
 	struct hash_key hash_key;	/* the run's random key */
+	uint32_t flow_slots;	/* the flow table's (flow_table_slots) */
 };
 
 struct report;
@@ -129,37 +146,36 @@ struct report;
 struct report *report_new(const struct report_config *cfg);
 void report_free(struct report *r);
 
-/* Packets counted into f (created: f is new and classified). */
-void report_count(struct report *r, struct flow *f, uint64_t packets,
-		  uint64_t bytes, bool created);
+/* Packets counted into f, in slot of the flow table (created: f is new
+ * and classified). */
+void report_count(struct report *r, const struct flow *f, uint32_t slot,
+		  uint64_t packets, uint64_t bytes, bool created);
 /* f leaves the flow table: write its record and tally it. */
-void report_flow_end(struct report *r, struct flow *f, enum flow_end why);
+void report_flow_end(struct report *r, const struct flow *f,
+		     enum flow_end why);
 /* Time is now_us: write the intervals that ended.  Returns the time of
  * the next interval boundary (INT64_MAX when there is none to wait for). */
 int64_t report_clock(struct report *r, int64_t now_us);
 /* The run ends at now_us: write the interval under way. */
 void report_close_interval(struct report *r, int64_t now_us);
-/* Live counters to show in intervals and the summary (NULL: none). */
+/* Live: the capture's counters now, for intervals and the summary. */
 void report_set_capture_stats(struct report *r, const struct capture_stats *cs);
 /* Flows whose verdict --fail-on names (a mask of 1 << enum verdict). */
 uint64_t report_flows_with(const struct report *r, uint32_t verdicts);
 
-void report_summary(struct report *r, const struct audit_stats *audit,
-		    const struct flow_stats *flows,
-		    const struct input_info *inputs, size_t ninputs);
+void report_summary(struct report *r, const struct summary_input *in);
 
 /* SIGUSR1: a summary now, counting the flows still in the table as if
  * they had ended: begin, add each active flow, end. */
 bool report_snapshot_begin(struct report *r);
-void report_snapshot_flow(void *r, struct flow *f);
-void report_snapshot_end(struct report *r, const struct audit_stats *audit,
-			 const struct flow_stats *flows,
-			 const struct input_info *inputs, size_t ninputs);
+void report_snapshot_flow(struct report *r, const struct flow *f);
+void report_snapshot_end(struct report *r, const struct summary_input *in);
 
 /* After the rules were reloaded: classes and rules are new. */
 bool report_set_classifier(struct report *r, const struct classifier *cls);
 
-const char *proto_name(uint8_t proto, char buf[4]);
+/* The protocol's name, or its number written into buf. */
+const char *proto_text(uint8_t proto, char buf[4]);
 /* names joined by sep into buf, cut (never overrun) when it is full. */
 void names_join(char *buf, size_t size, const char *const *names, size_t n,
 		char sep);

@@ -1,4 +1,5 @@
-/* rulebook.c: load catalogue, site and classifier as one. */
+/* rulebook.c: load catalogue, site and classifier as one; the rulebook
+ * owns all three until the run frees or replaces it. */
 #include "rulebook.h"
 
 #include <stdio.h>

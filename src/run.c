@@ -1,6 +1,11 @@
-/* run.c: one audit run: the capture loop and what happens between its
- * batches: signals (INT and TERM stop, USR1 reports, HUP reloads), the
- * live clock and drop warnings, the progress line; then the summary. */
+/* run.c: one audit run, top-down: open the capture and the output; pull
+ * batches of decoded frames (capture) and pass them through the audit
+ * (flow, classify, report, out); between batches act on signals (INT and
+ * TERM stop, USR1 reports, HUP reloads), keep the live clock, say drops
+ * and draw the progress line; at the end, the summary.
+ *
+ * run owns the loop and the output.  Its only file-scope state is the
+ * flags the signal handlers set: a handler touches nothing else. */
 #include "run.h"
 
 #include <errno.h>
@@ -18,14 +23,11 @@
 
 static volatile sig_atomic_t stop_requested, snapshot_requested,
 	reload_requested;
-static struct capture *running_capture;
 
 static void on_stop_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
-	if (running_capture)
-		capture_break(running_capture);
 }
 
 static void on_snapshot_signal(int sig)
@@ -40,6 +42,8 @@ static void on_reload_signal(int sig)
 	reload_requested = 1;
 }
 
+/* INT and TERM interrupt a blocking read (no SA_RESTART), so that a run
+ * waiting on a quiet input still stops. */
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -61,53 +65,32 @@ static void install_signals(void)
 struct run {
 	const struct run_config *cfg;
 	struct rulebook *book;
-	struct capture_stats cstats;	/* live */
+	bool live;
+	struct capture_stats cstats;	/* live: the capture's counters */
 	uint64_t drops_warned;		/* drops already reported */
 	time_t drop_warning_at;
 	struct out out;
 	bool out_opened;		/* out is to be closed */
 	struct capture *cap;
+	bool stopping;			/* capture_stop was called */
 	struct report *report;
 	struct audit *audit;
 	struct progress progress;
 };
 
-/* In the capture's reader thread (ctx is not needed there). */
-static void prepare_packet(void *ctx, void *slot, int dlt, int64_t ts_us,
-			   const uint8_t *bytes, uint32_t caplen,
-			   uint32_t wirelen)
-{
-	(void)ctx;
-	audit_prepare(dlt, ts_us, bytes, caplen, wirelen, slot);
-}
+/* --- between batches ------------------------------------------------------ */
 
-static void consume_packet(void *ctx, void *slot)
+/* The summary now (SIGUSR1), counting the flows still in the table. */
+static void snapshot(struct run *r)
 {
-	struct run *r = ctx;
-
-	audit_consume(r->audit, slot);
-}
-
-static void write_summary(struct run *r, bool snapshot)
-{
-	struct audit_stats as;
-	struct flow_stats fs;
 	const struct input_info *inputs;
 	size_t ninputs;
 
-	audit_stats(r->audit, &as);
-	audit_flow_stats(r->audit, &fs);
+	progress_clear(&r->progress);
 	inputs = capture_inputs(r->cap, &ninputs);
-	if (!snapshot) {
-		report_summary(r->report, &as, &fs, inputs, ninputs);
-		return;
-	}
-	if (!report_snapshot_begin(r->report)) {
+	if (!audit_summary(r->audit, true, inputs, ninputs,
+			   r->live ? &r->cstats : NULL))
 		complain("no memory for a report now");
-		return;
-	}
-	audit_foreach_flow(r->audit, report_snapshot_flow, r->report);
-	report_snapshot_end(r->report, &as, &fs, inputs, ninputs);
 	out_flush(&r->out);
 }
 
@@ -143,17 +126,23 @@ static int64_t wall_clock_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+/* The capture's counters, to the report too. */
+static void read_capture_stats(struct run *r)
+{
+	if (capture_stats(r->cap, &r->cstats))
+		report_set_capture_stats(r->report, &r->cstats);
+}
+
 /* Live: the clock moves without packets, drops are said at once (at most
  * every ten seconds), records reach the output promptly. */
 static void live_tick(struct run *r)
 {
 	time_t now = time(NULL);
+	uint64_t total;
 
-	if (capture_stats(r->cap, &r->cstats) &&
-	    r->cstats.dropped + r->cstats.if_dropped > r->drops_warned &&
-	    now - r->drop_warning_at >= 10) {
-		uint64_t total = r->cstats.dropped + r->cstats.if_dropped;
-
+	read_capture_stats(r);
+	total = r->cstats.dropped + r->cstats.if_dropped;
+	if (total > r->drops_warned && now - r->drop_warning_at >= 10) {
 		complain("%llu packets dropped (%llu by the kernel, %llu by the "
 			 "interface): raise -B or narrow the filter",
 			 (unsigned long long)(total - r->drops_warned),
@@ -166,15 +155,24 @@ static void live_tick(struct run *r)
 	out_flush(&r->out);
 }
 
-static bool between_batches(void *ctx)
+static void show_progress(struct run *r)
 {
-	struct run *r = ctx;
 	uint64_t done, total;
-	struct audit_stats as;
+	struct frame_counts fc;
 	struct flow_stats fs;
 
-	audit_drain(r->audit);
-	if (capture_is_live(r->cap))
+	if (!r->progress.on)
+		return;
+	capture_progress(r->cap, &done, &total);
+	audit_counts(r->audit, &fc);
+	audit_flow_stats(r->audit, &fs);
+	progress_update(&r->progress, done, total, fc.packets_read, fs.active);
+}
+
+/* What the signals asked for, the live clock, the progress line. */
+static void between_batches(struct run *r)
+{
+	if (r->live)
 		live_tick(r);
 	if (reload_requested) {
 		reload_requested = 0;
@@ -182,18 +180,16 @@ static bool between_batches(void *ctx)
 	}
 	if (snapshot_requested) {
 		snapshot_requested = 0;
-		progress_clear(&r->progress);
-		write_summary(r, true);
+		snapshot(r);
 	}
-	if (r->progress.on) {
-		capture_progress(r->cap, &done, &total);
-		audit_stats(r->audit, &as);
-		audit_flow_stats(r->audit, &fs);
-		progress_update(&r->progress, done, total, as.packets_read,
-				fs.active);
+	show_progress(r);
+	if ((stop_requested || out_error(&r->out)) && !r->stopping) {
+		r->stopping = true;
+		capture_stop(r->cap);
 	}
-	return !stop_requested && !out_error(&r->out);
 }
+
+/* --- start and end -------------------------------------------------------- */
 
 /* A reader that went away (head -1) ends the run as it ends any tool in a
  * pipeline: quietly, by SIGPIPE. */
@@ -226,63 +222,82 @@ static bool settle_privileges(const char *user)
 	return true;
 }
 
-static bool run_start(struct run *r, const struct run_config *cfg,
-		      struct rulebook *book)
+static bool open_output(struct run *r)
 {
-	const char *out_name = cfg->output ? cfg->output : "standard output";
-	bool live = cfg->capture.iface != NULL;
-	struct report_config rc;
-	struct flow_config fc = cfg->flow;
-	char err[1024];
-	int werr;
+	const char *name = r->cfg->output ? r->cfg->output : "standard output";
+	int werr = out_open(&r->out, r->cfg->output, r->live);
 
-	memset(r, 0, sizeof *r);
-	r->cfg = cfg;
-	r->book = book;
-	r->cap = capture_open(&cfg->capture, err, sizeof err);
-	if (!r->cap) {
-		complain("%s", err);
-		return false;
-	}
-	werr = out_open(&r->out, cfg->output, live);
 	if (werr) {
-		complain("%s: %s", out_name, strerror(werr));
+		complain("%s: %s", name, strerror(werr));
 		return false;
 	}
 	r->out_opened = true;
-	if (live && !settle_privileges(cfg->user))
-		return false;
-	/* After -Z: the thread is made with the privileges the run keeps.
-	 * Without it, records are simply written in line. */
-	out_start_writer(&r->out);
-	/* no-color.org: NO_COLOR set to anything but the empty string. */
-	r->out.color = r->out.tty && cfg->writer == &report_writer_text &&
-		       !(getenv("NO_COLOR") && *getenv("NO_COLOR"));
+	return true;
+}
+
+/* The report and the audit, with the run's random hash key. */
+static bool open_audit(struct run *r)
+{
+	struct flow_config fc = r->cfg->flow;
+	struct report_config rc;
+
 	if (hash_key_random(&fc.hash_key) != 0) {
 		complain("no random numbers from the kernel: %s", strerror(errno));
 		return false;
 	}
 	rc = (struct report_config){
-		.writer = cfg->writer, .out = &r->out, .cls = book->cls,
-		.interval_us = (int64_t)cfg->interval_s * 1000000,
-		.write_empty = live, .hash_key = fc.hash_key,
+		.writer = r->cfg->writer, .out = &r->out,
+		/* no-color.org: NO_COLOR set to anything but "" */
+		.color = r->out.tty && r->cfg->writer == &report_writer_text &&
+			 !(getenv("NO_COLOR") && *getenv("NO_COLOR")),
+		.cls = r->book->cls,
+		.interval_us = (int64_t)r->cfg->interval_s * 1000000,
+		.write_empty = r->live, .hash_key = fc.hash_key,
+		.flow_slots = flow_table_slots(fc.max_flows),
 	};
 	r->report = report_new(&rc);
-	if (r->report && live)
+	if (r->report && r->live)
 		report_set_capture_stats(r->report, &r->cstats);
-	r->audit = r->report ? audit_new(&fc, book->cls, r->report) : NULL;
+	r->audit = r->report ? audit_new(&fc, r->book->cls, r->report) : NULL;
 	if (!r->audit) {
 		complain("out of memory for %u flows (see --max-flows)",
 			 fc.max_flows);
 		return false;
 	}
-	progress_init(&r->progress, !cfg->quiet && !live &&
+	return true;
+}
+
+static bool run_start(struct run *r, const struct run_config *cfg,
+		      struct rulebook *book)
+{
+	char err[1024];
+
+	memset(r, 0, sizeof *r);
+	r->cfg = cfg;
+	r->book = book;
+	r->live = cfg->capture.iface != NULL;
+	install_signals();
+	r->cap = capture_open(&cfg->capture, err, sizeof err);
+	if (!r->cap) {
+		complain("%s", err);
+		return false;
+	}
+	if (!open_output(r))
+		return false;
+	if (r->live && !settle_privileges(cfg->user))
+		return false;
+	/* After -Z: the thread is made with the privileges the run keeps.
+	 * Without it, records are simply written in line. */
+	out_start_writer(&r->out);
+	if (!open_audit(r))
+		return false;
+	progress_init(&r->progress, !cfg->quiet && !r->live &&
 				    isatty(STDERR_FILENO));
 	return true;
 }
 
 /* Also after a failed start: the output, its writer thread included,
- * closes here unless run_loop closed it. */
+ * closes here unless run_end closed it. */
 static void run_free(struct run *r)
 {
 	if (r->out_opened)
@@ -292,40 +307,39 @@ static void run_free(struct run *r)
 	capture_close(r->cap);
 }
 
-/* Read everything (or capture until stopped), then write what is left and
- * the summary. */
-static int run_loop(struct run *r)
+static void say_drops(const struct run *r)
+{
+	uint64_t total = r->cstats.dropped + r->cstats.if_dropped;
+
+	if (total > r->drops_warned)
+		complain("%llu packets dropped in all (%llu by the kernel, "
+			 "%llu by the interface)", (unsigned long long)total,
+			 (unsigned long long)r->cstats.dropped,
+			 (unsigned long long)r->cstats.if_dropped);
+}
+
+/* Everything is read (or the run was stopped): the flows still in the
+ * table are written, then the summary; the exit status. */
+static int run_end(struct run *r)
 {
 	const struct input_info *inputs;
 	size_t ninputs;
-	bool read_ok;
 	int status = EXIT_DONE, werr;
 
-	running_capture = r->cap;
-	install_signals();
-	read_ok = capture_run(r->cap, &(struct capture_hooks){
-		prepare_packet, consume_packet, sizeof(struct audit_input),
-		between_batches, r });
-	running_capture = NULL;
 	progress_clear(&r->progress);
-	if (capture_is_live(r->cap)) {
-		capture_stats(r->cap, &r->cstats);
+	if (r->live) {
+		read_capture_stats(r);
 		audit_clock(r->audit, wall_clock_us());
-		if (r->cstats.dropped + r->cstats.if_dropped > r->drops_warned)
-			complain("%llu packets dropped in all (%llu by the kernel, "
-				 "%llu by the interface)",
-				 (unsigned long long)(r->cstats.dropped +
-						      r->cstats.if_dropped),
-				 (unsigned long long)r->cstats.dropped,
-				 (unsigned long long)r->cstats.if_dropped);
+		say_drops(r);
 	}
 	audit_finish(r->audit);
-	write_summary(r, false);
 	inputs = capture_inputs(r->cap, &ninputs);
+	audit_summary(r->audit, false, inputs, ninputs,
+		      r->live ? &r->cstats : NULL);
 	for (size_t i = 0; i < ninputs; i++)
 		if (inputs[i].error)
 			complain("%s: %s", inputs[i].name, inputs[i].error);
-	if (!read_ok)
+	if (!capture_ok(r->cap))
 		status = EXIT_TROUBLE;
 	else if (r->cfg->fail_on && report_flows_with(r->report, r->cfg->fail_on))
 		status = EXIT_FOUND;
@@ -336,13 +350,23 @@ static int run_loop(struct run *r)
 	return status;
 }
 
+/* --- the loop --------------------------------------------------------------- */
+
 int run_audit(const struct run_config *cfg, struct rulebook *book)
 {
 	struct run run;
+	struct capture_batch batch;
+	enum capture_status st;
 	int status = EXIT_TROUBLE;
 
-	if (run_start(&run, cfg, book))
-		status = run_loop(&run);
+	if (run_start(&run, cfg, book)) {
+		while ((st = capture_next(run.cap, &batch)) != CAPTURE_END) {
+			if (st == CAPTURE_FRAMES)
+				audit_frames(run.audit, batch.frames, batch.n);
+			between_batches(&run);
+		}
+		status = run_end(&run);
+	}
 	run_free(&run);
 	return status;
 }

@@ -1,4 +1,5 @@
-/* site.c: site inventory files into prefixes and overrides. */
+/* site.c: site inventory files into prefixes and overrides, which it
+ * owns once loaded. */
 #include "site.h"
 
 #include <arpa/inet.h>

@@ -1,4 +1,5 @@
-/* tally.c: the summary's counters and groups, bounded. */
+/* tally.c: the summary's counters and groups, bounded; the report owns
+ * the tallies, tally.c alone writes them. */
 #include "tally.h"
 
 #include <math.h>

@@ -3,6 +3,11 @@
 #ifndef LUCS_TUNABLES_H
 #define LUCS_TUNABLES_H
 
+/* Packet time moves on in ticks of a second: idle flows and held fragments
+ * expire once a tick, and the idle lists keep flows in the order of their
+ * last packet to the tick. */
+#define LUCS_TICK_US 1000000
+
 /* Decoding */
 #define LUCS_MAX_LINK_TAGS 8		/* VLAN tags or MPLS labels per frame */
 #define LUCS_MAX_IPV6_EXT 8		/* IPv6 extension headers walked */
@@ -26,6 +31,8 @@
 #define LUCS_FRAG_TIMEOUT 30		/* seconds, as Linux's ipfrag_time */
 
 /* I/O */
+#define LUCS_CAPTURE_WAIT_MS 200	/* longest capture_next waits: the
+					 * clock and signals stay on time */
 #define LUCS_READ_BUFFER (64 << 10)	/* stdio buffer under libpcap: fits L2 */
 #define LUCS_WRITE_BUFFER (1 << 20)	/* report output buffer */
 #define LUCS_DEFAULT_SNAPLEN 256	/* -s: every header we decode */

@@ -1,4 +1,5 @@
-/* yamldoc.c: libyaml's event stream into a small, guarded tree. */
+/* yamldoc.c: libyaml's event stream into a small, guarded tree, which it
+ * owns until ydoc_free. */
 #include "yamldoc.h"
 
 #include <errno.h>

@@ -341,13 +341,13 @@ static void ipv6_jumbogram(struct fb *f)
 	f->wire = 40 + 70000;
 }
 
-struct frame {
+struct test_frame {
 	const char *name;
 	int dlt;
 	void (*build)(struct fb *f);
 };
 
-static const struct frame frames[] = {
+static const struct test_frame frames[] = {
 	{ "eth_ipv4_tcp", DLT_EN10MB, eth_ipv4_tcp },
 	{ "eth_vlan_ipv6_udp", DLT_EN10MB, eth_vlan_ipv6_udp },
 	{ "eth_qinq_ipv4_udp", DLT_EN10MB, eth_qinq_ipv4_udp },
@@ -380,7 +380,7 @@ static const struct frame frames[] = {
 
 #define N_FRAMES (sizeof frames / sizeof frames[0])
 
-static void build(const struct frame *fr, struct fb *f)
+static void build(const struct test_frame *fr, struct fb *f)
 {
 	fb_init(f);
 	fr->build(f);
@@ -388,7 +388,7 @@ static void build(const struct frame *fr, struct fb *f)
 
 /* Build frames[i] (by name, so tests read as what they check) and decode
  * it whole, which must succeed. */
-static const struct frame *frame_named(const char *name)
+static const struct test_frame *frame_named(const char *name)
 {
 	for (size_t i = 0; i < N_FRAMES; i++)
 		if (strcmp(frames[i].name, name) == 0)
@@ -399,7 +399,7 @@ static const struct frame *frame_named(const char *name)
 
 static void decode_named(const char *name, struct fb *f, struct pkt *p)
 {
-	const struct frame *fr = frame_named(name);
+	const struct test_frame *fr = frame_named(name);
 
 	build(fr, f);
 	assert_int_equal(decode_fb(fr->dlt, f, p), DECODE_OK);
@@ -1391,7 +1391,7 @@ static void test_decode_truncated_every_offset(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < N_FRAMES; i++) {
-		const struct frame *fr = &frames[i];
+		const struct test_frame *fr = &frames[i];
 		struct fb f;
 		struct pkt whole;
 
@@ -1429,7 +1429,7 @@ static void test_decode_ip_length_against_wire(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < N_FRAMES; i++) {
-		const struct frame *fr = &frames[i];
+		const struct test_frame *fr = &frames[i];
 		struct fb f;
 		struct pkt p;
 		size_t ip_off, wire;
@@ -1458,7 +1458,7 @@ static void test_decode_wirelen_below_caplen(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < N_FRAMES; i++) {
-		const struct frame *fr = &frames[i];
+		const struct test_frame *fr = &frames[i];
 		size_t wires[4];
 		struct fb f;
 		struct pkt want;

@@ -1,6 +1,6 @@
 /* test_flow.c: the flow table: keys, counters, orientation, the TCP state
- * machine, history, expiry, eviction, flushing, the index under churn and
- * against a collision flood. */
+ * machine, history, expiry, eviction, flushing, ended flows handed back
+ * once each, the index under churn and against a collision flood. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flow-test.h"
 #include "flow.h"
 #include "tunables.h"
 
@@ -29,7 +30,7 @@ static const struct hash_key key_b = { 0x243f6a8885a308d3ULL,
 				       0x13198a2e03707344ULL };
 
 struct ended {
-	struct flow f;		/* the flow as the callback saw it */
+	struct flow f;		/* the flow as it was handed back */
 	enum flow_end why;
 };
 
@@ -37,18 +38,34 @@ struct fx {
 	struct flow_config cfg;
 	struct flow_table *t;
 	struct ended *log;
-	size_t n_ended;		/* callbacks so far; the first LOG_MAX kept */
+	size_t n_ended;		/* flows handed back; the first LOG_MAX kept */
+	uint32_t slot;		/* the last update's flow */
 };
 
-static void on_end(void *ctx, struct flow *f, enum flow_end why)
+/* A flow handed back: logged, as the program writes it out. */
+static void log_end(struct fx *x, const struct flow *f, enum flow_end why)
 {
-	struct fx *x = ctx;
-
 	if (x->n_ended < LOG_MAX) {
 		x->log[x->n_ended].f = *f;
 		x->log[x->n_ended].why = why;
 	}
 	x->n_ended++;
+}
+
+static void expire(struct fx *x, int64_t now_us)
+{
+	const struct flow *f;
+
+	while ((f = flow_table_expire_next(x->t, now_us)))
+		log_end(x, f, FLOW_END_IDLE);
+}
+
+static void flush(struct fx *x)
+{
+	const struct flow *f;
+
+	while ((f = flow_table_flush_next(x->t)))
+		log_end(x, f, FLOW_END_INPUT);
 }
 
 /* A fresh table of max_flows with hash key k, the log emptied. */
@@ -73,8 +90,6 @@ static int setup(void **state)
 	x->cfg.max_flows = 64;
 	memcpy(x->cfg.timeout_s, timeouts, sizeof timeouts);
 	x->cfg.hash_key = key_a;
-	x->cfg.on_end = on_end;
-	x->cfg.ctx = x;
 	x->t = flow_table_new(&x->cfg);
 	*state = x;
 	return x->log && x->t ? 0 : -1;
@@ -144,30 +159,37 @@ static struct pkt icmp(const char *src, const char *dst, uint8_t type)
 	return p;
 }
 
-static struct flow *update(struct fx *x, struct pkt p, int64_t ts_us,
-			   bool *created)
+static const struct flow *update(struct fx *x, struct pkt p, int64_t ts_us,
+				 bool *created)
 {
-	struct flow *f = flow_table_update(x->t, &p, ts_us, created);
+	struct flow_ref ref;
+	struct flow_update u;
 
-	assert_non_null(f);
-	return f;
+	flow_table_locate(x->t, &p, &ref);
+	flow_table_update(x->t, &p, &ref, ts_us, &u);
+	assert_non_null(u.flow);
+	if (u.ended)
+		log_end(x, u.ended, u.why);
+	*created = u.created;
+	x->slot = u.slot;
+	return u.flow;
 }
 
 /* Update with a packet that must not create a flow. */
-static struct flow *more(struct fx *x, struct pkt p, int64_t ts_us)
+static const struct flow *more(struct fx *x, struct pkt p, int64_t ts_us)
 {
 	bool created;
-	struct flow *f = update(x, p, ts_us, &created);
+	const struct flow *f = update(x, p, ts_us, &created);
 
 	assert_false(created);
 	return f;
 }
 
 /* Update with a packet that must create one. */
-static struct flow *first(struct fx *x, struct pkt p, int64_t ts_us)
+static const struct flow *first(struct fx *x, struct pkt p, int64_t ts_us)
 {
 	bool created;
-	struct flow *f = update(x, p, ts_us, &created);
+	const struct flow *f = update(x, p, ts_us, &created);
 
 	assert_true(created);
 	return f;
@@ -261,7 +283,7 @@ static void test_flow_key_canonical(void **state)
 static void test_flow_insert_lookup(void **state)
 {
 	struct fx *x = *state;
-	struct flow *f, *g;
+	const struct flow *f, *g;
 
 	f = first(x, tcp(CLI, 40000, SRV, 80, TCP_SYN, 0), S(1));
 	assert_ptr_equal(more(x, tcp(SRV, 80, CLI, 40000, TCP_SYN | TCP_ACK,
@@ -285,7 +307,7 @@ static void test_flow_insert_lookup(void **state)
 static void test_flow_counters_per_direction(void **state)
 {
 	struct fx *x = *state;
-	struct flow *f;
+	const struct flow *f;
 
 	f = first(x, tcp(CLI, 40000, SRV, 80, TCP_SYN, 0), S(1));
 	more(x, tcp(SRV, 80, CLI, 40000, TCP_SYN | TCP_ACK, 0), S(2));
@@ -311,13 +333,13 @@ static void test_flow_add_packets(void **state)
 	struct pkt c = udp(CLI, 40000, SRV, 53, 1400);
 	struct pkt s = udp(SRV, 53, CLI, 40000, 1400);
 	struct flow_ref rc, rs;
-	struct flow *f;
+	const struct flow *f;
 
 	f = first(x, c, S(1));
 	flow_table_locate(x->t, &c, &rc);
 	flow_table_locate(x->t, &s, &rs);
-	flow_add_packets(f, rc.sender, 2, 2960, S(1) - 500);
-	flow_add_packets(f, rs.sender, 3, 4000, S(2));
+	flow_table_add_packets(x->t, x->slot, rc.sender, 2, 2960, S(1) - 500);
+	flow_table_add_packets(x->t, x->slot, rs.sender, 3, 4000, S(2));
 	assert_int_equal(f->packets[1], 3);
 	assert_int_equal(f->bytes[1], c.ip_len + 2960);
 	assert_int_equal(f->packets[0], 3);
@@ -332,7 +354,7 @@ static void test_flow_add_packets(void **state)
 static void test_flow_orient_syn(void **state)
 {
 	struct fx *x = *state;
-	struct flow *f;
+	const struct flow *f;
 
 	f = first(x, tcp(CLI, 40000, SRV, 80, TCP_SYN, 0), S(1));
 	assert_int_equal(f->client, 1);
@@ -352,7 +374,7 @@ static void test_flow_orient_syn(void **state)
 static void test_flow_orient_synack_first(void **state)
 {
 	struct fx *x = *state;
-	struct flow *f;
+	const struct flow *f;
 
 	f = first(x, tcp(SRV, 80, CLI, 40000, TCP_SYN | TCP_ACK, 0), S(1));
 	assert_int_equal(f->client, 1);
@@ -367,7 +389,7 @@ static void test_flow_orient_synack_first(void **state)
 static void test_flow_orient_midstream(void **state)
 {
 	struct fx *x = *state;
-	struct flow *f;
+	const struct flow *f;
 
 	f = first(x, tcp(SRV, 80, CLI, 40000, TCP_ACK, 10), S(1));
 	assert_int_equal(f->client, 1);
@@ -390,7 +412,7 @@ static void test_flow_orient_midstream(void **state)
 static void test_flow_orient_udp(void **state)
 {
 	struct fx *x = *state;
-	struct flow *f;
+	const struct flow *f;
 
 	f = first(x, udp(CLI, 53, SRV, 40000, 40), S(1));
 	assert_int_equal(f->client, 1);
@@ -426,7 +448,7 @@ static void test_flow_orient_icmp(void **state)
 	struct fx *x = *state;
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct flow *f = first(x, icmp(cases[i].src, cases[i].dst,
+		const struct flow *f = first(x, icmp(cases[i].src, cases[i].dst,
 					       cases[i].type), S(i));
 
 		assert_int_equal(f->client, cases[i].client);
@@ -436,20 +458,23 @@ static void test_flow_orient_icmp(void **state)
 	}
 }
 
-static void test_flow_set_client(void **state)
+/* The classifier's verdict: a class id, and the client it says. */
+static void test_flow_classify(void **state)
 {
 	struct fx *x = *state;
-	struct flow *f;
+	const struct flow *f;
 
 	f = first(x, udp(CLI, 40000, SRV, 53, 40), S(1));
+	assert_int_equal(f->class_id, 0);
 	more(x, udp(SRV, 53, CLI, 40000, 0), S(2));
 	assert_history(f, "D");
-	flow_set_client(f, 0);
+	flow_table_classify(x->t, x->slot, 7, 0);
+	assert_int_equal(f->class_id, 7);
 	assert_int_equal(f->client, 0);
 	assert_int_equal(flow_server(f), 1);
 	assert_history(f, "d");
 	assert_int_equal(f->packets[1], 1);	/* counters never move */
-	flow_set_client(f, 3);			/* only the low bit counts */
+	flow_table_classify(x->t, x->slot, 7, 3);	/* the low bit counts */
 	assert_int_equal(f->client, 1);
 }
 
@@ -458,7 +483,7 @@ static void test_flow_set_client(void **state)
 static void test_flow_tcp_states(void **state)
 {
 	struct fx *x = *state;
-	struct flow *f;
+	const struct flow *f;
 
 	/* A SYN, retransmitted, even reset by its sender: attempted. */
 	f = first(x, tcp(CLI, 40000, SRV, 80, TCP_SYN, 0), S(1));
@@ -521,7 +546,7 @@ static void test_flow_tcp_states(void **state)
 static void test_flow_port_reuse(void **state)
 {
 	struct fx *x = *state;
-	struct flow *f, *g;
+	const struct flow *f, *g;
 	bool created;
 
 	f = first(x, tcp(CLI, 40000, SRV, 80, TCP_SYN, 0), S(1));
@@ -556,7 +581,7 @@ static void test_flow_port_reuse(void **state)
 	assert_ptr_equal(more(x, tcp(SRV, 80, CLI, 40000, TCP_SYN | TCP_ACK,
 				     0), S(101)), g);
 	assert_int_equal(g->state, TCP_STATE_ESTABLISHED);
-	flow_table_flush(x->t);
+	flush(x);
 	assert_int_equal(x->n_ended, 2);
 	assert_int_equal(x->log[1].why, FLOW_END_INPUT);
 	assert_int_equal(x->log[1].f.first_us, S(100));
@@ -567,7 +592,7 @@ static void test_flow_port_reuse(void **state)
 static void test_flow_history(void **state)
 {
 	struct fx *x = *state;
-	struct flow *f;
+	const struct flow *f;
 
 	/* Originator upper case, each event once per direction. */
 	f = first(x, tcp(CLI, 40000, SRV, 80, TCP_SYN, 0), S(1));
@@ -660,9 +685,9 @@ static void test_flow_expire_per_class(void **state)
 	for (int c = 0; c < IDLE_CLASS_COUNT; c++) {
 		const struct flow *f;
 
-		flow_table_expire(x->t, S(timeouts[c]) - 1);
+		expire(x, S(timeouts[c]) - 1);
 		assert_int_equal(x->n_ended, (size_t)c);
-		flow_table_expire(x->t, S(timeouts[c]));
+		expire(x, S(timeouts[c]));
 		assert_int_equal(x->n_ended, (size_t)c + 1);
 		f = &x->log[c].f;
 		assert_int_equal(x->log[c].why, FLOW_END_IDLE);
@@ -686,20 +711,20 @@ static void test_flow_expire_after_activity(void **state)
 	first(x, tcp(CLI, 40002, SRV, 80, TCP_SYN, 0), S(0));
 	more(x, tcp(SRV, 80, CLI, 40002, TCP_SYN | TCP_ACK, 0), S(5));
 	/* Established at 5: not the attempted timeout from 0, but 5 + 20. */
-	flow_table_expire(x->t, S(25) - 1);
+	expire(x, S(25) - 1);
 	assert_int_equal(x->n_ended, 0);
-	flow_table_expire(x->t, S(25));
+	expire(x, S(25));
 	assert_int_equal(x->n_ended, 1);
 	assert_int_equal(x->log[0].f.key.port[1], 40002);
 	/* The untouched UDP flow at 40, the other at 30 + 40. */
-	flow_table_expire(x->t, S(40) - 1);
+	expire(x, S(40) - 1);
 	assert_int_equal(x->n_ended, 1);
-	flow_table_expire(x->t, S(40));
+	expire(x, S(40));
 	assert_int_equal(x->n_ended, 2);
 	assert_int_equal(x->log[1].f.key.port[1], 40001);
-	flow_table_expire(x->t, S(70) - 1);
+	expire(x, S(70) - 1);
 	assert_int_equal(x->n_ended, 2);
-	flow_table_expire(x->t, S(70));
+	expire(x, S(70));
 	assert_int_equal(x->n_ended, 3);
 	assert_int_equal(x->log[2].f.key.port[1], 40000);
 	assert_int_equal(x->log[2].f.packets[0], 1);
@@ -761,7 +786,7 @@ static void test_flow_flush_order(void **state)
 	first(x, udp(CLI, 5, SRV, 53, 0), S(4));			/* 7 */
 	first(x, icmp(CLI, SRV, 8), S(9));				/* 9 */
 	more(x, udp(SRV, 53, CLI, 5, 0), S(7));
-	flow_table_flush(x->t);
+	flush(x);
 	assert_int_equal(x->n_ended, 5);
 	for (size_t i = 0; i < 5; i++) {
 		assert_int_equal(x->log[i].why, FLOW_END_INPUT);
@@ -772,7 +797,7 @@ static void test_flow_flush_order(void **state)
 	}
 	assert_int_equal(stats(x).active, 0);
 	assert_int_equal(stats(x).ended[FLOW_END_INPUT], 5);
-	flow_table_flush(x->t);
+	flush(x);
 	assert_int_equal(x->n_ended, 5);
 	/* The table works on after a flush. */
 	first(x, udp(CLI, 4, SRV, 53, 0), S(10));
@@ -795,7 +820,7 @@ static void test_flow_flush_long_lists(void **state)
 		first(x, tcp(CLI, (uint16_t)(1000 + j), SRV, 80, TCP_SYN, 0), t);
 		first(x, udp(CLI, (uint16_t)(3000 + j), SRV, 53, 0), t + 5);
 	}
-	flow_table_flush(x->t);
+	flush(x);
 	assert_int_equal(x->n_ended, 3 * ROUNDS);
 	for (uint16_t j = 0; j < ROUNDS; j++) {
 		const struct ended *e = &x->log[3 * j];
@@ -806,18 +831,13 @@ static void test_flow_flush_long_lists(void **state)
 	}
 }
 
-static void count_flow(void *ctx, struct flow *f)
-{
-	unsigned *seen = ctx;
-
-	assert_true(f->key.port[1] < 8);
-	seen[f->key.port[1]]++;
-}
-
-static void test_flow_foreach(void **state)
+static void test_flow_iterate(void **state)
 {
 	struct fx *x = *state;
 	unsigned seen[8] = { 0 };
+	struct flow_iter it = { 0 };
+	const struct flow *f;
+	uint32_t slot;
 
 	first(x, tcp(CLI, 1, SRV, 80, TCP_SYN, 0), S(1));
 	first(x, tcp(CLI, 2, SRV, 80, TCP_ACK, 0), S(2));
@@ -825,7 +845,12 @@ static void test_flow_foreach(void **state)
 	first(x, udp(CLI, 4, SRV, 53, 0), S(4));
 	first(x, tcp(CLI, 5, SRV, 80, TCP_SYN, 0), S(5));
 	more(x, tcp(SRV, 80, CLI, 5, TCP_RST, 0), S(6));
-	flow_table_foreach(x->t, count_flow, seen);
+	while ((f = flow_table_next(x->t, &it, &slot))) {
+		assert_true(f->key.port[1] < 8);
+		assert_true(slot < flow_table_slots(x->cfg.max_flows));
+		seen[f->key.port[1]]++;
+	}
+	assert_null(flow_table_next(x->t, &it, &slot));	/* stays ended */
 	for (unsigned i = 0; i < 8; i++)
 		assert_int_equal(seen[i], i >= 1 && i <= 5);
 }
@@ -846,7 +871,7 @@ static void test_flow_stats(void **state)
 	more(x, tcp(SRV, 80, CLI, 2, TCP_RST, 0), S(100));
 	first(x, tcp(CLI, 2, SRV, 80, TCP_SYN, 0), S(101));	/* reuse */
 	first(x, icmp(CLI, SRV, 8), S(102));
-	flow_table_expire(x->t, S(100));			/* the UDP */
+	expire(x, S(100));			/* the UDP */
 	st = stats(x);
 	assert_int_equal(st.created, 4);
 	assert_int_equal(st.active, 2);
@@ -854,7 +879,7 @@ static void test_flow_stats(void **state)
 	assert_int_equal(st.ended[FLOW_END_PORT_REUSE], 1);
 	assert_int_equal(st.ended[FLOW_END_EVICTED], 0);
 	assert_true(st.max_probe < 64);
-	flow_table_flush(x->t);
+	flush(x);
 	st = stats(x);
 	assert_int_equal(st.ended[FLOW_END_INPUT], 2);
 	assert_int_equal(st.active, 0);
@@ -896,7 +921,9 @@ static uint32_t rnd(void)
 
 #define CHURN_KEYS 32
 
-static void test_flow_end_callback_once(void **state)
+/* Every flow that leaves the table is handed back exactly once, whichever
+ * way it goes: idle, evicted, port reuse, end of input. */
+static void test_flow_every_end_handed_back_once(void **state)
 {
 	struct fx *x = *state;
 	unsigned created[CHURN_KEYS] = { 0 }, ended[CHURN_KEYS] = { 0 };
@@ -924,9 +951,9 @@ static void test_flow_end_callback_once(void **state)
 		update(x, p, t, &c);
 		created[k] += c;
 		if (i % 50 == 0)
-			flow_table_expire(x->t, t);
+			expire(x, t);
 	}
-	flow_table_flush(x->t);
+	flush(x);
 	assert_true(x->n_ended <= LOG_MAX);
 	for (size_t i = 0; i < x->n_ended; i++) {
 		unsigned k = x->log[i].f.key.port[1] - 1000u;
@@ -947,10 +974,77 @@ static void test_flow_end_callback_once(void **state)
 		assert_true(st.ended[e] > 0);
 }
 
+/* A flow handed back stays as it ended until the next call that changes
+ * the table, even when a new flow needed its room at once. */
+static void test_flow_handed_back_stays_readable(void **state)
+{
+	struct fx *x = *state;
+	struct pkt a = udp(CLI, 1001, SRV, 53, 10);
+	struct pkt c = udp(CLI, 1003, SRV, 53, 10);
+	struct pkt d = tcp(CLI, 1004, SRV, 80, TCP_SYN, 0);
+	struct flow_ref ref;
+	struct flow_update u;
+	const struct flow *f, *g;
+
+	reopen(x, 2, &key_a);
+	first(x, a, S(1));
+	more(x, a, S(2));
+	first(x, udp(CLI, 1002, SRV, 53, 10), S(3));
+	/* Full: the third flow evicts the first, whose record stays. */
+	flow_table_locate(x->t, &c, &ref);
+	flow_table_update(x->t, &c, &ref, S(4), &u);
+	assert_true(u.created);
+	assert_non_null(u.ended);
+	assert_int_equal(u.why, FLOW_END_EVICTED);
+	assert_ptr_not_equal(u.ended, u.flow);
+	assert_int_equal(u.ended->key.port[u.ended->client], 1001);
+	assert_int_equal(u.ended->packets[u.ended->client], 2);
+	assert_int_equal(u.ended->last_us, S(2));
+	assert_int_equal(u.flow->key.port[u.flow->client], 1003);
+	assert_true(u.slot < flow_table_slots(2));
+	assert_int_equal(stats(x).active, 2);
+
+	/* Port reuse: the closed connection is handed back whole beside the
+	 * new one. */
+	reopen(x, 4, &key_a);
+	first(x, d, S(1));
+	more(x, tcp(SRV, 80, CLI, 1004, TCP_SYN | TCP_ACK, 0), S(2));
+	more(x, tcp(CLI, 1004, SRV, 80, TCP_RST, 0), S(3));
+	flow_table_locate(x->t, &d, &ref);
+	flow_table_update(x->t, &d, &ref, S(9), &u);
+	assert_true(u.created);
+	assert_int_equal(u.why, FLOW_END_PORT_REUSE);
+	assert_ptr_not_equal(u.ended, u.flow);
+	assert_int_equal(u.ended->state, TCP_STATE_CLOSED);
+	assert_int_equal(u.ended->packets[0] + u.ended->packets[1], 3);
+	assert_int_equal(u.flow->state, TCP_STATE_ATTEMPTED);
+	assert_int_equal(u.flow->packets[0] + u.flow->packets[1], 1);
+
+	/* Expiry hands flows back one at a time; each is intact while the
+	 * caller holds it. */
+	first(x, udp(CLI, 2001, SRV, 53, 10), S(10));
+	first(x, udp(CLI, 2002, SRV, 53, 10), S(11));
+	assert_non_null(flow_table_expire_next(x->t, S(1000)));	/* the TCP */
+	f = flow_table_expire_next(x->t, S(1000));
+	assert_non_null(f);
+	assert_int_equal(f->key.port[f->client], 2001);
+	g = flow_table_expire_next(x->t, S(1000));
+	assert_non_null(g);
+	assert_ptr_not_equal(f, g);
+	assert_int_equal(g->key.port[g->client], 2002);
+	assert_int_equal(g->last_us, S(11));
+	assert_null(flow_table_expire_next(x->t, S(1000)));
+	assert_int_equal(stats(x).active, 0);
+	/* Every slot is free again. */
+	for (uint16_t i = 0; i < 4; i++)
+		first(x, udp(CLI, (uint16_t)(3000 + i), SRV, 53, 10), S(2000));
+	assert_int_equal(stats(x).active, 4);
+}
+
 /* --- the index against a reference model ---------------------------------- */
 
 #define MODEL_KEYS 40
-#define TICK_US ((int64_t)1 << 20)	/* flow.h: lists keep order to it */
+#define TICK_US LUCS_TICK_US	/* flow.h: lists keep order to it */
 
 /* What the table must hold.  With every packet in a tick of its own the
  * idle order is exact; with several per tick it may be off by a tick. */
@@ -976,18 +1070,15 @@ static unsigned key_of(const struct flow *f)
 	return k;
 }
 
-static void mark_flow(void *ctx, struct flow *f)
-{
-	unsigned *seen = ctx;
-
-	seen[key_of(f)]++;
-}
-
 static void model_check_all(struct fx *x, const struct model *m)
 {
 	unsigned seen[MODEL_KEYS] = { 0 };
+	struct flow_iter it = { 0 };
+	const struct flow *f;
+	uint32_t slot;
 
-	flow_table_foreach(x->t, mark_flow, seen);
+	while ((f = flow_table_next(x->t, &it, &slot)))
+		seen[key_of(f)]++;
 	for (unsigned k = 0; k < MODEL_KEYS; k++)
 		assert_int_equal(seen[k], m->live[k]);
 	assert_int_equal(stats(x).active, m->n);
@@ -1005,7 +1096,7 @@ static void model_update(struct fx *x, struct model *m, unsigned k, int64_t t,
 {
 	bool want_created = !m->live[k], created;
 	int oldest = -1;
-	struct flow *f;
+	const struct flow *f;
 
 	if (want_created && m->n == max_flows)
 		for (unsigned j = 0; j < MODEL_KEYS; j++)
@@ -1048,7 +1139,7 @@ static void model_expire(struct fx *x, struct model *m, int64_t now)
 	int64_t timeout = S(timeouts[IDLE_UDP]);
 
 	x->n_ended = 0;
-	flow_table_expire(x->t, now);
+	expire(x, now);
 	for (size_t i = 0; i < x->n_ended; i++) {
 		unsigned k = key_of(&x->log[i].f);
 
@@ -1184,7 +1275,7 @@ int main(void)
 		T(test_flow_orient_midstream),
 		T(test_flow_orient_udp),
 		T(test_flow_orient_icmp),
-		T(test_flow_set_client),
+		T(test_flow_classify),
 		T(test_flow_tcp_states),
 		T(test_flow_port_reuse),
 		T(test_flow_history),
@@ -1193,10 +1284,11 @@ int main(void)
 		T(test_flow_evict_longest_idle),
 		T(test_flow_flush_order),
 		T(test_flow_flush_long_lists),
-		T(test_flow_foreach),
+		T(test_flow_iterate),
 		T(test_flow_stats),
 		T(test_flow_new_limits),
-		T(test_flow_end_callback_once),
+		T(test_flow_every_end_handed_back_once),
+		T(test_flow_handed_back_stays_readable),
 		T(test_flow_index_random),
 		T(test_flow_collision_flood),
 	};

@@ -5,7 +5,7 @@
 
 #include "fuzz.h"
 #include "out.h"
-#include "report-rules.h"
+#include "check.h"
 
 void fuzz_check_refusal(const struct load_error *err, const uint8_t *text,
 			size_t len)
@@ -48,8 +48,8 @@ void fuzz_print_rules(const struct classifier *cl, const struct site *site)
 		}
 		open = true;
 	}
-	report_check(&sink, cl, site);
-	report_list_rules(&sink, cl);
+	check_print(&sink, cl, site);
+	check_list_rules(&sink, cl);
 	FUZZ_CHECK(out_flush(&sink) == 0);
 }
 
@@ -73,4 +73,12 @@ void fuzz_flow_make(struct flow *f, uint8_t proto, uint16_t cport,
 	f->packets[0] = 1;
 	f->state = proto == IPPROTO_NUM_TCP ? TCP_STATE_ATTEMPTED
 					    : TCP_STATE_NONE;
+}
+
+void fuzz_classify(struct classifier *cl, struct flow *f)
+{
+	struct flow_class c = classify_flow(cl, f);
+
+	f->class_id = c.class_id;
+	f->client = c.client;
 }

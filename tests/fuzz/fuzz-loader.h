@@ -22,5 +22,8 @@ void fuzz_print_rules(const struct classifier *cl, const struct site *site);
  * 192.0.2.1:cport to 192.0.2.2:sport: its client is known. */
 void fuzz_flow_make(struct flow *f, uint8_t proto, uint16_t cport,
 		    uint16_t sport);
+/* Classify f as the flow table would: the class and the client that
+ * classify_flow returns, applied to the target's own copy. */
+void fuzz_classify(struct classifier *cl, struct flow *f);
 
 #endif

@@ -34,7 +34,7 @@ static void check_documented(struct classifier *cl)
 		classifier_port_rules(cl, proto, port, &n);
 		FUZZ_CHECK(n > 0);
 		fuzz_flow_make(&f, proto, 40000, port);
-		classify_flow(cl, &f);
+		fuzz_classify(cl, &f);
 		FUZZ_CHECK(f.class_id < classifier_class_count(cl));
 		k = classifier_class(cl, f.class_id);
 		FUZZ_CHECK(k->verdict == VERDICT_EXPECTED ||

@@ -4,8 +4,8 @@
  * packet time taken from the input.  Input layout: fuzz.h.
  *
  * Records may also move the clock without a packet (a live tick), ask for
- * a summary mid-run (SIGUSR1) or swap the rules (SIGHUP), the way main.c
- * does between two batches of packets (after audit_drain).  The report
+ * a summary mid-run (SIGUSR1) or swap the rules (SIGHUP), the way run.c
+ * does between two batches of frames.  The report
  * goes to /dev/null through the writer the input chooses, wrapped in one
  * that checks that every packet read is accounted for: in a flow, as a
  * decode error or as an orphan fragment.
@@ -173,13 +173,13 @@ static struct {
 	bool summary;
 } seen;
 
-static void check_begin(struct out *o)
+static void check_begin(struct sink *o)
 {
 	if (inner->begin)
 		inner->begin(o);
 }
 
-static void check_flow(struct out *o, const struct flow_view *v)
+static void check_flow(struct sink *o, const struct flow_view *v)
 {
 	FUZZ_CHECK(v->end != NULL);
 	FUZZ_CHECK(v->family == 4 || v->family == 6);
@@ -192,7 +192,7 @@ static void check_flow(struct out *o, const struct flow_view *v)
 	inner->flow(o, v);
 }
 
-static void check_interval(struct out *o, const struct interval_view *v)
+static void check_interval(struct sink *o, const struct interval_view *v)
 {
 	FUZZ_CHECK(v->start_us < v->end_us);
 	FUZZ_CHECK(v->flows_new <= v->flows_active);
@@ -202,7 +202,7 @@ static void check_interval(struct out *o, const struct interval_view *v)
 		inner->interval(o, v);
 }
 
-static void check_summary(struct out *o, const struct summary_view *s)
+static void check_summary(struct sink *o, const struct summary_view *s)
 {
 	if (!s->partial) {
 		uint64_t created = 0, ended = 0, tallied = 0, tpackets = 0;
@@ -210,7 +210,7 @@ static void check_summary(struct out *o, const struct summary_view *s)
 		/* Every frame read is in a flow, a decode error or an orphan
 		 * fragment (flow.h, frag.h: nothing is dropped silently). */
 		FUZZ_CHECK(s->packets + s->decode_errors ==
-			   s->audit->packets_read);
+			   s->frames->packets_read);
 		/* After audit_finish every flow has been written out. */
 		FUZZ_CHECK(s->flows->active == 0);
 		created = s->flows->created;
@@ -269,19 +269,8 @@ struct run {
 
 static void summary(struct run *r, bool snapshot)
 {
-	struct audit_stats as;
-	struct flow_stats fs;
-
-	audit_stats(r->audit, &as);
-	audit_flow_stats(r->audit, &fs);
-	if (!snapshot) {
-		report_summary(r->report, &as, &fs, &r->input, 1);
-		return;
-	}
-	if (!report_snapshot_begin(r->report))
-		return;
-	audit_foreach_flow(r->audit, report_snapshot_flow, r->report);
-	report_snapshot_end(r->report, &as, &fs, &r->input, 1);
+	audit_summary(r->audit, snapshot, &r->input, 1,
+		      r->live ? &r->capture : NULL);
 }
 
 /* As main.c's reload(): the new rules take over and the old go. */
@@ -303,14 +292,20 @@ static void reload(struct run *r)
 	r->rules = next;
 }
 
+/* One frame, decoded as capture.c decodes it, to the audit. */
 static void packet(struct run *r, uint8_t ctl, int64_t ts,
 		   const uint8_t *frame, size_t len, uint8_t mode, uint16_t arg)
 {
+	struct frame f;
+
 	r->input.packets++;
 	r->capture.received++;
 	r->capture.dropped += mode >> 7;
-	audit_packet(r->audit, fuzz_links[ctl & 7], ts, frame, (uint32_t)len,
-		     (uint32_t)fuzz_wirelen(mode, len, arg));
+	if (r->live)
+		report_set_capture_stats(r->report, &r->capture);
+	decode_frame(fuzz_links[ctl & 7], ts, frame, (uint32_t)len,
+		     (uint32_t)fuzz_wirelen(mode, len, arg), &f);
+	audit_frames(r->audit, &f, 1);
 }
 
 /* The frame copies times, copy i with i added to the 16-bit field at
@@ -384,6 +379,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	checking_writer.class_max = inner->class_max;
 	rc = (struct report_config){
 		.writer = &checking_writer, .out = &sink, .cls = r.cls,
+		.flow_slots = flow_table_slots(fc.max_flows),
 		/* live: quiet intervals are records, so no 1 s ones */
 		.interval_us = intervals[b1 & 3] && live ? 60000000
 						       : intervals[b1 & 3],
@@ -415,15 +411,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (r.snapshots == FUZZ_MAX_SNAPSHOTS)
 				continue;
 			r.snapshots++;
-			/* main.c drains the pipeline at every pause */
-			audit_drain(r.audit);
 			summary(&r, true);
 			continue;
 		case FUZZ_REC_RELOAD:
 			if (r.reloads == FUZZ_MAX_RELOADS)
 				continue;
 			r.reloads++;
-			audit_drain(r.audit);
 			reload(&r);
 			continue;
 		default:

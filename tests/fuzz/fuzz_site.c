@@ -76,7 +76,7 @@ static void check_site(const struct site *s, struct classifier *cl)
 			f.key.family = a->family;
 			memcpy(f.key.addr[0], a->addr, 16);
 			memcpy(f.key.addr[1], b->addr, 16);
-			classify_flow(cl, &f);
+			fuzz_classify(cl, &f);
 			FUZZ_CHECK(f.class_id > 0 &&
 				   f.class_id < classifier_class_count(cl));
 			FUZZ_CHECK(classifier_class(cl, f.class_id)->verdict !=

@@ -1,17 +1,20 @@
-/* report-rules.c: the compiled catalogue as --check and --list-rules show
- * it: what a site administrator reads before trusting a verdict. */
-#include "report-rules.h"
+/* check.c: the --check and --list-rules printer: the compiled catalogue
+ * and site as a site administrator reads them before trusting a verdict. */
+#include "check.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "fmt.h"
+#include "proto.h"
+
 static const char *proto_text(const struct rule *r, char *buf, size_t size)
 {
 	if (r->has_ip_proto) {
-		if (r->ip_proto == 1)
-			return "icmp";
-		if (r->ip_proto == 58)
-			return "icmpv6";
+		const char *name = proto_name(r->ip_proto);
+
+		if (name)
+			return name;
 		snprintf(buf, size, "%u", r->ip_proto);
 		return buf;
 	}
@@ -30,7 +33,7 @@ static void flags_text(const struct rule *r, char *buf, size_t size)
 		snprintf(buf, size, "-");
 }
 
-void report_list_rules(struct out *o, const struct classifier *cl)
+void check_list_rules(struct out *o, const struct classifier *cl)
 {
 	const struct catalogue *cat = classifier_catalogue(cl);
 	size_t n;
@@ -108,7 +111,7 @@ static void check_settings(struct out *o, const struct catalogue *cat,
 	}
 }
 
-void report_check(struct out *o, const struct classifier *cl,
+void check_print(struct out *o, const struct classifier *cl,
 		  const struct site *site)
 {
 	const struct catalogue *cat = classifier_catalogue(cl);
