@@ -1,0 +1,400 @@
+/* test_report.c: what the report makes of flows and time, seen through a
+ * writer that keeps every view it is given: flow records, intervals of
+ * packet time (each flow counted once per interval, a slot reused by a
+ * new flow, quiet stretches skipped in a replay and written live, the
+ * capture's counters per interval), the new unexpected flows, counts
+ * carried over when the rules are reloaded, summaries and snapshots. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classified.h"
+#include "report.h"
+#include "tunables.h"
+
+#define S(sec) ((int64_t)(sec) * 1000000)
+#define STEP S(60)		/* the interval */
+#define MAX_VIEWS 64
+
+static const char rules_a[] =
+	"version: 1\n"
+	"tags: [Extra]\n"
+	"rules:\n"
+	"  - {id: web, from: any, to: any, proto: tcp, ports: 443, tag: LUCS}\n"
+	"  - {id: extra, from: any, to: any, proto: udp, ports: 7000,\n"
+	"     tag: Extra}\n";
+
+static const char rules_b[] =
+	"version: 1\n"
+	"rules:\n"
+	"  - {id: web, from: any, to: any, proto: tcp, ports: 443, tag: SfB}\n";
+
+/* --- a writer that keeps what it is given ------------------------------- */
+
+static struct {
+	struct flow_view flows[MAX_VIEWS];
+	size_t nflows;
+	struct interval_view intervals[MAX_VIEWS];
+	struct capture_stats capture[MAX_VIEWS];
+	char new_unexpected[MAX_VIEWS][256];	/* "server:port reason ..." */
+	size_t nintervals;
+	struct summary_view summaries[4];
+	size_t nsummaries;
+} got;
+
+static void keep_flow(struct sink *s, const struct flow_view *v)
+{
+	(void)s;
+	assert_true(got.nflows < MAX_VIEWS);
+	got.flows[got.nflows++] = *v;
+}
+
+static void keep_interval(struct sink *s, const struct interval_view *v)
+{
+	char *text = got.new_unexpected[got.nintervals];
+
+	(void)s;
+	assert_true(got.nintervals < MAX_VIEWS);
+	text[0] = '\0';
+	for (size_t i = 0; i < v->nnew; i++) {
+		char one[96];
+
+		snprintf(one, sizeof one, "%s%s:%u %s", i ? " " : "",
+			 v->new_unexpected[i].server,
+			 v->new_unexpected[i].server_port,
+			 v->new_unexpected[i].reason);
+		strcat(text, one);
+	}
+	if (v->capture)
+		got.capture[got.nintervals] = *v->capture;
+	got.intervals[got.nintervals] = *v;
+	got.intervals[got.nintervals].new_unexpected = NULL;
+	got.intervals[got.nintervals].capture =
+		v->capture ? &got.capture[got.nintervals] : NULL;
+	got.nintervals++;
+}
+
+static void keep_summary(struct sink *s, const struct summary_view *v)
+{
+	(void)s;
+	assert_true(got.nsummaries < 4);
+	got.summaries[got.nsummaries++] = *v;
+}
+
+static const struct report_writer keeper = {
+	.name = "keep", .flow = keep_flow, .interval = keep_interval,
+	.summary = keep_summary,
+};
+
+/* --- fixture -------------------------------------------------------------- */
+
+struct fx {
+	struct catalogue *cat;
+	struct classifier *cls;
+	struct out out;
+	struct report *r;
+	uint32_t next_slot;
+};
+
+static void open_report(struct fx *x, bool live)
+{
+	struct report_config rc = {
+		.writer = &keeper, .out = &x->out, .cls = x->cls,
+		.interval_us = STEP, .write_empty = live,
+		.flow_slots = flow_table_slots(16),
+	};
+
+	x->r = report_new(&rc);
+	assert_non_null(x->r);
+}
+
+static int setup(void **state)
+{
+	struct fx *x = calloc(1, sizeof *x);
+
+	if (!x)
+		return -1;
+	memset(&got, 0, sizeof got);
+	x->cls = classified_rules(&x->cat, rules_a);
+	if (out_open(&x->out, "/dev/null", false) != 0)
+		return -1;
+	open_report(x, false);
+	*state = x;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *x = *state;
+
+	report_free(x->r);
+	out_close(&x->out);
+	classifier_free(x->cls);
+	catalogue_free(x->cat);
+	free(x);
+	return 0;
+}
+
+/* A classified flow from 10.20.0.c to 10.10.0.1. */
+static struct flow flow_to(const struct classifier *cls, uint8_t client,
+			   uint8_t proto, uint16_t port)
+{
+	return classified_flow(cls, client, (uint16_t)(40000 + client), 1,
+			       proto, port);
+}
+
+/* One packet of f at now: the clock moves, then the packet counts. */
+static void packet(struct fx *x, struct flow *f, uint32_t slot, int64_t now,
+		   bool created)
+{
+	report_clock(x->r, now);
+	f->packets[f->client]++;
+	f->bytes[f->client] += 100;
+	if (created)
+		f->first_us = now;
+	f->last_us = now;
+	report_count(x->r, f, slot, 1, 100, created);
+}
+
+static void finish(struct fx *x, int64_t now)
+{
+	report_close_interval(x->r, now);
+}
+
+/* --- tests -------------------------------------------------------------- */
+
+/* A flow record: oriented by the flow's client, with its classification
+ * and why it ended. */
+static void test_report_flow_record(void **state)
+{
+	struct fx *x = *state;
+	struct flow f = flow_to(x->cls, 5, IPPROTO_NUM_TCP, 443);
+
+	f.packets[1] = 3;
+	f.packets[0] = 2;
+	f.bytes[1] = 300;
+	f.bytes[0] = 200;
+	f.first_us = S(10);
+	f.last_us = S(12);
+	f.state = TCP_STATE_CLOSED;
+	report_flow_end(x->r, &f, FLOW_END_IDLE);
+	assert_int_equal(got.nflows, 1);
+	assert_string_equal(got.flows[0].client, "10.20.0.5");
+	assert_int_equal(got.flows[0].client_port, 40005);
+	assert_string_equal(got.flows[0].server, "10.10.0.1");
+	assert_int_equal(got.flows[0].server_port, 443);
+	assert_int_equal(got.flows[0].packets_c2s, 3);
+	assert_int_equal(got.flows[0].bytes_s2c, 200);
+	assert_string_equal(got.flows[0].proto, "tcp");
+	assert_string_equal(got.flows[0].tcp_state, "closed");
+	assert_string_equal(got.flows[0].end, "idle");
+	assert_string_equal(got.flows[0].verdict, "expected");
+	assert_int_equal(got.flows[0].nrules, 1);
+	assert_string_equal(got.flows[0].rules[0], "web");
+	assert_int_equal(report_flows_with(x->r, 1u << VERDICT_EXPECTED), 1);
+	assert_int_equal(report_flows_with(x->r, 1u << VERDICT_UNEXPECTED), 0);
+}
+
+/* Each flow is counted once per interval however many packets it has,
+ * and again in the next interval it is active in. */
+static void test_report_interval_counts_flows_once(void **state)
+{
+	struct fx *x = *state;
+	struct flow a = flow_to(x->cls, 1, IPPROTO_NUM_TCP, 443);
+	struct flow b = flow_to(x->cls, 2, IPPROTO_NUM_TCP, 443);
+
+	packet(x, &a, 3, S(600) + 1, true);
+	packet(x, &a, 3, S(601), false);
+	packet(x, &b, 4, S(602), true);
+	packet(x, &a, 3, S(603), false);
+	packet(x, &a, 3, S(660), false);	/* the next interval */
+	finish(x, S(661));
+	assert_int_equal(got.nintervals, 2);
+	assert_int_equal(got.intervals[0].start_us, S(600));
+	assert_int_equal(got.intervals[0].end_us, S(660));
+	assert_false(got.intervals[0].partial);
+	assert_int_equal(got.intervals[0].packets, 4);
+	assert_int_equal(got.intervals[0].bytes, 400);
+	assert_int_equal(got.intervals[0].flows_active, 2);
+	assert_int_equal(got.intervals[0].flows_new, 2);
+	assert_int_equal(got.intervals[0].verdicts[VERDICT_EXPECTED].flows, 2);
+	assert_int_equal(got.intervals[0].tags[TAG_LUCS].packets, 4);
+	assert_int_equal(got.intervals[1].flows_active, 1);
+	assert_int_equal(got.intervals[1].flows_new, 0);
+	assert_true(got.intervals[1].partial);
+}
+
+/* A new flow in the slot of one that ended in the same interval is a flow
+ * of its own. */
+static void test_report_interval_slot_reused(void **state)
+{
+	struct fx *x = *state;
+	struct flow a = flow_to(x->cls, 1, IPPROTO_NUM_TCP, 443);
+	struct flow b = flow_to(x->cls, 2, IPPROTO_NUM_TCP, 443);
+
+	packet(x, &a, 7, S(1), true);
+	report_flow_end(x->r, &a, FLOW_END_PORT_REUSE);
+	packet(x, &b, 7, S(2), true);
+	packet(x, &b, 7, S(3), false);
+	finish(x, S(4));
+	assert_int_equal(got.nintervals, 1);
+	assert_int_equal(got.intervals[0].flows_active, 2);
+	assert_int_equal(got.intervals[0].flows_new, 2);
+}
+
+/* A replay skips quiet stretches: no record for an interval without
+ * packets, and the clock jumps to the interval the packet is in. */
+static void test_report_replay_skips_quiet(void **state)
+{
+	struct fx *x = *state;
+	struct flow a = flow_to(x->cls, 1, IPPROTO_NUM_TCP, 443);
+
+	packet(x, &a, 0, S(30), true);
+	assert_int_equal(report_clock(x->r, S(45)), S(60));
+	packet(x, &a, 0, S(6000) + 5, false);	/* 99 quiet intervals later */
+	finish(x, S(6001));
+	assert_int_equal(got.nintervals, 2);
+	assert_int_equal(got.intervals[0].start_us, 0);
+	assert_int_equal(got.intervals[1].start_us, S(6000));
+	assert_int_equal(got.intervals[1].flows_active, 1);
+}
+
+/* Live, every interval is a record (it carries the capture's counters,
+ * as deltas of the interval). */
+static void test_report_live_writes_every_interval(void **state)
+{
+	struct fx *x = *state;
+	struct capture_stats cs = { 100, 1, 0 };
+	struct flow a = flow_to(x->cls, 1, IPPROTO_NUM_TCP, 443);
+
+	report_free(x->r);
+	open_report(x, true);
+	report_set_capture_stats(x->r, &cs);
+	packet(x, &a, 0, S(30), true);
+	cs.received = 250;
+	cs.dropped = 5;
+	report_set_capture_stats(x->r, &cs);
+	assert_int_equal(report_clock(x->r, S(200)), S(240));
+	finish(x, S(210));
+	assert_int_equal(got.nintervals, 4);
+	assert_int_equal(got.intervals[0].packets, 1);
+	assert_non_null(got.intervals[0].capture);
+	assert_int_equal(got.intervals[0].capture->received, 150);
+	assert_int_equal(got.intervals[0].capture->dropped, 4);
+	assert_int_equal(got.intervals[1].packets, 0);
+	assert_int_equal(got.intervals[1].capture->received, 0);
+	assert_int_equal(got.intervals[2].end_us, S(180));
+	assert_true(got.intervals[3].partial);
+}
+
+/* New unexpected flows are listed in their interval, up to a limit;
+ * those beyond are counted. */
+static void test_report_new_unexpected(void **state)
+{
+	struct fx *x = *state;
+	struct flow odd;
+
+	for (unsigned i = 0; i < LUCS_INTERVAL_NEW_MAX + 3; i++) {
+		odd = flow_to(x->cls, (uint8_t)i, IPPROTO_NUM_TCP,
+			      (uint16_t)(9000 + i));
+		packet(x, &odd, i % 16, S(1), true);
+	}
+	finish(x, S(2));
+	assert_int_equal(got.intervals[0].nnew, LUCS_INTERVAL_NEW_MAX);
+	assert_int_equal(got.intervals[0].new_unexpected_more, 3);
+	assert_int_equal(strncmp(got.new_unexpected[0],
+				 "10.10.0.1:9000 undocumented_port ", 33), 0);
+	assert_int_equal(got.intervals[0].verdicts[VERDICT_UNEXPECTED].flows,
+			 LUCS_INTERVAL_NEW_MAX + 3);
+}
+
+/* Rules reloaded mid-interval: what the interval counted so far stays,
+ * by verdict and by tag name (a tag the new rules lack drops out); the
+ * new unexpected flows listed so far are counted, not listed. */
+static void test_report_reload_carries_interval(void **state)
+{
+	struct fx *x = *state;
+	struct catalogue *cat_b;
+	struct classifier *cls_b = classified_rules(&cat_b, rules_b);
+	struct flow web = flow_to(x->cls, 1, IPPROTO_NUM_TCP, 443);
+	struct flow ext = flow_to(x->cls, 2, IPPROTO_NUM_UDP, 7000);
+	struct flow odd = flow_to(x->cls, 3, IPPROTO_NUM_TCP, 9999);
+	struct flow web_b;
+
+	packet(x, &web, 0, S(1), true);
+	packet(x, &ext, 1, S(2), true);
+	packet(x, &odd, 2, S(3), true);
+	assert_true(report_set_classifier(x->r, cls_b));
+	web_b = flow_to(cls_b, 4, IPPROTO_NUM_TCP, 443);
+	packet(x, &web_b, 3, S(4), true);
+	finish(x, S(5));
+	assert_int_equal(got.nintervals, 1);
+	assert_int_equal(got.intervals[0].flows_active, 4);
+	/* web, ext and web_b are expected; odd stays unexpected */
+	assert_int_equal(got.intervals[0].verdicts[VERDICT_EXPECTED].flows, 3);
+	assert_int_equal(got.intervals[0].verdicts[VERDICT_UNEXPECTED].flows, 1);
+	assert_int_equal(got.intervals[0].tags[TAG_LUCS].flows, 1);	/* web */
+	assert_int_equal(got.intervals[0].tags[TAG_SFB].flows, 1);	/* web_b */
+	assert_int_equal(got.intervals[0].nnew, 0);
+	assert_int_equal(got.intervals[0].new_unexpected_more, 1);
+	report_free(x->r);
+	x->r = NULL;
+	classifier_free(x->cls);
+	catalogue_free(x->cat);
+	x->cls = cls_b;
+	x->cat = cat_b;
+	open_report(x, false);
+}
+
+/* A snapshot counts the flows still in the table into a summary of its
+ * own; the run's counts do not move. */
+static void test_report_snapshot(void **state)
+{
+	struct fx *x = *state;
+	struct flow web = flow_to(x->cls, 1, IPPROTO_NUM_TCP, 443);
+	struct flow odd = flow_to(x->cls, 3, IPPROTO_NUM_TCP, 9999);
+	struct frame_counts fc = { .packets_read = 2 };
+	struct flow_stats fs = { .created = 2, .active = 1 };
+	struct summary_input in = { &fc, &fs, NULL, 0, NULL };
+
+	web.packets[1] = 1;
+	odd.packets[1] = 1;
+	report_flow_end(x->r, &web, FLOW_END_IDLE);
+	assert_true(report_snapshot_begin(x->r));
+	report_snapshot_flow(x->r, &odd);
+	report_snapshot_end(x->r, &in);
+	assert_int_equal(got.nsummaries, 1);
+	assert_true(got.summaries[0].partial);
+	assert_int_equal(got.summaries[0].verdicts[VERDICT_EXPECTED].flows, 1);
+	assert_int_equal(got.summaries[0].verdicts[VERDICT_UNEXPECTED].flows, 1);
+	assert_int_equal(report_flows_with(x->r, 1u << VERDICT_UNEXPECTED), 0);
+	report_summary(x->r, &in);
+	assert_int_equal(got.nsummaries, 2);
+	assert_false(got.summaries[1].partial);
+	assert_int_equal(got.summaries[1].verdicts[VERDICT_UNEXPECTED].flows, 0);
+	assert_int_equal(got.summaries[1].frames->packets_read, 2);
+}
+
+#define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TEST(test_report_flow_record),
+		TEST(test_report_interval_counts_flows_once),
+		TEST(test_report_interval_slot_reused),
+		TEST(test_report_replay_skips_quiet),
+		TEST(test_report_live_writes_every_interval),
+		TEST(test_report_new_unexpected),
+		TEST(test_report_reload_carries_interval),
+		TEST(test_report_snapshot),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
