@@ -1,0 +1,68 @@
+#!/bin/sh
+# tests/signals.sh: what signals do to a run.
+#   - a replay from a FIFO that stays open and silent (a capture piped in
+#     from a tool that went quiet): SIGTERM and SIGINT each end the run
+#     within a second, with every packet that came counted and the summary
+#     written, exit status 0.
+set -u
+: "${LUCSAUDIT:?}" "${LUCS_SRCDIR:?}"
+dir=$(mktemp -d "${TMPDIR:-/tmp}/lucs-signals.XXXXXX") || exit 1
+pids=
+trap 'kill $pids 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'exit 1' INT TERM
+status=0
+capture=$LUCS_SRCDIR/pcaps/lucs-deployment.pcap
+packets=994	# pcaps/README.md
+
+fail() {
+	echo "signals.sh: FAIL: $*"
+	status=1
+}
+
+# Seconds since the epoch with a fraction, from date(1) or perl.
+now() {
+	date +%s.%N 2>/dev/null | grep -v N || perl -MTime::HiRes=time -e 'printf "%.3f\n", time'
+}
+
+# The capture into a FIFO, which the writer then keeps open, silent.
+quiet_fifo_run() {	# SIGNAL
+	sig=$1
+	fifo=$dir/fifo-$sig
+	mkfifo "$fifo" || return 1
+	{ cat "$capture"; sleep 30; } >"$fifo" &
+	feeder=$!
+	pids="$pids $feeder"
+	"$LUCSAUDIT" -q -F json -r "$fifo" >"$dir/$sig.out" 2>"$dir/$sig.err" &
+	audit=$!
+	pids="$pids $audit"
+	# Until every packet has been read and the FIFO has gone quiet.
+	sleep 1
+	t0=$(now)
+	kill -"$sig" "$audit"
+	waited=0
+	while kill -0 "$audit" 2>/dev/null && [ $waited -lt 100 ]; do
+		sleep 0.05
+		waited=$((waited + 1))
+	done
+	if kill -0 "$audit" 2>/dev/null; then
+		fail "SIG$sig: a replay from a quiet FIFO still runs 5 s later"
+		kill -9 "$audit"
+	fi
+	wait "$audit"
+	rc=$?
+	t1=$(now)
+	kill "$feeder" 2>/dev/null
+	[ $rc -eq 0 ] || fail "SIG$sig: exit status $rc, not 0 ($(cat "$dir/$sig.err"))"
+	# Generous for a loaded machine: the loop looks at signals every 0.2 s.
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 1.0) }' ||
+		fail "SIG$sig: took $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s to stop"
+	grep -q "\"type\":\"summary\".*\"packets_read\":$packets," "$dir/$sig.out" ||
+		fail "SIG$sig: no summary counting all $packets packets: $(tail -c 300 "$dir/$sig.out")"
+	[ ! -s "$dir/$sig.err" ] || fail "SIG$sig: said $(cat "$dir/$sig.err")"
+}
+
+quiet_fifo_run TERM
+quiet_fifo_run INT
+
+[ $status -eq 0 ] && echo "signals.sh: all passed"
+exit $status
