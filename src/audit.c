@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "frag.h"
+#include "ptime.h"
 #include "tunables.h"
 
 #define IN_FLIGHT 16	/* frames hashed ahead of their update */
@@ -83,7 +84,7 @@ static void advance_clock(struct audit *a, int64_t now_us)
 	if (!a->started) {
 		a->started = true;
 		a->now_us = now_us;
-		a->next_tick_us = now_us + LUCS_TICK_US;
+		a->next_tick_us = ptime_add(now_us, LUCS_TICK_US);
 		a->next_report_us = report_clock(a->report, now_us);
 		return;
 	}
@@ -94,20 +95,23 @@ static void advance_clock(struct audit *a, int64_t now_us)
 		a->next_report_us = report_clock(a->report, now_us);
 	if (now_us < a->next_tick_us)
 		return;
-	a->next_tick_us = now_us + LUCS_TICK_US;
+	a->next_tick_us = ptime_add(now_us, LUCS_TICK_US);
 	end_idle_flows(a, now_us);
 	frag_table_expire(a->frags, now_us);
 }
 
 /* --- one frame ------------------------------------------------------------ */
 
+/* Every frame counts as read; only a believable time is packet time. */
 static void count_read(struct frame_counts *c, const struct frame *in)
 {
 	c->packets_read++;
 	c->bytes_read += in->wirelen;
-	if (c->packets_read == 1 || in->ts_us < c->first_us)
+	if (in->status == DECODE_BAD_TIMESTAMP)
+		return;
+	if (c->timed++ == 0 || in->ts_us < c->first_us)
 		c->first_us = in->ts_us;
-	if (c->packets_read == 1 || in->ts_us > c->last_us)
+	if (c->timed == 1 || in->ts_us > c->last_us)
 		c->last_us = in->ts_us;
 }
 
@@ -142,7 +146,8 @@ static void update(struct audit *a, struct inflight *e)
 	struct flow_update u;
 
 	count_read(&a->counts, &e->in);
-	advance_clock(a, e->in.ts_us);
+	if (e->in.status != DECODE_BAD_TIMESTAMP)
+		advance_clock(a, e->in.ts_us);
 	if (e->in.status != DECODE_OK) {
 		a->counts.decode[e->in.status]++;
 		return;
@@ -205,7 +210,8 @@ void audit_drain(struct audit *a)
 void audit_clock(struct audit *a, int64_t now_us)
 {
 	audit_drain(a);
-	advance_clock(a, now_us);
+	if (ptime_plausible(now_us))
+		advance_clock(a, now_us);
 }
 
 void audit_finish(struct audit *a)

@@ -9,6 +9,7 @@
 
 #include <pcap/dlt.h>
 
+#include "ptime.h"
 #include "span.h"
 #include "tunables.h"
 
@@ -50,6 +51,7 @@ static const char *const status_names[DECODE_STATUS_COUNT] = {
 	[DECODE_ICMP_TRUNCATED] = "icmp_truncated",
 	[DECODE_FRAG_FIRST_TOO_SHORT] = "fragment_first_too_short",
 	[DECODE_FRAG_ORPHAN] = "fragment_orphan",
+	[DECODE_BAD_TIMESTAMP] = "bad_timestamp",
 };
 
 const char *decode_status_name(enum decode_status st)
@@ -296,6 +298,11 @@ void decode_frame(int dlt, int64_t ts_us, const uint8_t *bytes,
 {
 	out->ts_us = ts_us;
 	out->wirelen = wirelen;
+	if (!ptime_plausible(ts_us)) {
+		memset(&out->p, 0, sizeof out->p);
+		out->status = DECODE_BAD_TIMESTAMP;
+		return;
+	}
 	out->status = (uint8_t)decode_packet(dlt, bytes, caplen, wirelen,
 					     &out->p);
 }

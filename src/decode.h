@@ -34,6 +34,7 @@ enum decode_status {
 	DECODE_ICMP_TRUNCATED,
 	DECODE_FRAG_FIRST_TOO_SHORT,
 	DECODE_FRAG_ORPHAN,	/* counted by frag.c, not by a decoder */
+	DECODE_BAD_TIMESTAMP,	/* a time outside LUCS_TIME_MIN_US..MAX_US */
 	DECODE_STATUS_COUNT
 };
 
@@ -82,7 +83,9 @@ bool decode_linktype_supported(int dlt);
 /* Decode one frame: caplen bytes captured of wirelen on the wire. */
 enum decode_status decode_packet(int dlt, const uint8_t *p, size_t caplen,
 				 size_t wirelen, struct pkt *out);
-/* decode_packet into a frame, with the frame's time and length. */
+/* decode_packet into a frame, with the frame's time and length; a frame
+ * whose time is not plausible (ptime.h) is not decoded: its status is
+ * DECODE_BAD_TIMESTAMP. */
 void decode_frame(int dlt, int64_t ts_us, const uint8_t *bytes,
 		  uint32_t caplen, uint32_t wirelen, struct frame *out);
 

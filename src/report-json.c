@@ -50,6 +50,19 @@ static void quoted_time(struct sink *s, int64_t us)
 	out_char(s->out, '"');
 }
 
+/* Signed seconds with microseconds: -86400.000000 */
+static void seconds(struct out *o, int64_t us)
+{
+	uint64_t mag = us < 0 ? (uint64_t)0 - (uint64_t)us : (uint64_t)us;
+	char frac[8];
+
+	if (us < 0)
+		out_char(o, '-');
+	out_u64(o, mag / 1000000);
+	snprintf(frac, sizeof frac, ".%06u", (unsigned)(mag % 1000000));
+	out_str(o, frac);
+}
+
 static void string_array(struct out *o, const char *const *s, size_t n)
 {
 	out_char(o, '[');
@@ -234,6 +247,10 @@ static void json_interval(struct sink *s, const struct interval_view *v)
 	field_u64(o, "bytes", v->bytes);
 	field_u64(o, "flows_active", v->flows_active);
 	field_u64(o, "flows_new", v->flows_new);
+	if (v->clock_step_us) {
+		key(o, "clock_step_s");
+		seconds(o, v->clock_step_us);
+	}
 	verdict_and_tag_totals(o, v->verdicts, v->tags, v->cat);
 	key(o, "new_unexpected");
 	out_char(o, '[');
@@ -409,7 +426,7 @@ static void json_summary(struct sink *sk, const struct summary_view *s)
 	out_str(o, "{\"type\":\"summary\"");
 	if (s->partial)
 		field_bool(o, "partial", true);
-	if (a->packets_read) {
+	if (a->timed) {
 		field_time(sk, "first_packet", a->first_us);
 		field_time(sk, "last_packet", a->last_us);
 	}

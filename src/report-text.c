@@ -67,7 +67,9 @@ static void duration(struct out *o, int64_t us)
 	char buf[32];
 
 	snprintf(buf, sizeof buf, "%.3f", (double)us / 1e6);
-	out_str_width(o, "", W_SECONDS - (int)strlen(buf));
+	/* at least one space: a flow of decades must not run into its time */
+	out_str_width(o, "", W_SECONDS - (int)strlen(buf) > 0
+				     ? W_SECONDS - (int)strlen(buf) : 1);
 	out_str(o, buf);
 }
 
@@ -227,6 +229,17 @@ static void text_interval(struct sink *sk, const struct interval_view *v)
 	compact_counts(sk, "  tags:     ", v->tags,
 		       (const char *const *)v->cat->tags, v->cat->ntags, NULL);
 	capture_line(o, v->capture);
+	if (v->clock_step_us) {
+		char step[64];
+
+		snprintf(step, sizeof step, "%s by %.3f s",
+			 v->clock_step_us > 0 ? "forward" : "back",
+			 (double)(v->clock_step_us > 0 ? v->clock_step_us
+						       : -v->clock_step_us) / 1e6);
+		out_str(o, "  clock: the wall clock stepped ");
+		out_str(o, step);
+		out_str(o, "; the next interval starts from the new time\n");
+	}
 	for (size_t i = 0; i < v->nnew; i++) {
 		const struct flow_view *f = &v->new_unexpected[i];
 		char c[64], s[64];
@@ -266,7 +279,7 @@ static void overview(struct sink *sk, const struct summary_view *s)
 	struct out *o = sk->out;
 	const struct frame_counts *a = s->frames;
 
-	if (a->packets_read) {
+	if (a->timed) {
 		out_str(o, "  ");
 		out_str_width(o, "packet time", 28);
 		out_time(o, &sk->times, a->first_us);

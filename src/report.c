@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ptime.h"
 #include "tunables.h"
 
 /* A new unexpected flow, kept for the interval's list. */
@@ -17,10 +18,15 @@ struct new_flow {
 	int64_t first_us;
 };
 
+/* The interval under way: [start_us, end_us) of packet time, or live of
+ * the wall clock's labels; live, it ends when the monotonic clock reaches
+ * mono_end_us. */
 struct interval {
 	bool open;		/* has a start */
 	uint32_t seq;		/* stamped for flows it counted (never 0) */
 	int64_t start_us, end_us;
+	int64_t mono_end_us;	/* live */
+	int64_t clock_step_us;	/* live: the wall clock stepped meanwhile */
 	uint64_t packets, bytes, flows_active, flows_new;
 	struct counts *per_class;	/* by class id */
 	size_t nclass;
@@ -45,8 +51,11 @@ struct report {
 	struct class_text *class_texts;	/* by class id; NULL: none */
 	size_t nclass_texts;
 	int64_t interval_us;
-	bool write_empty;
-	bool live;		/* capture holds the live counters */
+	bool live;		/* intervals by the monotonic clock, all written */
+	bool clock_seen;	/* live: mono_us and wall_offset_us are set */
+	int64_t mono_us;	/* live: the monotonic clock, last seen */
+	int64_t wall_offset_us;	/* live: wall clock - monotonic clock */
+	bool has_capture;	/* capture holds the live counters */
 	struct capture_stats capture;
 	/* By flow slot: the seq of the interval that last counted the flow
 	 * there, so that an interval counts each flow once. */
@@ -85,7 +94,7 @@ struct report *report_new(const struct report_config *cfg)
 	r->sink.color = cfg->color;
 	r->cls = cfg->cls;
 	r->interval_us = cfg->interval_us;
-	r->write_empty = cfg->write_empty;
+	r->live = cfg->live;
 	r->iv.seq = 1;
 	/* Large and zeroed: calloc maps it, pages come as slots are used. */
 	if (r->interval_us &&
@@ -116,13 +125,13 @@ void report_free(struct report *r)
 
 void report_set_capture_stats(struct report *r, const struct capture_stats *cs)
 {
-	r->live = true;
+	r->has_capture = true;
 	r->capture = *cs;
 }
 
 static const struct capture_stats *live_counters(const struct report *r)
 {
-	return r->live ? &r->capture : NULL;
+	return r->has_capture ? &r->capture : NULL;
 }
 
 /* --- views -------------------------------------------------------------------- */
@@ -303,13 +312,6 @@ static void ended_flow_view(struct report *r, const struct flow *f,
 
 /* --- intervals ------------------------------------------------------------------ */
 
-static int64_t floor_to(int64_t t, int64_t step)
-{
-	int64_t q = t / step;
-
-	return (t % step < 0 ? q - 1 : q) * step;
-}
-
 static bool grow_interval_classes(struct interval *iv, uint32_t id)
 {
 	size_t n = (size_t)id + 64;
@@ -412,8 +414,9 @@ static void write_interval(struct report *r, bool partial)
 	v.bytes = iv->bytes;
 	v.flows_active = iv->flows_active;
 	v.flows_new = iv->flows_new;
+	v.clock_step_us = iv->clock_step_us;
 	v.cat = classifier_catalogue(r->cls);
-	if (r->live) {
+	if (r->has_capture) {
 		delta.received = r->capture.received - iv->capture_base.received;
 		delta.dropped = r->capture.dropped - iv->capture_base.dropped;
 		delta.if_dropped = r->capture.if_dropped -
@@ -453,42 +456,95 @@ static void reset_interval(struct interval *iv, int64_t start, int64_t step,
 	iv->seq = seq ? seq : 1;
 	iv->open = true;
 	iv->start_us = start;
-	iv->end_us = start + step;
+	iv->end_us = ptime_add(start, step);
 	if (capture)
 		iv->capture_base = *capture;
 }
 
+/* A replay: the interval a packet falls in follows at once, whatever time
+ * passed without packets (quiet stretches are skipped, not written). */
 int64_t report_clock(struct report *r, int64_t now_us)
 {
 	struct interval *iv = &r->iv;
 
+	if (!r->interval_us || r->live)
+		return INT64_MAX;
+	if (iv->open && now_us < iv->end_us)
+		return iv->end_us;
+	if (iv->open && iv->packets)
+		write_interval(r, false);
+	reset_interval(iv, ptime_floor(now_us, r->interval_us), r->interval_us,
+		       NULL);
+	return iv->end_us;
+}
+
+/* Live: the interval under way takes its labels from the wall clock's time
+ * now, aligned to its multiple of the interval, and ends on the monotonic
+ * clock.  What it counted so far stays. */
+static void label_live_interval(struct report *r, int64_t wall_us)
+{
+	struct interval *iv = &r->iv;
+
+	iv->open = true;
+	iv->start_us = ptime_floor(wall_us, r->interval_us);
+	iv->end_us = ptime_add(iv->start_us, r->interval_us);
+	iv->mono_end_us = ptime_add(r->mono_us, ptime_sub(iv->end_us, wall_us));
+}
+
+int64_t report_live_clock(struct report *r, int64_t mono_us, int64_t wall_us,
+			  int64_t *step_us)
+{
+	struct interval *iv = &r->iv;
+	int64_t offset = ptime_sub(wall_us, mono_us);
+	bool stepped;
+
+	*step_us = r->clock_seen ? ptime_sub(offset, r->wall_offset_us) : 0;
+	if (*step_us >= -LUCS_CLOCK_STEP_US && *step_us <= LUCS_CLOCK_STEP_US)
+		*step_us = 0;	/* a slew, or the time between two readings */
+	r->clock_seen = true;
+	r->mono_us = mono_us;
+	r->wall_offset_us = offset;
 	if (!r->interval_us)
 		return INT64_MAX;
 	if (!iv->open) {
-		reset_interval(iv, floor_to(now_us, r->interval_us),
-			       r->interval_us, live_counters(r));
-		return iv->end_us;
+		label_live_interval(r, wall_us);
+		iv->capture_base = r->capture;
+		return iv->mono_end_us;
 	}
-	while (now_us >= iv->end_us) {
-		/* Replays skip the quiet stretches; live, every interval is a
-		 * record (it carries the drop counters). */
-		if (iv->packets || r->write_empty)
-			write_interval(r, false);
-		reset_interval(iv, r->write_empty
-				       ? iv->end_us
-				       : floor_to(now_us, r->interval_us),
-			       r->interval_us, live_counters(r));
+	iv->clock_step_us = ptime_add(iv->clock_step_us, *step_us);
+	if (mono_us < iv->mono_end_us)
+		return iv->mono_end_us;
+	/* Every interval is a record (it carries the capture's counters).
+	 * The next follows on, unless the wall clock stepped or the loop
+	 * was held up for longer than an interval (a suspended process):
+	 * then it starts from the clock now, with no empty records for
+	 * what passed. */
+	stepped = iv->clock_step_us != 0 ||
+		  mono_us >= ptime_add(iv->mono_end_us, r->interval_us);
+	write_interval(r, false);
+	if (stepped) {
+		reset_interval(iv, 0, r->interval_us, live_counters(r));
+		label_live_interval(r, wall_us);
+	} else {
+		int64_t mono_end = ptime_add(iv->mono_end_us, r->interval_us);
+
+		reset_interval(iv, iv->end_us, r->interval_us, live_counters(r));
+		iv->mono_end_us = mono_end;
 	}
-	return iv->end_us;
+	return iv->mono_end_us;
 }
 
 void report_close_interval(struct report *r, int64_t now_us)
 {
-	if (!r->interval_us || !r->iv.open)
+	struct interval *iv = &r->iv;
+
+	if (!r->interval_us || !iv->open)
 		return;
-	if (r->iv.packets || r->write_empty)
-		write_interval(r, now_us < r->iv.end_us);
-	r->iv.open = false;
+	if (r->live)
+		write_interval(r, r->mono_us < iv->mono_end_us);
+	else if (iv->packets)
+		write_interval(r, now_us < iv->end_us);
+	iv->open = false;
 }
 
 /* --- flows and the summary -------------------------------------------------------- */

@@ -36,7 +36,8 @@ struct frame_counts {
 	uint64_t packets_read;	/* frames */
 	uint64_t bytes_read;	/* their wire lengths */
 	uint64_t decode[DECODE_STATUS_COUNT];	/* frames that gave no flow */
-	int64_t first_us, last_us;	/* packet time seen, 0 if none */
+	uint64_t timed;		/* frames with a believable time */
+	int64_t first_us, last_us;	/* their packet time, 0 if none */
 };
 
 /* What a summary reports besides the report's own counts. */
@@ -85,6 +86,7 @@ struct interval_view {
 	bool partial;		/* the run ended before end_us */
 	uint64_t packets, bytes;
 	uint64_t flows_active, flows_new;
+	int64_t clock_step_us;	/* live: the wall clock stepped, by this */
 	struct counts verdicts[VERDICT_COUNT];
 	struct counts tags[CAT_MAX_TAGS];
 	const struct catalogue *cat;
@@ -136,7 +138,7 @@ struct report_config {
 	bool color;		/* text on a terminal, NO_COLOR unset */
 	const struct classifier *cls;
 	int64_t interval_us;	/* 0: no interval records */
-	bool write_empty;	/* live: an interval is written even if quiet */
+	bool live;		/* intervals by the clock, every one written */
 	struct hash_key hash_key;	/* the run's random key */
 	uint32_t flow_slots;	/* the flow table's (flow_table_slots) */
 };
@@ -153,10 +155,22 @@ void report_count(struct report *r, const struct flow *f, uint32_t slot,
 /* f leaves the flow table: write its record and tally it. */
 void report_flow_end(struct report *r, const struct flow *f,
 		     enum flow_end why);
-/* Time is now_us: write the intervals that ended.  Returns the time of
- * the next interval boundary (INT64_MAX when there is none to wait for). */
+/* A replay's packet time is now_us: write the interval that ended, if it
+ * counted anything, and go on to the one now_us falls in.  Returns the
+ * time of the next interval boundary (INT64_MAX when there is none to
+ * wait for, and always live). */
 int64_t report_clock(struct report *r, int64_t now_us);
-/* The run ends at now_us: write the interval under way. */
+/* Live: intervals last an interval of the monotonic clock (mono_us) and
+ * take their labels from the wall clock (wall_us), aligned to multiples
+ * of the interval.  When the wall clock stepped (NTP setting the time of
+ * a box without a clock battery), *step_us says by how much, the record
+ * of the interval under way says so too, and the next interval starts
+ * from the new time: a step never becomes empty intervals.  Returns when,
+ * on the monotonic clock, the interval under way ends. */
+int64_t report_live_clock(struct report *r, int64_t mono_us, int64_t wall_us,
+			  int64_t *step_us);
+/* The run ends: write the interval under way (a replay's at packet time
+ * now_us, a live one at the monotonic clock last seen). */
 void report_close_interval(struct report *r, int64_t now_us);
 /* Live: the capture's counters now, for intervals and the summary. */
 void report_set_capture_stats(struct report *r, const struct capture_stats *cs);

@@ -118,12 +118,27 @@ static void reload(struct run *r)
 		complain("SIGHUP: %s: %s", r->cfg->output, strerror(werr));
 }
 
-static int64_t wall_clock_us(void)
+static int64_t clock_us(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(id, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Live, intervals keep to the monotonic clock and flows to packet time,
+ * which is the wall clock: a step of it is said once. */
+static void live_clock(struct run *r)
+{
+	int64_t wall = clock_us(CLOCK_REALTIME), step;
+
+	report_live_clock(r->report, clock_us(CLOCK_MONOTONIC), wall, &step);
+	if (step)
+		complain("the wall clock stepped %s by %.3f s: intervals keep "
+			 "their length by the monotonic clock and take their "
+			 "labels from the new time", step > 0 ? "forward" : "back",
+			 (double)(step > 0 ? step : -step) / 1e6);
+	audit_clock(r->audit, wall);
 }
 
 /* The capture's counters, to the report too. */
@@ -151,7 +166,7 @@ static void live_tick(struct run *r)
 		r->drops_warned = total;
 		r->drop_warning_at = now;
 	}
-	audit_clock(r->audit, wall_clock_us());
+	live_clock(r);
 	out_flush(&r->out);
 }
 
@@ -252,7 +267,7 @@ static bool open_audit(struct run *r)
 			 !(getenv("NO_COLOR") && *getenv("NO_COLOR")),
 		.cls = r->book->cls,
 		.interval_us = (int64_t)r->cfg->interval_s * 1000000,
-		.write_empty = r->live, .hash_key = fc.hash_key,
+		.live = r->live, .hash_key = fc.hash_key,
 		.flow_slots = flow_table_slots(fc.max_flows),
 	};
 	r->report = report_new(&rc);
@@ -264,6 +279,8 @@ static bool open_audit(struct run *r)
 			 fc.max_flows);
 		return false;
 	}
+	if (r->live)
+		live_clock(r);	/* the first interval starts now */
 	return true;
 }
 
@@ -329,7 +346,7 @@ static int run_end(struct run *r)
 	progress_clear(&r->progress);
 	if (r->live) {
 		read_capture_stats(r);
-		audit_clock(r->audit, wall_clock_us());
+		live_clock(r);
 		say_drops(r);
 	}
 	audit_finish(r->audit);

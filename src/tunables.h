@@ -3,6 +3,14 @@
 #ifndef LUCS_TUNABLES_H
 #define LUCS_TUNABLES_H
 
+#include <stdint.h>
+
+/* The packet times lucsaudit believes: what a classic pcap's unsigned
+ * 32-bit seconds hold, 1970-01-01T00:00:00Z to 2106-02-07T06:28:15Z.  A
+ * frame outside is counted as bad_timestamp (see ptime.h). */
+#define LUCS_TIME_MIN_US 0
+#define LUCS_TIME_MAX_US ((int64_t)UINT32_MAX * 1000000 + 999999)
+
 /* Packet time moves on in ticks of a second: idle flows and held fragments
  * expire once a tick, and the idle lists keep flows in the order of their
  * last packet to the tick. */
@@ -31,6 +39,9 @@
 #define LUCS_FRAG_TIMEOUT 30		/* seconds, as Linux's ipfrag_time */
 
 /* I/O */
+#define LUCS_CLOCK_STEP_US 1000000	/* live: a wall-clock change beyond
+					 * the monotonic clock's that is a
+					 * step, not a slew */
 #define LUCS_CAPTURE_WAIT_MS 200	/* longest capture_next waits: the
 					 * clock and signals stay on time */
 #define LUCS_READ_BUFFER (64 << 10)	/* stdio buffer under libpcap: fits L2 */

@@ -748,6 +748,59 @@ static bool make_cut_short(const char *path)
 	return ok;
 }
 
+/* Times a capture may carry (lucsaudit(1), Packet time): a conversation
+ * of 2024 whose records, in order, carry the raw times of `odd` where it
+ * gives them: the microsecond before 1970 (not believed), 1970's first
+ * (believed: time steps back), 2038-01-19T03:14:07Z (a jump of 14 years,
+ * to the last second libpcap 1.10's signed field holds), its last
+ * microsecond, and the second after it (which libpcap reads as 1901: not
+ * believed). */
+static bool make_hostile_time(const char *path)
+{
+	static const struct {
+		size_t rec;
+		uint32_t sec, usec;
+	} odd[] = {
+		{ 3, UINT32_MAX, 999999 },
+		{ 4, 0, 0 },
+		{ 7, INT32_MAX, 0 },
+		{ 9, INT32_MAX, 999999 },
+		{ 10, (uint32_t)INT32_MAX + 1, 0 },
+	};
+	struct scene sc;
+	struct tcp k;
+	struct capw w;
+	size_t next = 0;
+
+	scene_init(&sc, LINK_ETHER, SNAPLEN, 0x71);
+	tcp_begin(&k, &sc, AGENT, 50201, LUCS01, 443, T0);
+	tcp_handshake(&k);
+	tcp_request(&k, 300, 1200);
+	tcp_close(&k, CLI);
+	udp_send(&sc, T0 + SEC(2), AGENT, 50202, LUCS01, 3478, 60);
+	udp_send(&sc, T0 + SEC(3), AGENT, 50203, LUCS01, 3478, 60);
+	scene_sort(&sc);
+	if (!capw_open(&w, path, CAP_PCAP_US,
+		       &(struct cap_iface){ 1, SNAPLEN, 6, NULL }, 1)) {
+		scene_free(&sc);
+		return false;
+	}
+	for (size_t i = 0; i < sc.n; i++) {
+		const struct rec *r = &sc.recs[i];
+
+		if (next < sizeof odd / sizeof *odd && odd[next].rec == i) {
+			capw_record(&w, odd[next].sec, odd[next].usec, r->data,
+				    r->caplen, r->wirelen);
+			next++;
+		} else {
+			capw_packet(&w, 0, r->ts, r->data, r->caplen,
+				    r->wirelen, NULL);
+		}
+	}
+	scene_free(&sc);
+	return capw_close(&w);
+}
+
 /* A pcap file header and no packets. */
 static bool make_empty(const char *path)
 {
@@ -787,6 +840,7 @@ static const struct {
 	{ "empty.pcap", make_empty },
 	{ "not-a-capture.pcap", make_not_a_capture },
 	{ "lucs-deployment.pcap", make_lucs_deployment },
+	{ "hostile-time.pcap", make_hostile_time },
 };
 
 static bool wanted(const char *file, int argc, char **argv)

@@ -106,7 +106,7 @@ static void open_report(struct fx *x, bool live)
 {
 	struct report_config rc = {
 		.writer = &keeper, .out = &x->out, .cls = x->cls,
-		.interval_us = STEP, .write_empty = live,
+		.interval_us = STEP, .live = live,
 		.flow_slots = flow_table_slots(16),
 	};
 
@@ -266,31 +266,118 @@ static void test_report_replay_skips_quiet(void **state)
 }
 
 /* Live, every interval is a record (it carries the capture's counters,
- * as deltas of the interval). */
+ * as deltas of the interval); intervals keep to the monotonic clock and
+ * take their labels from the wall clock, aligned. */
 static void test_report_live_writes_every_interval(void **state)
 {
 	struct fx *x = *state;
 	struct capture_stats cs = { 100, 1, 0 };
 	struct flow a = flow_to(x->cls, 1, IPPROTO_NUM_TCP, 443);
+	const int64_t mono0 = S(5000), wall0 = S(1700000010);
+	int64_t step;
 
 	report_free(x->r);
 	open_report(x, true);
 	report_set_capture_stats(x->r, &cs);
-	packet(x, &a, 0, S(30), true);
+	/* the first interval ends where the wall clock's minute does */
+	assert_int_equal(report_live_clock(x->r, mono0, wall0, &step),
+			 mono0 + S(30));
+	assert_int_equal(step, 0);
+	report_count(x->r, &a, 0, 1, 100, true);
 	cs.received = 250;
 	cs.dropped = 5;
 	report_set_capture_stats(x->r, &cs);
-	assert_int_equal(report_clock(x->r, S(200)), S(240));
-	finish(x, S(210));
+	/* each call past the end writes one interval; the wall clock may
+	 * lag or lead a little (a slew) */
+	for (int i = 0; i < 3; i++)
+		report_live_clock(x->r, mono0 + S(30) + i * STEP + 1000,
+				  wall0 + S(30) + i * STEP + 300000, &step);
+	assert_int_equal(step, 0);
+	report_live_clock(x->r, mono0 + S(200), wall0 + S(200), &step);
+	report_close_interval(x->r, 0);
 	assert_int_equal(got.nintervals, 4);
+	assert_int_equal(got.intervals[0].start_us, S(1699999980));
+	assert_int_equal(got.intervals[0].end_us, S(1700000040));
 	assert_int_equal(got.intervals[0].packets, 1);
 	assert_non_null(got.intervals[0].capture);
 	assert_int_equal(got.intervals[0].capture->received, 150);
 	assert_int_equal(got.intervals[0].capture->dropped, 4);
+	assert_int_equal(got.intervals[1].start_us, S(1700000040));
 	assert_int_equal(got.intervals[1].packets, 0);
 	assert_int_equal(got.intervals[1].capture->received, 0);
-	assert_int_equal(got.intervals[2].end_us, S(180));
+	assert_int_equal(got.intervals[2].end_us, S(1700000160));
+	assert_false(got.intervals[2].partial);
+	assert_int_equal(got.intervals[3].start_us, S(1700000160));
 	assert_true(got.intervals[3].partial);
+	for (size_t i = 0; i < got.nintervals; i++)
+		assert_int_equal(got.intervals[i].clock_step_us, 0);
+}
+
+/* A step of the wall clock (a day, ten years, back an hour) with one
+ * second intervals: said once, in the record of the interval under way,
+ * and the next interval starts from the new time; no empty interval is
+ * ever written for the step. */
+static void test_report_live_clock_steps(void **state)
+{
+	static const int64_t steps[] = { S(86400), S(10 * 365 * 86400),
+					 -S(3600) };
+	struct fx *x = *state;
+	int64_t mono = S(100), wall = S(1700000000), step;
+
+	report_free(x->r);
+	x->r = NULL;
+	for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) {
+		struct report_config rc = {
+			.writer = &keeper, .out = &x->out, .cls = x->cls,
+			.interval_us = S(1), .live = true,
+			.flow_slots = flow_table_slots(16),
+		};
+
+		memset(&got, 0, sizeof got);
+		x->r = report_new(&rc);
+		assert_non_null(x->r);
+		report_live_clock(x->r, mono, wall, &step);
+		report_live_clock(x->r, mono + S(1) / 2, wall + S(1) / 2, &step);
+		assert_int_equal(step, 0);
+		/* the step, noticed at the next reading */
+		report_live_clock(x->r, mono + S(1) / 2 + 1000,
+				  wall + steps[k] + S(1) / 2 + 1000, &step);
+		assert_int_equal(step, steps[k]);
+		report_live_clock(x->r, mono + S(1), wall + steps[k] + S(1),
+				  &step);
+		assert_int_equal(step, 0);
+		report_live_clock(x->r, mono + S(2), wall + steps[k] + S(2),
+				  &step);
+		report_close_interval(x->r, 0);
+		assert_int_equal(got.nintervals, 3);
+		assert_int_equal(got.intervals[0].start_us, wall);
+		assert_int_equal(got.intervals[0].clock_step_us, steps[k]);
+		assert_int_equal(got.intervals[1].start_us, wall + steps[k] + S(1));
+		assert_int_equal(got.intervals[1].clock_step_us, 0);
+		assert_int_equal(got.intervals[2].start_us, wall + steps[k] + S(2));
+		report_free(x->r);
+		x->r = NULL;
+	}
+	open_report(x, false);
+}
+
+/* The loop held up for a day (a suspended process): one record for the
+ * interval under way, then the interval of the time now, not a day of
+ * empty ones. */
+static void test_report_live_held_up(void **state)
+{
+	struct fx *x = *state;
+	int64_t step;
+
+	report_free(x->r);
+	open_report(x, true);
+	report_live_clock(x->r, S(100), S(1700000000), &step);
+	report_live_clock(x->r, S(100) + S(86400), S(1700000000) + S(86400),
+			  &step);
+	assert_int_equal(step, 0);
+	report_close_interval(x->r, 0);
+	assert_int_equal(got.nintervals, 2);
+	assert_int_equal(got.intervals[1].start_us, S(1700086380));	/* aligned */
 }
 
 /* New unexpected flows are listed in their interval, up to a limit;
@@ -391,6 +478,8 @@ int main(void)
 		TEST(test_report_interval_slot_reused),
 		TEST(test_report_replay_skips_quiet),
 		TEST(test_report_live_writes_every_interval),
+		TEST(test_report_live_clock_steps),
+		TEST(test_report_live_held_up),
 		TEST(test_report_new_unexpected),
 		TEST(test_report_reload_carries_interval),
 		TEST(test_report_snapshot),

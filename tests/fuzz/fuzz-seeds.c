@@ -359,8 +359,7 @@ static void flow_begin(struct flowseed *s, unsigned b0, unsigned b1,
 static void flow_time(struct flowseed *s, unsigned kind, int link,
 		      int64_t ts_us)
 {
-	static const int64_t units[4] = { 1000, 100000, 10000000,
-					  1000000000 };
+	const int64_t *units = fuzz_time_units;
 	int64_t delta = ts_us - s->ts, step = 0;
 	unsigned u;
 

@@ -152,7 +152,8 @@ static inline size_t fuzz_wirelen(unsigned mode, size_t caplen, uint16_t arg)
  *
  * Record
  *   byte 0     bits 0-2: link type (index into fuzz_links);
- *              bits 3-4: time unit (1 ms, 100 ms, 10 s, 1000 s);
+ *              bits 3-4: time unit (1 ms, 100 ms, 10 s, 2^48 us:
+ *              fuzz_time_units);
  *              bits 5-7: kind (FUZZ_REC_*)
  *   bytes 1-2  signed big-endian step of packet time, in that unit (live
  *              inputs use at most 100 ms units: their clock is the wall's)
@@ -199,5 +200,9 @@ enum fuzz_record {
 	FUZZ_REC_SNAPSHOT = 6,	/* a summary now (SIGUSR1) */
 	FUZZ_REC_RELOAD = 7	/* the next rule set (SIGHUP) */
 };
+
+/* The time units of a record, in microseconds. */
+static const int64_t fuzz_time_units[4] = { 1000, 100000, 10000000,
+					    (int64_t)1 << 48 };
 
 #endif

@@ -21,6 +21,7 @@
 #include "classify.h"
 #include "fuzz.h"
 #include "out.h"
+#include "ptime.h"
 #include "report.h"
 #include "site.h"
 
@@ -242,18 +243,14 @@ static struct report_writer checking_writer = {
 
 /* --- the run ---------------------------------------------------------------- */
 
-/* Packet time stays in what a pcap record can hold (32-bit seconds). */
-#define TS_MAX ((int64_t)UINT32_MAX * 1000000 + 999999)
-
+/* Packet time reaches the whole 64-bit range, either side of zero: the
+ * largest unit, 2^48 us (about 9 years), takes a record from one end to
+ * the other; what decode_frame does not believe is bad_timestamp. */
 static int64_t step_time(int64_t ts, int16_t step, unsigned unit, bool live)
 {
-	static const int64_t units[4] = { 1000, 100000, 10000000,
-					  1000000000 };
-
 	if (live && unit > 1)
 		unit = 1;
-	ts += step * units[unit];
-	return ts < 0 ? 0 : ts > TS_MAX ? TS_MAX : ts;
+	return ptime_add(ts, step * fuzz_time_units[unit]);
 }
 
 struct run {
@@ -265,6 +262,7 @@ struct run {
 	struct input_info input;
 	unsigned reloads, snapshots, bursts;
 	bool live;
+	int64_t mono;		/* live: the monotonic clock */
 };
 
 static void summary(struct run *r, bool snapshot)
@@ -383,13 +381,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* live: quiet intervals are records, so no 1 s ones */
 		.interval_us = intervals[b1 & 3] && live ? 60000000
 						       : intervals[b1 & 3],
-		.write_empty = live,
+		.live = live,
 	};
 	r.input.name = "fuzz";
 	r.report = report_new(&rc);
 	FUZZ_CHECK(r.report != NULL);
-	if (live)
+	if (live) {
+		int64_t stepped;
+
 		report_set_capture_stats(r.report, &r.capture);
+		/* as run.c: the first interval starts with the run */
+		report_live_clock(r.report, r.mono, ts, &stepped);
+	}
 	r.audit = audit_new(&fc, r.cls, r.report);
 	FUZZ_CHECK(r.audit != NULL);
 
@@ -405,6 +408,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ts = step_time(ts, step, (ctl >> 3) & 3, live);
 		switch (kind) {
 		case FUZZ_REC_CLOCK:
+			/* live as run.c does it: intervals by a monotonic
+			 * clock that moves as far as the wall's step, if
+			 * forward; flows by the wall clock */
+			if (live) {
+				int64_t stepped;
+
+				r.mono = ptime_add(r.mono, step > 0 ? step * 100000
+								     : 1);
+				report_live_clock(r.report, r.mono, ts,
+						  &stepped);
+			}
 			audit_clock(r.audit, ts);
 			continue;
 		case FUZZ_REC_SNAPSHOT:

@@ -182,8 +182,20 @@ void capw_packet(struct capw *w, uint32_t iface, int64_t ts_ns,
 		pcapng_epb(w, iface, ts_ns, data, caplen, wirelen, comment);
 		return;
 	}
-	emit_le32(w, (uint32_t)sec);
-	emit_le32(w, (uint32_t)(w->fmt == CAP_PCAP_NS ? frac : frac / 1000));
+	capw_record(w, (uint32_t)sec,
+		    (uint32_t)(w->fmt == CAP_PCAP_NS ? frac : frac / 1000), data,
+		    caplen, wirelen);
+}
+
+void capw_record(struct capw *w, uint32_t sec, uint32_t frac,
+		 const uint8_t *data, uint32_t caplen, uint32_t wirelen)
+{
+	if (w->fmt == CAP_PCAPNG) {
+		w->failed = true;
+		return;
+	}
+	emit_le32(w, sec);
+	emit_le32(w, frac);
 	emit_le32(w, caplen);
 	emit_le32(w, wirelen);
 	emit(w, data, caplen);

@@ -44,6 +44,11 @@ void capw_packet(struct capw *w, uint32_t iface, int64_t ts_ns,
 		 const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 		 const char *comment);
 
+/* One classic pcap record with its time fields as given, however
+ * implausible: a fraction of a second may exceed a second's worth. */
+void capw_record(struct capw *w, uint32_t sec, uint32_t frac,
+		 const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+
 /* Close; false if any write failed. */
 bool capw_close(struct capw *w);
 
