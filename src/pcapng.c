@@ -278,22 +278,19 @@ static bool get64(const struct pcapng *r, struct span s, size_t off,
 static int section_order(struct pcapng *r)
 {
 	struct span s;
-	uint32_t bom;
+	uint32_t be, le;
 	int got = fill(r, 12);
 
 	if (got <= 0)
 		return got < 0 ? -1 : truncated(r, r->end - r->pos);
 	s = span_make(r->buf + r->pos, 12);
-	if (!read_be32(s, 8, &bom))
+	if (!read_be32(s, 8, &be) || !read_le32(s, 8, &le))
 		return truncated(r, r->end - r->pos);
-	if (bom == BYTE_ORDER_MAGIC)
-		r->big = true;
-	else if (read_le32(s, 8, &bom) && bom == BYTE_ORDER_MAGIC)
-		r->big = false;
-	else
-		return fail(r, "byte-order magic 0x%08lx is neither 0x1A2B3C4D "
-			    "nor its byte swap: not a pcapng section",
-			    (unsigned long)bom);
+	if (be != BYTE_ORDER_MAGIC && le != BYTE_ORDER_MAGIC)
+		return fail(r, "byte-order magic %02x %02x %02x %02x is neither "
+			    "1a 2b 3c 4d (big-endian) nor 4d 3c 2b 1a "
+			    "(little-endian)", s.p[8], s.p[9], s.p[10], s.p[11]);
+	r->big = be == BYTE_ORDER_MAGIC;
 	return 1;
 }
 
