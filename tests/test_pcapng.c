@@ -298,35 +298,45 @@ static void test_pcapng_dlts_are_the_decoded_ones(void **state)
 	ng_free(&m);
 }
 
-static void test_pcapng_interface_options(void **state)
+static void build_interface_options(struct ngimg *m)
 {
 	static const uint8_t ns = 9, pow2 = 0x80 | 10;
-	uint8_t offset[8];
+
+	ng_init(m, BE);
+	ng_shb(m, 1, 0);
+	ng_idb_begin(m, 1, 0);
+	ng_opt(m, 1, "odd", 3);			/* opt_comment, padded */
+	ng_opt(m, 2, "eth0x", 5);		/* if_name */
+	ng_opt(m, 13, "\x04", 1);		/* if_fcslen: ignored */
+	ng_opt(m, 9, &ns, 1);
+	ng_opt_end(m);
+	ng_end(m);
+	ng_idb_begin(m, 0, 1500);		/* no opt_endofopt */
+	ng_opt(m, 2, "\\Device\\NPF_Loopback\0junk", 25);
+	ng_opt(m, 9, &pow2, 1);
+	ng_end(m);
+	ng_idb_begin(m, 101, 0);		/* options after the end */
+	ng_opt(m, 14, "\xff\xff\xff\xff\xff\xff\xff\xfe", 8);	/* -2 */
+	ng_opt_end(m);
+	ng_u32(m, 0xdeadbeef);
+	ng_end(m);
+	for (uint32_t k = 0; k < 3; k++)
+		ng_epb(m, k, US(T0, k), 20, 20, NULL);
+}
+
+static void test_pcapng_interface_options(void **state)
+{
 	struct ngimg m;
 	struct rd d;
 	struct pcapng_interface i;
+	struct pcapng_packet p;
 
 	(void)state;
-	ng_init(&m, BE);
-	ng_shb(&m, 1, 0);
-	ng_idb_begin(&m, 1, 0);
-	ng_opt(&m, 1, "odd", 3);		/* opt_comment, padded */
-	ng_opt(&m, 2, "eth0x", 5);		/* if_name */
-	ng_opt(&m, 13, "\x04", 1);		/* if_fcslen: ignored */
-	ng_opt(&m, 9, &ns, 1);
-	ng_opt_end(&m);
-	ng_end(&m);
-	ng_idb_begin(&m, 0, 1500);		/* no opt_endofopt */
-	ng_opt(&m, 2, "\\Device\\NPF_Loopback\0junk", 25);
-	ng_opt(&m, 9, &pow2, 1);
-	ng_end(&m);
-	ng_idb_begin(&m, 101, 0);		/* options after the end */
-	memcpy(offset, "\xff\xff\xff\xff\xff\xff\xff\xfe", 8);	/* -2 */
-	ng_opt(&m, 14, offset, 8);
-	ng_opt_end(&m);
-	ng_u32(&m, 0xdeadbeef);
-	ng_end(&m);
+	build_interface_options(&m);
 	assert_true(rd_open(&d, &m));
+	next_ok(&d, &p);
+	next_ok(&d, &p);
+	next_ok(&d, &p);
 	at_end(&d);
 	assert_true(pcapng_interface(d.r, 0, &i));
 	assert_string_equal(i.name, "eth0x");
@@ -441,6 +451,30 @@ static const struct ts_case ts_cases[] = {
 	  709551615 },
 };
 
+/* An interface per case, and its packet. */
+static void build_timestamps(struct ngimg *m)
+{
+	ng_init(m, BE);
+	ng_shb(m, 1, 0);
+	for (size_t k = 0; k < sizeof ts_cases / sizeof *ts_cases; k++) {
+		const struct ts_case *c = &ts_cases[k];
+		uint8_t res = (uint8_t)c->tsresol;
+
+		ng_idb_begin(m, 1, 0);
+		if (c->tsresol >= 0)
+			ng_opt(m, 9, &res, 1);
+		if (c->has_offset) {
+			size_t at = m->len + 4;
+
+			ng_opt(m, 14, "01234567", 8);
+			m->len = at;
+			ng_u64(m, (uint64_t)c->offset);
+		}
+		ng_end(m);
+		ng_epb(m, (uint32_t)k, c->ts, 1, 1, NULL);
+	}
+}
+
 static void test_pcapng_timestamps(void **state)
 {
 	size_t n = sizeof ts_cases / sizeof *ts_cases;
@@ -449,25 +483,7 @@ static void test_pcapng_timestamps(void **state)
 	struct pcapng_packet p;
 
 	(void)state;
-	ng_init(&m, BE);
-	ng_shb(&m, 1, 0);
-	for (size_t k = 0; k < n; k++) {
-		const struct ts_case *c = &ts_cases[k];
-		uint8_t res = (uint8_t)c->tsresol;
-
-		ng_idb_begin(&m, 1, 0);
-		if (c->tsresol >= 0)
-			ng_opt(&m, 9, &res, 1);
-		if (c->has_offset) {
-			size_t at = m.len + 4;
-
-			ng_opt(&m, 14, "01234567", 8);
-			m.len = at;
-			ng_u64(&m, (uint64_t)c->offset);
-		}
-		ng_end(&m);
-		ng_epb(&m, (uint32_t)k, c->ts, 1, 1, NULL);
-	}
+	build_timestamps(&m);
 	assert_true(rd_open(&d, &m));
 	for (size_t k = 0; k < n; k++) {
 		const struct ts_case *c = &ts_cases[k];
@@ -1074,6 +1090,12 @@ static int write_seeds(const char *dir)
 	ng_free(&m);
 	build_skipped_blocks(&m, BE);
 	failed |= write_seed(dir, "skipped-blocks-be", &m);
+	ng_free(&m);
+	build_interface_options(&m);
+	failed |= write_seed(dir, "interface-options-be", &m);
+	ng_free(&m);
+	build_timestamps(&m);
+	failed |= write_seed(dir, "timestamp-resolutions-offsets", &m);
 	ng_free(&m);
 	return failed;
 }
