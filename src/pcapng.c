@@ -197,14 +197,12 @@ static int truncated(struct pcapng *r, size_t have)
 
 /* --- the read buffer --------------------------------------------------- */
 
-static bool grow(struct pcapng *r, size_t n)
+/* Double the buffer, but not beyond limit. */
+static bool grow(struct pcapng *r, size_t limit)
 {
-	size_t cap = r->cap * 2 > n ? r->cap * 2 : n;
-	uint8_t *buf;
+	size_t cap = r->cap * 2 < limit ? r->cap * 2 : limit;
+	uint8_t *buf = realloc(r->buf, cap);
 
-	if (cap > LUCS_PCAPNG_MAX_BLOCK && n <= LUCS_PCAPNG_MAX_BLOCK)
-		cap = LUCS_PCAPNG_MAX_BLOCK;
-	buf = realloc(r->buf, cap);
 	if (!buf)
 		return false;
 	r->buf = buf;
@@ -212,8 +210,29 @@ static bool grow(struct pcapng *r, size_t n)
 	return true;
 }
 
+/* One large read into the free end of the buffer. */
+static int read_more(struct pcapng *r)
+{
+	size_t want = r->cap - r->end, got;
+
+	errno = 0;
+	got = fread(r->buf + r->end, 1, want, r->f);
+	r->end += got;
+	if (got < want) {
+		if (ferror(r->f))
+			return fail_file(r, "read error after byte %llu: %s",
+					 (unsigned long long)(r->offset + r->end),
+					 strerror(errno ? errno : EIO));
+		r->eof = true;
+	}
+	return 1;
+}
+
 /* 1 when n bytes are in the buffer at r->pos, reading what is missing in
- * large chunks; 0 when the file ends first; -1 on a read error. */
+ * large chunks; 0 when the file ends first; -1 on a read error.  The
+ * buffer grows to LUCS_PCAPNG_BUFFER once the file is longer than it,
+ * and beyond for a long block only as the block's bytes arrive: a short
+ * file costs little memory, whatever lengths it claims. */
 static int fill(struct pcapng *r, size_t n)
 {
 	size_t have = r->end - r->pos;
@@ -222,32 +241,23 @@ static int fill(struct pcapng *r, size_t n)
 		return 1;
 	if (r->eof)
 		return 0;
-	if (n > r->cap && !grow(r, n))
-		return fail_file(r, "out of memory for a block of %zu bytes "
-				 "at byte %llu", n,
-				 (unsigned long long)r->offset);
 	/* What is left is less than one block: moving it to the front
 	 * leaves room for a large read. */
 	memmove(r->buf, r->buf + r->pos, have);
 	r->pos = 0;
 	r->end = have;
 	while (r->end < n && !r->eof) {
-		size_t want = r->cap - r->end;
-		size_t got;
+		bool full = r->end == r->cap;
+		bool long_file = r->cap < LUCS_PCAPNG_BUFFER &&
+				 r->offset >= r->cap;
 
-		errno = 0;
-		got = fread(r->buf + r->end, 1, want, r->f);
-
-		r->end += got;
-		if (got < want) {
-			if (ferror(r->f))
-				return fail_file(r, "read error after byte "
-						 "%llu: %s",
-						 (unsigned long long)(r->offset +
-								      r->end),
-						 strerror(errno ? errno : EIO));
-			r->eof = true;
-		}
+		if ((full || long_file) &&
+		    !grow(r, n > LUCS_PCAPNG_BUFFER ? n : LUCS_PCAPNG_BUFFER))
+			return fail_file(r, "out of memory for a block of %zu "
+					 "bytes at byte %llu", n,
+					 (unsigned long long)r->offset);
+		if (read_more(r) < 0)
+			return -1;
 	}
 	return r->end >= n;
 }
@@ -768,7 +778,8 @@ struct pcapng *pcapng_open(FILE *f, const void *prefix, size_t nprefix,
 		return NULL;
 	}
 	r->f = f;
-	r->cap = nprefix > LUCS_PCAPNG_BUFFER ? nprefix : LUCS_PCAPNG_BUFFER;
+	r->cap = nprefix > LUCS_PCAPNG_FIRST_BUFFER ? nprefix
+						    : LUCS_PCAPNG_FIRST_BUFFER;
 	r->buf = malloc(r->cap);
 	if (!r->buf) {
 		snprintf(err, errlen, "out of memory");

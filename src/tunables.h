@@ -33,6 +33,8 @@
 
 /* pcapng files, read by src/pcapng.c */
 #define LUCS_PCAPNG_BUFFER (1 << 20)	/* bytes asked of stdio at once */
+#define LUCS_PCAPNG_FIRST_BUFFER (64 << 10) /* until the file proves longer:
+					      * small files stay cheap */
 #define LUCS_PCAPNG_MAX_BLOCK (16 << 20) /* longer blocks are refused, as
 					 * libpcap does: a damaged length must
 					 * not make us buffer gigabytes */

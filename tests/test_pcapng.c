@@ -624,6 +624,35 @@ static void test_pcapng_block_larger_than_buffer(void **state)
 	ng_free(&m);
 }
 
+/* Many packets, megabytes of them: the buffer grows from its first size
+ * to its large one, blocks straddle every read. */
+static void test_pcapng_many_packets(void **state)
+{
+	struct ngimg m;
+	struct rd d;
+	struct pcapng_packet p;
+	uint32_t n = 0;
+
+	(void)state;
+	ng_init(&m, LE);
+	ng_shb(&m, 1, 0);
+	ng_idb(&m, 1, 0);
+	for (uint32_t k = 0; k < 40000; k++)
+		ng_epb(&m, 0, US(T0, k), k % 151, 1000, NULL);
+	assert_true(rd_open(&d, &m));
+	while (pcapng_next(d.r, &p) == 1) {
+		assert_int_equal(p.caplen, n % 151);
+		assert_int_equal(p.ts_nsec, n * 1000);
+		check_pattern(&p);
+		n++;
+	}
+	assert_string_equal(pcapng_error(d.r), "");
+	assert_int_equal(n, 40000);
+	assert_int_equal(pcapng_offset(d.r), m.len);
+	rd_close(&d);
+	ng_free(&m);
+}
+
 /* --- damaged files -------------------------------------------------------- */
 
 /* Each case builds on start() (one good packet) and then breaks something
@@ -1117,6 +1146,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_pcapng_obsolete_packet_block),
 		cmocka_unit_test(test_pcapng_unknown_blocks_skipped),
 		cmocka_unit_test(test_pcapng_block_larger_than_buffer),
+		cmocka_unit_test(test_pcapng_many_packets),
 		cmocka_unit_test(test_pcapng_damaged_blocks),
 		cmocka_unit_test(test_pcapng_not_pcapng),
 		cmocka_unit_test(test_pcapng_open_checks_first_section),
