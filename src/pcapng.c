@@ -89,8 +89,8 @@ struct iface {
 	bool pow2;		/* units is 2^shift */
 	unsigned shift;
 	uint64_t units;		/* timestamp units per second */
-	uint32_t nsec_mul;	/* powers of 10: nanoseconds are */
-	uint64_t nsec_div;	/* units * nsec_mul / nsec_div */
+	uint32_t nsec_mul;	/* powers of 10: the nanoseconds of a */
+	uint64_t nsec_div;	/* fraction are frac * mul / div */
 };
 
 enum state { READING, ENDED, FAILED };
@@ -133,13 +133,15 @@ static void describe(uint32_t type, char *buf, size_t size)
 		 name ? ")" : "");
 }
 
-static void vsay(struct pcapng *r, bool in_block, const char *fmt,
-		 va_list ap) __attribute__((format(printf, 3, 0)));
+/* Stop reading: say why in r->err, after the block it is about when
+ * in_block (fail), or alone (fail_file).  Returns -1. */
+static int say(struct pcapng *r, bool in_block, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
-static void vsay(struct pcapng *r, bool in_block, const char *fmt,
-		 va_list ap)
+static int say(struct pcapng *r, bool in_block, const char *fmt, ...)
 {
 	char what[64];
+	va_list ap;
 	int n = 0;
 
 	if (in_block) {
@@ -149,36 +151,13 @@ static void vsay(struct pcapng *r, bool in_block, const char *fmt,
 	}
 	if (n < 0 || (size_t)n >= sizeof r->err)
 		n = 0;
+	va_start(ap, fmt);
 	vsnprintf(r->err + n, sizeof r->err - (size_t)n, fmt, ap);
-}
-
-/* Stop reading: the block at r->offset is damaged because of fmt. */
-static int fail(struct pcapng *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int fail(struct pcapng *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsay(r, true, fmt, ap);
 	va_end(ap);
 	return -1;
 }
-
-/* Stop reading for a reason that is not one block's. */
-static int fail_file(struct pcapng *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int fail_file(struct pcapng *r, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsay(r, false, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#define fail(r, ...) say(r, true, __VA_ARGS__)
+#define fail_file(r, ...) say(r, false, __VA_ARGS__)
 
 static int truncated(struct pcapng *r, size_t have)
 {
