@@ -243,20 +243,20 @@ static int fill(struct pcapng *r, size_t n)
 
 /* --- numbers in the section's byte order ------------------------------- */
 
-static bool get16(const struct pcapng *r, struct span s, size_t off,
-		  uint16_t *v)
+static inline bool get16(const struct pcapng *r, struct span s,
+			 size_t off, uint16_t *v)
 {
 	return r->big ? read_be16(s, off, v) : read_le16(s, off, v);
 }
 
-static bool get32(const struct pcapng *r, struct span s, size_t off,
-		  uint32_t *v)
+static inline bool get32(const struct pcapng *r, struct span s,
+			 size_t off, uint32_t *v)
 {
 	return r->big ? read_be32(s, off, v) : read_le32(s, off, v);
 }
 
-static bool get64(const struct pcapng *r, struct span s, size_t off,
-		  uint64_t *v)
+static inline bool get64(const struct pcapng *r, struct span s,
+			 size_t off, uint64_t *v)
 {
 	return r->big ? read_be64(s, off, v) : read_le64(s, off, v);
 }
@@ -303,7 +303,7 @@ static int check_lengths(struct pcapng *r, uint32_t len)
  * ends between blocks; -1 on an error. */
 static int next_block(struct pcapng *r, struct span *blk)
 {
-	uint32_t len, trailer;
+	uint32_t len = 0, trailer = 0;
 	size_t have;
 	int got = fill(r, 8);
 
