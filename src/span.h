@@ -56,12 +56,42 @@ static inline bool read_be32(struct span s, size_t off, uint32_t *v)
 	return true;
 }
 
+static inline bool read_le16(struct span s, size_t off, uint16_t *v)
+{
+	if (!span_has(s, off, 2))
+		return false;
+	*v = (uint16_t)((uint16_t)s.p[off + 1] << 8 | s.p[off]);
+	return true;
+}
+
 static inline bool read_le32(struct span s, size_t off, uint32_t *v)
 {
 	if (!span_has(s, off, 4))
 		return false;
 	*v = (uint32_t)s.p[off + 3] << 24 | (uint32_t)s.p[off + 2] << 16 |
 	     (uint32_t)s.p[off + 1] << 8 | (uint32_t)s.p[off];
+	return true;
+}
+
+/* 64-bit fields (pcapng's if_tsoffset, section length), 32-bit aligned at
+ * best: built from two 32-bit halves. */
+static inline bool read_be64(struct span s, size_t off, uint64_t *v)
+{
+	uint32_t hi, lo;
+
+	if (!read_be32(s, off, &hi) || !read_be32(s, off + 4, &lo))
+		return false;
+	*v = (uint64_t)hi << 32 | lo;
+	return true;
+}
+
+static inline bool read_le64(struct span s, size_t off, uint64_t *v)
+{
+	uint32_t hi, lo;
+
+	if (!read_le32(s, off, &lo) || !read_le32(s, off + 4, &hi))
+		return false;
+	*v = (uint64_t)hi << 32 | lo;
 	return true;
 }
 

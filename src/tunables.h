@@ -49,6 +49,16 @@
 #define LUCS_DEFAULT_SNAPLEN 256	/* -s: every header we decode */
 #define LUCS_DEFAULT_INTERVAL 300	/* --interval, seconds */
 
+/* pcapng files, read by src/pcapng.c */
+#define LUCS_PCAPNG_BUFFER (1 << 20)	/* bytes asked of stdio at once */
+#define LUCS_PCAPNG_FIRST_BUFFER (64 << 10) /* until the file proves longer:
+					      * small files stay cheap */
+#define LUCS_PCAPNG_MAX_BLOCK (16 << 20) /* longer blocks are refused, as
+					 * libpcap does: a damaged length must
+					 * not make us buffer gigabytes */
+#define LUCS_PCAPNG_MAX_INTERFACES 65536 /* IDBs in one file, all sections
+					  * together: memory stays bounded */
+
 /* Reports */
 #define LUCS_TALLY_GROUPS 4096		/* server groups kept per kind */
 #define LUCS_INTERVAL_NEW_MAX 100	/* new unexpected flows listed per interval */

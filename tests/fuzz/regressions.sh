@@ -5,7 +5,7 @@
 # Run from the top build directory with srcdir set, as automake does.
 : "${srcdir:=.}"
 status=0
-for t in decode flow catalogue site; do
+for t in decode flow catalogue site pcapng; do
 	set --
 	for d in "$srcdir/tests/fuzz/seeds/$t" \
 		 "$srcdir/tests/fuzz/regressions/$t"; do

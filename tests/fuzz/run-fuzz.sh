@@ -29,7 +29,10 @@ while [ "$1" != -- ]; do
 done
 shift
 ./$fz/fuzz-seeds "$gen" "$@" || exit 1
-mkdir -p "$gen/catalogue" "$gen/site"
+mkdir -p "$gen/catalogue" "$gen/site" "$gen/pcapng"
+for f in "$srcdir"/pcaps/*.pcapng; do
+	[ -f "$f" ] && cp "$f" "$gen/pcapng/"
+done
 cp "$srcdir/rules/lucs.yaml" "$gen/catalogue/" || exit 1
 cp "$srcdir/rules/site.example.yaml" "$gen/site/" || exit 1
 for f in "$srcdir"/tests/bad-yaml/*.yaml; do
