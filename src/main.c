@@ -1,6 +1,7 @@
 /* main.c: the command line, and what each form of it runs: an audit
  * (run.c), --check and --list-rules, or -D. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -391,11 +392,31 @@ static int run_main(struct options *o)
 	return status;
 }
 
+/* As daemons do: descriptors 0, 1 and 2 open (on /dev/null where they
+ * were closed) before anything else is, so that no file lucsaudit opens
+ * becomes its standard output or error by accident (a capture on fd 1, a
+ * report taking in error messages on fd 2). */
+static void open_standard_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int got;
+
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		got = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (got != fd)	/* the lowest free descriptor: fd itself */
+			exit(EXIT_TROUBLE);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
 	int status;
 
+	open_standard_fds();
+	/* Before anything takes time to load: a signal then is heard. */
+	run_install_signals();
 	parse_options(argc, argv, &o);
 	status = run_main(&o);
 	options_free(&o);

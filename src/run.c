@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
+#include "loader.h"
 #include "messages.h"
 #include "privs.h"
 #include "progress.h"
@@ -44,7 +46,7 @@ static void on_reload_signal(int sig)
 
 /* INT and TERM interrupt a blocking read (no SA_RESTART), so that a run
  * waiting on a quiet input still stops. */
-static void install_signals(void)
+void run_install_signals(void)
 {
 	struct sigaction sa;
 
@@ -75,6 +77,8 @@ struct run {
 	bool stopping;			/* capture_stop was called */
 	struct report *report;
 	struct audit *audit;
+	struct loader *loading;		/* rules being reloaded, or NULL */
+	bool reload_again;		/* SIGHUP came while they were */
 	struct progress progress;
 };
 
@@ -94,28 +98,83 @@ static void snapshot(struct run *r)
 	out_flush(&r->out);
 }
 
-/* SIGHUP: new rules only if they load; the flows in the table are
- * classified again and keep their counters; -o FILE is reopened (log
- * rotation). */
-static void reload(struct run *r)
+/* New rules take over only if they loaded; the flows in the table are
+ * classified again and keep their counters. */
+static void use_rules(struct run *r, bool loaded, struct rulebook *fresh,
+		      const char *err)
+{
+	if (!loaded) {
+		complain("SIGHUP: keeping the rules in use: %s", err);
+	} else if (!report_set_classifier(r->report, fresh->cls)) {
+		complain("SIGHUP: out of memory: keeping the rules in use");
+		rulebook_free(fresh);
+	} else {
+		audit_reclassify(r->audit, fresh->cls);
+		rulebook_free(r->book);
+		*r->book = *fresh;
+		complain("SIGHUP: rules reloaded");
+	}
+}
+
+/* The rules load in a thread of their own: the capture never waits for
+ * the files, however large (or slow: a file on a stalled share). */
+static void start_reload(struct run *r)
 {
 	struct rulebook fresh;
 	char err[1024];
+
+	r->loading = loader_start(&r->cfg->rules);
+	if (r->loading)
+		return;
+	/* no thread to be had: in line, as a last resort */
+	use_rules(r, rulebook_load(&r->cfg->rules, &fresh, err, sizeof err),
+		  &fresh, err);
+}
+
+/* Loaded (or failed): the new rules take over between two batches. */
+static void finish_reload(struct run *r)
+{
+	struct rulebook fresh;
+	char err[1024];
+	bool ok = loader_take(r->loading, &fresh, err, sizeof err);
+
+	r->loading = NULL;
+	use_rules(r, ok, &fresh, err);
+	if (r->reload_again) {
+		r->reload_again = false;
+		start_reload(r);
+	}
+}
+
+/* SIGHUP: -o FILE is reopened at once (log rotation); the rules are
+ * reloaded beside the ones in use. */
+static void reload(struct run *r)
+{
 	int werr;
 
-	if (!rulebook_load(&r->cfg->rules, &fresh, err, sizeof err)) {
-		complain("SIGHUP: keeping the rules in use: %s", err);
-	} else if (!report_set_classifier(r->report, fresh.cls)) {
-		complain("SIGHUP: out of memory: keeping the rules in use");
-		rulebook_free(&fresh);
-	} else {
-		audit_reclassify(r->audit, fresh.cls);
-		rulebook_free(r->book);
-		*r->book = fresh;
-		complain("SIGHUP: rules reloaded");
-	}
 	if (r->cfg->output && (werr = out_reopen(&r->out)) != 0)
 		complain("SIGHUP: %s: %s", r->cfg->output, strerror(werr));
+	if (r->loading)
+		r->reload_again = true;
+	else
+		start_reload(r);
+}
+
+/* The run ends: rules loaded meanwhile still count for the flows left;
+ * rules still loading are let go. */
+static void end_reload(struct run *r)
+{
+	if (!r->loading)
+		return;
+	if (loader_done(r->loading)) {
+		r->reload_again = false;
+		finish_reload(r);
+		return;
+	}
+	loader_abandon(r->loading);
+	r->loading = NULL;
+	complain("SIGHUP: the run ended before the rules had loaded: they were "
+		 "not used");
 }
 
 static int64_t clock_us(clockid_t id)
@@ -193,6 +252,8 @@ static void between_batches(struct run *r)
 		reload_requested = 0;
 		reload(r);
 	}
+	if (r->loading && loader_done(r->loading))
+		finish_reload(r);
 	if (snapshot_requested) {
 		snapshot_requested = 0;
 		snapshot(r);
@@ -235,6 +296,36 @@ static bool settle_privileges(const char *user)
 		complain("still running as root: -Z USER gives up root once "
 			 "the capture is open");
 	return true;
+}
+
+/* The output is the file an input is (its device and inode, whatever the
+ * names: -o cap.pcap, -o /dev/stdout or a redirection onto the capture):
+ * said, before anything is opened for writing, and refused, since writing
+ * would destroy the capture being read. */
+static bool output_is_input(const struct run_config *cfg)
+{
+	const struct capture_config *cc = &cfg->capture;
+	const char *out = cfg->output;
+	bool to_stdout = !out || strcmp(out, "-") == 0;
+	struct stat os, is;
+
+	if (to_stdout ? fstat(STDOUT_FILENO, &os) != 0 : stat(out, &os) != 0)
+		return false;	/* no file yet: it cannot be an input */
+	for (size_t i = 0; i < cc->nfiles; i++) {
+		const char *in = cc->files[i];
+
+		if (strcmp(in, "-") == 0 ? fstat(STDIN_FILENO, &is) != 0
+					 : stat(in, &is) != 0)
+			continue;
+		if (is.st_dev != os.st_dev || is.st_ino != os.st_ino ||
+		    !S_ISREG(is.st_mode))
+			continue;
+		complain("%s is the input %s: refusing to write the report over "
+			 "the capture (give -o another file)",
+			 to_stdout ? "standard output" : out, in);
+		return true;
+	}
+	return false;
 }
 
 static bool open_output(struct run *r)
@@ -293,7 +384,8 @@ static bool run_start(struct run *r, const struct run_config *cfg,
 	r->cfg = cfg;
 	r->book = book;
 	r->live = cfg->capture.iface != NULL;
-	install_signals();
+	if (output_is_input(cfg))
+		return false;
 	r->cap = capture_open(&cfg->capture, err, sizeof err);
 	if (!r->cap) {
 		complain("%s", err);
@@ -344,6 +436,7 @@ static int run_end(struct run *r)
 	int status = EXIT_DONE, werr;
 
 	progress_clear(&r->progress);
+	end_reload(r);
 	if (r->live) {
 		read_capture_stats(r);
 		live_clock(r);

@@ -29,6 +29,12 @@ struct run_config {
 	bool quiet;			/* no progress line */
 };
 
+/* The run's signal handlers (INT and TERM stop, USR1 reports, HUP
+ * reloads; SIGPIPE ignored), installed before anything is loaded: a
+ * signal that comes while a large site loads is acted on once the run
+ * starts, not fatal. */
+void run_install_signals(void);
+
 /* Audit with book (the run may replace it on SIGHUP); an exit status. */
 int run_audit(const struct run_config *cfg, struct rulebook *book);
 

@@ -7,7 +7,12 @@
 #   - a reader that goes away (| head -1): lucsaudit ends quietly by
 #     SIGPIPE, as tools in a pipeline do;
 #   - a replay on a terminal shows a progress line (script(1) gives it a
-#     pseudo-terminal), erased at the end; -q or a non-terminal shows none.
+#     pseudo-terminal), erased at the end; -q or a non-terminal shows none;
+#   - standard error or output closed (2>&-, >&-): the files lucsaudit
+#     opens do not take their place (messages never land in the report,
+#     the report never moves the capture's read position);
+#   - an output that is an input (-o on the capture, a redirection onto
+#     it, -o /dev/stdout with stdout on it): refused, the capture intact.
 set -u
 : "${LUCSAUDIT:?}" "${LUCS_SRCDIR:?}" "${LUCS_BUILDDIR:?}"
 gen=$LUCS_BUILDDIR/tests/bench/gen-traffic
@@ -74,5 +79,37 @@ fi
 sh -c "$feed" | "$LUCSAUDIT" -r - -F json -o /dev/null 2>"$dir/notty.err"
 [ ! -s "$dir/notty.err" ] || fail "progress on a non-terminal: $(cat "$dir/notty.err")"
 
-[ $status -eq 0 ] && echo "output-errors.sh: /dev/full, a size limit, a closed pipe and the progress line behave"
+# Standard error closed: the message for a capture cut short goes nowhere,
+# not into the report, which would have been the first file opened.
+cut=$LUCS_SRCDIR/pcaps/cut-short.pcap
+"$LUCSAUDIT" -q -F json -r - -o "$dir/closed2.json" <"$cut" 2>&-
+rc=$?
+[ $rc -eq 2 ] || fail "2>&-: exit status $rc, not 2"
+bad=$(grep -cv '^{.*}$' "$dir/closed2.json")
+[ "$bad" -eq 0 ] || fail "2>&-: $bad lines of the report are not JSON: $(grep -v '^{' "$dir/closed2.json" | head -n 2)"
+
+# Standard output closed: the capture, the first file opened, is not
+# descriptor 1 for the report to seek on; the whole capture is read.
+"$LUCSAUDIT" -q -F json -r "$dir/mix.pcap" >&- 2>"$dir/closed1.err"
+rc=$?
+[ $rc -eq 0 ] || fail ">&-: exit status $rc, not 0 ($(cat "$dir/closed1.err"))"
+[ ! -s "$dir/closed1.err" ] || fail ">&-: said $(cat "$dir/closed1.err")"
+
+# An output that is an input.
+cp "$LUCS_SRCDIR/pcaps/link-ether.pcap" "$dir/victim.pcap" || exit 1
+for how in o redirect stdout; do
+	case $how in
+	o) "$LUCSAUDIT" -q -r "$dir/victim.pcap" -o "$dir/victim.pcap" 2>"$dir/victim.err" ;;
+	redirect) "$LUCSAUDIT" -q -r "$dir/victim.pcap" >>"$dir/victim.pcap" 2>"$dir/victim.err" ;;
+	stdout) "$LUCSAUDIT" -q -r - -o /dev/stdout <"$dir/victim.pcap" 1<>"$dir/victim.pcap" 2>"$dir/victim.err" ;;
+	esac
+	rc=$?
+	[ $rc -eq 2 ] || fail "output on the input ($how): exit status $rc, not 2"
+	grep -q 'refusing to write the report over the capture' "$dir/victim.err" ||
+		fail "output on the input ($how): $(cat "$dir/victim.err")"
+	cmp -s "$dir/victim.pcap" "$LUCS_SRCDIR/pcaps/link-ether.pcap" ||
+		fail "output on the input ($how): the capture was changed"
+done
+
+[ $status -eq 0 ] && echo "output-errors.sh: /dev/full, a size limit, a closed pipe, the progress line, closed descriptors and an output on an input behave"
 exit $status
