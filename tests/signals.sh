@@ -3,7 +3,10 @@
 #   - a replay from a FIFO that stays open and silent (a capture piped in
 #     from a tool that went quiet): SIGTERM and SIGINT each end the run
 #     within a second, with every packet that came counted and the summary
-#     written, exit status 0.
+#     written, exit status 0;
+#   - SIGHUP and SIGUSR1 while the site is still loading (here a FIFO
+#     whose writer takes its time, as a large site does): not fatal; the
+#     run goes on and completes.
 set -u
 : "${LUCSAUDIT:?}" "${LUCS_SRCDIR:?}"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/lucs-signals.XXXXXX") || exit 1
@@ -63,6 +66,23 @@ quiet_fifo_run() {	# SIGNAL
 
 quiet_fifo_run TERM
 quiet_fifo_run INT
+
+# Signals during start-up.
+mkfifo "$dir/site.yaml" || exit 1
+"$LUCSAUDIT" -q -F json --site "$dir/site.yaml" -r "$capture" \
+	>"$dir/startup.out" 2>"$dir/startup.err" &
+audit=$!
+pids="$pids $audit"
+sleep 0.5
+kill -HUP "$audit" 2>/dev/null
+kill -USR1 "$audit" 2>/dev/null
+sleep 0.2
+cat "$LUCS_SRCDIR/rules/site.example.yaml" >"$dir/site.yaml"
+wait "$audit"
+rc=$?
+[ $rc -eq 0 ] || fail "SIGHUP and SIGUSR1 at start-up: exit status $rc, not 0 ($(cat "$dir/startup.err"))"
+grep -q "\"type\":\"summary\".*\"packets_read\":$packets," "$dir/startup.out" ||
+	fail "SIGHUP and SIGUSR1 at start-up: no summary of all $packets packets"
 
 [ $status -eq 0 ] && echo "signals.sh: all passed"
 exit $status
