@@ -397,6 +397,8 @@ static void groups(struct sink *sk, const struct summary_view *s,
 			field_word(o, "tcp_state",
 				   tcp_state_name((enum tcp_state)g[i]->state));
 			field_word(o, "likely", failure_cause(g[i]->state, false));
+			if (s->tally->version)
+				field_u64(o, "rules_version", g[i]->version);
 		} else {
 			first_key(o, "verdict");
 			word(o, kind == GROUP_DEBUG ? "debug" : "unexpected");

@@ -387,6 +387,11 @@ static void group_section(struct out *o, const struct summary_view *s,
 			out_str(o, failure_cause(g[i]->state, true));
 			out_str(o, ": ");
 			out_str(o, g[i]->rules);
+			if (s->tally->version) {
+				out_str(o, " (rules version ");
+				out_u64(o, g[i]->version);
+				out_char(o, ')');
+			}
 		} else if (kind == GROUP_UNEXPECTED) {
 			out_str(o, "  ");
 			reasons(o, g[i]->reasons);

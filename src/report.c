@@ -10,11 +10,12 @@
 #include "ptime.h"
 #include "tunables.h"
 
-/* A new unexpected flow, kept for the interval's list. */
+/* A new unexpected flow, kept for the interval's list: what the list
+ * shows, so that a reload of the rules leaves it alone. */
 struct new_flow {
 	struct flow_key key;
 	uint8_t client;
-	uint32_t class_id;
+	uint8_t reason;		/* enum reason */
 	int64_t first_us;
 };
 
@@ -325,7 +326,8 @@ static bool grow_interval_classes(struct interval *iv, uint32_t id)
 	return true;
 }
 
-static void remember_new_unexpected(struct interval *iv, const struct flow *f)
+static void remember_new_unexpected(struct interval *iv, const struct flow *f,
+				    const struct verdict_class *k)
 {
 	struct new_flow *n;
 
@@ -336,7 +338,7 @@ static void remember_new_unexpected(struct interval *iv, const struct flow *f)
 	n = &iv->fresh[iv->nfresh++];
 	n->key = f->key;
 	n->client = f->client;
-	n->class_id = f->class_id;
+	n->reason = (uint8_t)k->reason;
 	n->first_us = f->first_us;
 }
 
@@ -364,10 +366,12 @@ void report_count(struct report *r, const struct flow *f, uint32_t slot,
 		c->flows++;
 	}
 	if (created) {
+		const struct verdict_class *k =
+			classifier_class(r->cls, f->class_id);
+
 		iv->flows_new++;
-		if (classifier_class(r->cls, f->class_id)->verdict ==
-		    VERDICT_UNEXPECTED)
-			remember_new_unexpected(iv, f);
+		if (k->verdict == VERDICT_UNEXPECTED)
+			remember_new_unexpected(iv, f, k);
 	}
 }
 
@@ -375,10 +379,13 @@ void report_count(struct report *r, const struct flow *f, uint32_t slot,
 static void new_flow_view(const struct report *r, const struct new_flow *n,
 			  struct flow_view *v)
 {
+	(void)r;
 	memset(v, 0, sizeof *v);
 	view_endpoints(&n->key, n->client, v);
 	v->first_us = v->last_us = n->first_us;
-	view_classification(n->class_id, r->cls, v);
+	v->verdict_id = VERDICT_UNEXPECTED;
+	v->verdict = verdict_name(VERDICT_UNEXPECTED);
+	v->reason = reason_name((enum reason)n->reason);
 }
 
 /* Fold an interval's per-class counts into verdicts and tags. */
@@ -637,9 +644,6 @@ bool report_set_classifier(struct report *r, const struct classifier *cls)
 					   tags[b].packets, tags[b].bytes);
 		}
 		memset(iv->per_class, 0, iv->nclass * sizeof *iv->per_class);	/* nclass > 0 */
-		/* Fresh flows hold old class ids: they are only counted. */
-		iv->fresh_more += iv->nfresh;
-		iv->nfresh = 0;
 	}
 	r->cls = cls;
 	class_texts_free(r);	/* class ids mean nothing to the new one */

@@ -3,6 +3,7 @@
 #include "tally.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,7 +157,8 @@ uint64_t client_count_value(const struct client_count *c, bool *estimate)
 
 struct group_id {
 	uint8_t server[16];
-	uint32_t class_id;
+	uint32_t rules_key;	/* failed: of the rules' names (rules_key) */
+	const char *rules;	/* failed: the names, else NULL */
 	uint16_t port;
 	uint8_t family, proto;
 	uint8_t state;
@@ -169,12 +171,12 @@ struct group_id {
  * the store buffer, so it waits for them (on the flood, half the samples
  * of group_flow sat there). */
 static uint32_t group_hash(const struct mshash_key *m, const struct flow *f,
-			   unsigned server, uint32_t class_id, uint8_t state)
+			   unsigned server, uint32_t rules_key, uint8_t state)
 {
 	uint32_t w[7];
 
 	memcpy(w, f->key.addr[server], sizeof f->key.addr[server]);
-	w[4] = class_id;
+	w[4] = rules_key;
 	w[5] = f->key.port[server] | (uint32_t)f->key.family << 16 |
 	       (uint32_t)f->key.proto << 24;
 	w[6] = state;
@@ -185,8 +187,9 @@ static bool group_matches(const struct group *g, const struct group_id *id)
 {
 	return g->family == id->family && g->proto == id->proto &&
 	       g->port == id->port && g->state == id->state &&
-	       g->class_id == id->class_id &&
-	       memcmp(g->server, id->server, sizeof g->server) == 0;
+	       g->rules_key == id->rules_key &&
+	       memcmp(g->server, id->server, sizeof g->server) == 0 &&
+	       (!id->rules || strcmp(g->rules, id->rules) == 0);
 }
 
 static struct group *group_find(struct group_table *gt,
@@ -257,11 +260,11 @@ static void group_flow(struct tally *t, struct group_table *gt,
 		return;
 	}
 	if (g->c.flows == 0) {
-		if (gt == &t->kinds[GROUP_FAILED])
-			rules_text(t->cls, id->class_id, g->rules,
-				   sizeof g->rules);
+		if (id->rules)
+			snprintf(g->rules, sizeof g->rules, "%s", id->rules);
 		memcpy(g->server, id->server, sizeof g->server);
-		g->class_id = id->class_id;
+		g->rules_key = id->rules_key;
+		g->version = t->version;
 		g->port = id->port;
 		g->family = id->family;
 		g->proto = id->proto;
@@ -278,8 +281,19 @@ static void group_flow(struct tally *t, struct group_table *gt,
 	client_count_add(&g->clients, client_hash(f->key.addr[f->client]));
 }
 
+/* FNV-1a of the rules' names: the same on either side of a reload, so
+ * that rules which did not change keep their failed group. */
+static uint32_t rules_key(const char *names)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *names; names++)
+		h = (h ^ (uint8_t)*names) * 16777619u;
+	return h;
+}
+
 static void group_of(const struct mshash_key *m, const struct flow *f,
-		     uint32_t class_id, uint8_t state, struct group_id *id)
+		     const char *rules, uint8_t state, struct group_id *id)
 {
 	unsigned s = flow_server(f);
 
@@ -288,9 +302,10 @@ static void group_of(const struct mshash_key *m, const struct flow *f,
 	id->port = f->key.port[s];
 	id->family = f->key.family;
 	id->proto = f->key.proto;
-	id->class_id = class_id;
+	id->rules = rules;
+	id->rules_key = rules ? rules_key(rules) : 0;
 	id->state = state;
-	id->hash = group_hash(m, f, s, class_id, state);
+	id->hash = group_hash(m, f, s, id->rules_key, state);
 }
 
 /* --- flows ------------------------------------------------------------------ */
@@ -308,7 +323,7 @@ void tally_flow(struct tally *t, const struct flow *f, enum flow_end why)
 	for (size_t i = 0; i < k->nrules; i++)
 		add(&t->per_rule[k->rules[i]], packets, bytes);
 	if (k->verdict == VERDICT_UNEXPECTED || k->verdict == VERDICT_DEBUG) {
-		group_of(&t->group_key, f, 0, 0, &id);
+		group_of(&t->group_key, f, NULL, 0, &id);
 		group_flow(t, &t->kinds[k->verdict == VERDICT_DEBUG
 						? GROUP_DEBUG : GROUP_UNEXPECTED],
 			   f, &id, k->reason, packets, bytes);
@@ -316,7 +331,10 @@ void tally_flow(struct tally *t, const struct flow *f, enum flow_end why)
 	if ((k->verdict == VERDICT_EXPECTED || k->verdict == VERDICT_DEBUG) &&
 	    (f->state == TCP_STATE_REJECTED ||
 	     (f->state == TCP_STATE_ATTEMPTED && why != FLOW_END_INPUT))) {
-		group_of(&t->group_key, f, f->class_id, f->state, &id);
+		char rules[sizeof ((struct group *)0)->rules];
+
+		rules_text(t->cls, f->class_id, rules, sizeof rules);
+		group_of(&t->group_key, f, rules, f->state, &id);
 		group_flow(t, &t->kinds[GROUP_FAILED], f, &id, k->reason,
 			   packets, bytes);
 	}
@@ -331,8 +349,6 @@ bool tally_rebase(struct tally *t, const struct classifier *cls)
 	const struct rule *new_rules = classifier_rules(cls, &new_n);
 	struct counts *per_rule = calloc(new_n + 1, sizeof *per_rule);
 	struct counts tags[CAT_MAX_TAGS] = { { 0, 0, 0 } };
-	struct group_table *failed = &t->kinds[GROUP_FAILED];
-
 	if (!per_rule)
 		return false;
 	for (size_t i = 0; i < new_n; i++)
@@ -345,10 +361,10 @@ bool tally_rebase(struct tally *t, const struct classifier *cls)
 		if (nb >= 0)
 			tags[nb] = t->tags[b];
 	}
-	/* Old classes mean nothing to the new classifier: those groups stay,
-	 * under their rules' names, and new flows start groups of their own. */
-	for (size_t i = 0; i < failed->n; i++)
-		failed->groups[i].class_id = UINT32_MAX;
+	/* Failed groups are keyed by their rules' names: new flows join a
+	 * group whose rules did not change, and start one of their own (of
+	 * the new version) where they did. */
+	t->version++;
 	free(t->per_rule);
 	t->per_rule = per_rule;
 	t->nrules = new_n;
@@ -374,8 +390,8 @@ static int group_order(const void *a, const void *b)
 		return x->port < y->port ? -1 : 1;
 	if (x->proto != y->proto)
 		return x->proto < y->proto ? -1 : 1;
-	if (x->class_id != y->class_id)
-		return x->class_id < y->class_id ? -1 : 1;
+	if ((c = strcmp(x->rules, y->rules)) != 0)
+		return c;
 	return (int)x->state - (int)y->state;
 }
 

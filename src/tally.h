@@ -38,12 +38,13 @@ enum group_kind { GROUP_UNEXPECTED = 0, GROUP_DEBUG, GROUP_FAILED,
 		  GROUP_KIND_COUNT };
 
 /* Flows of one kind to one server port: for failed connections also one
- * classification and TCP state. */
+ * set of rules (by name) and TCP state. */
 struct group {
 	uint8_t family, proto, state;
 	uint16_t port;
 	uint8_t server[16];
-	uint32_t class_id;	/* failed: the classification, while current */
+	uint32_t rules_key;	/* failed: a hash of rules, part of the key */
+	uint32_t version;	/* the rules version it began under */
 	uint32_t reasons;	/* unexpected: mask of enum reason seen */
 	char rules[160];	/* failed: the documented rules tried */
 	struct counts c;
@@ -63,6 +64,7 @@ struct group_table {
 
 struct tally {
 	const struct classifier *cls;
+	uint32_t version;	/* rules reloaded this many times (tally_rebase) */
 	struct mshash_key group_key;	/* keys the group indexes, per run */
 	struct counts verdicts[VERDICT_COUNT];
 	struct counts tags[CAT_MAX_TAGS];	/* by catalogue tag index */
@@ -76,7 +78,9 @@ bool tally_init(struct tally *t, const struct classifier *cls,
 		const struct hash_key *seed);
 void tally_free(struct tally *t);
 /* Carry the counts over to a new classifier (rules reloaded): tags and
- * rules are matched by name, failed groups keep their rules' names. */
+ * rules are matched by name; failed groups are keyed by their rules'
+ * names, so a reload that leaves a group's rules alone does not split it,
+ * and one that changes them starts a group of the new rules version. */
 bool tally_rebase(struct tally *t, const struct classifier *cls);
 /* A copy to which a snapshot adds the flows still in the table. */
 bool tally_copy(struct tally *dst, const struct tally *src);

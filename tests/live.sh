@@ -490,11 +490,12 @@ out=$work/hup.json
 # port and stays expected.
 peer unexpected '[]' undocumented_port closed -s $pool connect tcp $lucs 21400 2500
 peer expected '["agent-fe-01"]' - closed -s $agent connect tcp $lucs 443 700
+peer expected '["agent-webapi-01"]' - rejected -s $agent refused tcp $lucs 4444
 settle "$out"
 snapshot "$out"
 tm_packets=$(jget "$snap" tags TM packets)
 tm_bytes=$(jget "$snap" tags TM bytes)
-[ "$(jget "$snap" verdicts expected flows)" = 2 ] &&
+[ "$(jget "$snap" verdicts expected flows)" = 3 ] &&
 [ "$(jget "$snap" verdicts unexpected flows)" = 0 ] &&
 [ "$(jget "$snap" tags TM flows)" = 1 ] && [ "${tm_packets:-0}" -gt 0 ] ||
 	fail "hup: before SIGHUP, the snapshot does not count the TM flow as expected TM traffic: $(echo "$snap" | cut -c1-600)"
@@ -506,7 +507,7 @@ wait_for "$work/hup.err" "SIGHUP: rules reloaded" 10 $audit_pid ||
 wait_for "$out" '"type":"interval"' 5 $audit_pid ||
 	fail "hup: -o $out was not reopened after SIGHUP"
 snapshot "$out"
-[ "$(jget "$snap" verdicts expected flows)" = 1 ] &&
+[ "$(jget "$snap" verdicts expected flows)" = 2 ] &&
 [ "$(jget "$snap" verdicts unexpected flows)" = 1 ] &&
 [ "$(jget "$snap" verdicts unexpected packets)" = "$tm_packets" ] &&
 [ "$(jget "$snap" verdicts unexpected bytes)" = "$tm_bytes" ] &&
@@ -518,6 +519,11 @@ kill -HUP $audit_pid
 wait_for "$work/hup.err" "SIGHUP: keeping the rules in use" 10 $audit_pid ||
 	fail "hup: no 'keeping the rules in use' after SIGHUP with an invalid site: $(cat "$work/hup.err")"
 peer unexpected '[]' undocumented_port closed -s $pool connect tcp $lucs 21400 300
+# The reloads left agent-webapi-01 alone: a second refusal joins the
+# failed group of the first, not one of its own (both end after the first
+# reload, so the group is of rules version 1; test_tally has the group
+# that began before a reload).
+peer expected '["agent-webapi-01"]' - rejected -s $agent refused tcp $lucs 4444
 stop hup
 check_against_tcpdump hup "$out.1" "$out"
 expect_flows "$out"
@@ -532,6 +538,8 @@ n=$(grep -c '"type":"flow"\|"type":"summary"' "$out.1")
 	fail "hup: $n flow and summary records in the file moved away before SIGHUP, expected 1 (the first snapshot)"
 n=$(grep -c '"type":"summary"' "$out")
 [ "$n" -eq 2 ] || fail "hup: $n summaries in the reopened file, expected 2 (a snapshot, the end)"
+has hup "$out" "\"failed\":[{\"rules\":\"agent-webapi-01\",\"tcp_state\":\"rejected\",\"likely\":\"stopped_service\",\"rules_version\":1,\"proto\":\"tcp\",\"server\":\"$lucs\",\"server_port\":4444,\"flows\":2," \
+	"one failed group for both refusals, across the reloads"
 echo "$me: SIGUSR1, SIGHUP and -o reopen: $(($(date +%s) - t0)) s"
 
 if [ $fails -ne 0 ]; then

@@ -403,7 +403,7 @@ static void test_report_new_unexpected(void **state)
 
 /* Rules reloaded mid-interval: what the interval counted so far stays,
  * by verdict and by tag name (a tag the new rules lack drops out); the
- * new unexpected flows listed so far are counted, not listed. */
+ * new unexpected flows listed so far stay listed. */
 static void test_report_reload_carries_interval(void **state)
 {
 	struct fx *x = *state;
@@ -428,8 +428,10 @@ static void test_report_reload_carries_interval(void **state)
 	assert_int_equal(got.intervals[0].verdicts[VERDICT_UNEXPECTED].flows, 1);
 	assert_int_equal(got.intervals[0].tags[TAG_LUCS].flows, 1);	/* web */
 	assert_int_equal(got.intervals[0].tags[TAG_SFB].flows, 1);	/* web_b */
-	assert_int_equal(got.intervals[0].nnew, 0);
-	assert_int_equal(got.intervals[0].new_unexpected_more, 1);
+	assert_int_equal(got.intervals[0].nnew, 1);
+	assert_string_equal(got.new_unexpected[0],
+			    "10.10.0.1:9999 undocumented_port");
+	assert_int_equal(got.intervals[0].new_unexpected_more, 0);
 	report_free(x->r);
 	x->r = NULL;
 	classifier_free(x->cls);

@@ -305,6 +305,33 @@ static void test_tally_rebase(void **state)
 	x->cat = cat_b;
 }
 
+/* A reload of the same rules (a SIGHUP for log rotation) splits no
+ * failed group, and the groups say which rules version they began in. */
+static void test_tally_rebase_same_rules(void **state)
+{
+	struct fx *x = *state;
+	struct catalogue *cat_again;
+	struct classifier *again = classified_rules(&cat_again, rules_a);
+	struct flow rej = flow_to(x->cls, 1, 20, IPPROTO_NUM_TCP, 5061,
+				  TCP_STATE_REJECTED, 1, 60);
+	struct flow rej_again = flow_to(again, 2, 20, IPPROTO_NUM_TCP, 5061,
+					TCP_STATE_REJECTED, 1, 60);
+	const struct group *g;
+
+	tally_flow(&x->t, &rej, FLOW_END_IDLE);
+	assert_true(tally_rebase(&x->t, again));
+	assert_int_equal(x->t.version, 1);
+	tally_flow(&x->t, &rej_again, FLOW_END_IDLE);
+	g = only_group(&x->t, GROUP_FAILED);
+	assert_int_equal(g->c.flows, 2);
+	assert_int_equal(g->version, 0);
+	assert_string_equal(g->rules, "sip");
+	classifier_free(x->cls);
+	catalogue_free(x->cat);
+	x->cls = again;
+	x->cat = cat_again;
+}
+
 /* Largest first: by bytes, then flows, then the server. */
 static void test_tally_sorted(void **state)
 {
@@ -345,6 +372,7 @@ int main(void)
 		TEST(test_tally_distinct_clients),
 		TEST(test_tally_copy),
 		TEST(test_tally_rebase),
+		TEST(test_tally_rebase_same_rules),
 		TEST(test_tally_sorted),
 	};
 
