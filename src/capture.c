@@ -546,25 +546,14 @@ static void relay_packet(u_char *user, const struct pcap_pkthdr *h,
 		relay_publish(rl, false, false);
 }
 
-/* Sent to the reader thread alone, without SA_RESTART: it interrupts a
- * read(2) from a pipe or FIFO that stays silent, so that a stop is seen. */
-#define WAKE_SIGNAL SIGURG
-
-static void on_wake_signal(int sig)
-{
-	(void)sig;
-}
-
 static void *reader_main(void *arg)
 {
 	struct capture *c = arg;
 	struct relay *rl = c->relay;
-	sigset_t wake;
 	bool ok = true;
 
-	sigemptyset(&wake);
-	sigaddset(&wake, WAKE_SIGNAL);
-	pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
+	/* a read from a silent pipe ends when the run stops (capture_stop) */
+	thread_accept_wake();
 	for (; rl->reading < c->n && !atomic_load(&c->stop); rl->reading++) {
 		struct source *s = &c->src[rl->reading];
 		int r;
@@ -617,7 +606,6 @@ static bool relay_start(struct capture *c)
 {
 	/* sizeof is a multiple of CACHE_LINE, as aligned_alloc wants */
 	struct relay *rl = aligned_alloc(CACHE_LINE, sizeof *rl);
-	struct sigaction sa;
 
 	if (!rl)
 		return false;
@@ -629,10 +617,6 @@ static bool relay_start(struct capture *c)
 			relay_free(rl);
 			return false;
 		}
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_wake_signal;
-	sigaction(WAKE_SIGNAL, &sa, NULL);
 	c->relay = rl;
 	if (thread_start(&rl->thread, reader_main, c) != 0) {
 		c->relay = NULL;
@@ -684,7 +668,7 @@ static enum capture_status relay_next(struct capture *c,
 			/* A read may have begun just before the stop:
 			 * interrupt it again. */
 			if (atomic_load(&c->stop))
-				pthread_kill(rl->thread, WAKE_SIGNAL);
+				thread_wake(rl->thread);
 			return CAPTURE_QUIET;
 		}
 		b = &rl->batch[atomic_load(&rl->tail) % RELAY_DEPTH];
@@ -719,7 +703,7 @@ void capture_stop(struct capture *c)
 {
 	atomic_store(&c->stop, 1);
 	if (c->relay)
-		pthread_kill(c->relay->thread, WAKE_SIGNAL);
+		thread_wake(c->relay->thread);
 }
 
 bool capture_ok(const struct capture *c)

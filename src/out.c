@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "thread.h"
@@ -22,14 +23,16 @@ static int open_fd(struct out *o, int flags)
 		o->fd = STDOUT_FILENO;
 		o->owns_fd = false;
 	} else {
-		o->fd = open(o->path, O_WRONLY | O_CREAT | O_CLOEXEC | flags,
-			     0644);
+		/* Appending: a file truncated behind lucsaudit's back
+		 * (logrotate's copytruncate) is written at its new end, not
+		 * at the old offset over a run of NUL bytes. */
+		o->fd = open(o->path, O_WRONLY | O_CREAT | O_CLOEXEC |
+				      O_APPEND | flags, 0644);
 		if (o->fd < 0)
 			return errno;
 		o->owns_fd = true;
 	}
 	o->regular = fstat(o->fd, &st) == 0 && S_ISREG(st.st_mode);
-	o->committed = o->regular ? lseek(o->fd, 0, SEEK_END) : 0;
 	o->tty = isatty(o->fd);
 	return 0;
 }
@@ -51,7 +54,7 @@ int out_open(struct out *o, const char *path, bool append)
 			return ENOMEM;
 		}
 	}
-	err = open_fd(o, append ? O_APPEND : O_TRUNC);
+	err = open_fd(o, append ? 0 : O_TRUNC);
 	if (err) {
 		free(o->buf);
 		free(o->path);
@@ -62,17 +65,29 @@ int out_open(struct out *o, const char *path, bool append)
 
 /* Cut a regular file back to the last newline of buf that reached it, so
  * a failed write never leaves half a record behind; returns the bytes that
- * stay in the file (all of them where it cannot be cut: a pipe). */
+ * stay in the file (all of them where it cannot be cut: a pipe).  The cut
+ * is made from the file's real size, where the partial record ends, not
+ * from a count of lucsaudit's own: the file may have been truncated
+ * behind its back. */
 static size_t cut_back(struct out *o, const char *buf, size_t written)
 {
 	size_t keep = written;
+	struct stat st;
 
 	while (keep > 0 && buf[keep - 1] != '\n')
 		keep--;
-	if (!o->regular || keep == written ||
-	    ftruncate(o->fd, o->committed + (off_t)keep) != 0)
+	if (!o->regular || keep == written || fstat(o->fd, &st) != 0 ||
+	    st.st_size < (off_t)(written - keep) ||
+	    ftruncate(o->fd, st.st_size - (off_t)(written - keep)) != 0)
 		return written;
 	return keep;
+}
+
+/* The run is stopping while a write waits: a reader that stopped
+ * reading must not hold lucsaudit up. */
+static bool stopping(const struct out *o)
+{
+	return (o->stop && *o->stop) || atomic_load(&o->abandon);
 }
 
 /* Write buf's n bytes; 0, or the errno of a failure.  *kept is what
@@ -84,18 +99,18 @@ static int write_whole(struct out *o, const char *buf, size_t n, size_t *kept)
 	while (done < n) {
 		ssize_t w = write(o->fd, buf + done, n - done);
 
-		if (w < 0 && errno == EINTR)
+		if (w < 0 && errno == EINTR && !stopping(o))
 			continue;
+		if (w < 0 && errno == EINTR)
+			errno = ECANCELED;	/* the run stops: give up */
 		if (w <= 0) {
 			int err = w < 0 ? errno : EIO;
 
 			*kept = cut_back(o, buf, done);
-			o->committed += (off_t)*kept;
 			return err;
 		}
 		done += (size_t)w;
 	}
-	o->committed += (off_t)n;
 	*kept = n;
 	return 0;
 }
@@ -122,7 +137,7 @@ static void flush_bytes(struct out *o, size_t n)
 
 /* --- the writer thread ---------------------------------------------------
  * Two buffers: the caller fills o->buf while the thread writes the spare.
- * Only the thread touches fd, regular and committed while a job is under
+ * Only the thread touches fd and regular while a job is under
  * way; the caller waits for it before it reopens or closes. */
 
 struct out_writer {
@@ -143,6 +158,8 @@ static void *writer_main(void *arg)
 	struct out *o = arg;
 	struct out_writer *w = o->writer;
 
+	/* a write to a reader that stopped reading ends when the run stops */
+	thread_accept_wake();
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		size_t kept;
@@ -176,16 +193,34 @@ static void swap_buffers(struct out *o, struct out_writer *w)
 	w->spare_cap = cap;
 }
 
+/* The job under way is done, or LUCS_CAPTURE_WAIT_MS have passed. */
+static void wait_idle(struct out_writer *w)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_nsec += (long)LUCS_CAPTURE_WAIT_MS * 1000000;
+	t.tv_sec += t.tv_nsec / 1000000000;
+	t.tv_nsec %= 1000000000;
+	pthread_cond_timedwait(&w->idle, &w->lock, &t);
+}
+
 /* Wait for the job under way.  A failure sticks as it would without the
  * thread: the bytes it could not write become the buffer again, and what
- * was formatted meanwhile is dropped. */
+ * was formatted meanwhile is dropped.  While the run stops, a job that
+ * does not end (a reader that stopped reading) is given up. */
 static void writer_wait(struct out *o)
 {
 	struct out_writer *w = o->writer;
 
 	pthread_mutex_lock(&w->lock);
-	while (w->busy)
-		pthread_cond_wait(&w->idle, &w->lock);
+	while (w->busy) {
+		wait_idle(w);
+		if (w->busy && o->stop && *o->stop) {
+			atomic_store(&o->abandon, true);
+			thread_wake(w->thread);
+		}
+	}
 	pthread_mutex_unlock(&w->lock);
 	if (w->error && !o->error) {
 		swap_buffers(o, w);
@@ -241,6 +276,7 @@ static void writer_free(struct out_writer *w)
 bool out_start_writer(struct out *o)
 {
 	struct out_writer *w = calloc(1, sizeof *w);
+	pthread_condattr_t attr;
 
 	if (!w || !(w->spare = malloc(o->cap))) {
 		free(w);
@@ -249,7 +285,10 @@ bool out_start_writer(struct out *o)
 	w->spare_cap = o->cap;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->wake, NULL);
-	pthread_cond_init(&w->idle, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->idle, &attr);
+	pthread_condattr_destroy(&attr);
 	o->writer = w;
 	if (thread_start(&w->thread, writer_main, o) != 0) {
 		o->writer = NULL;
@@ -302,7 +341,7 @@ int out_reopen(struct out *o)
 	if (!o->path)
 		return 0;
 	out_flush(o);
-	err = open_fd(&fresh, O_APPEND);
+	err = open_fd(&fresh, 0);
 	if (err)
 		return err;
 	if (o->owns_fd)
@@ -310,7 +349,6 @@ int out_reopen(struct out *o)
 	o->fd = fresh.fd;
 	o->owns_fd = fresh.owns_fd;
 	o->regular = fresh.regular;
-	o->committed = fresh.committed;
 	o->tty = fresh.tty;
 	o->error = 0;
 	return 0;
@@ -366,4 +404,9 @@ void out_end_record(struct out *o)
 	o->record = o->len;
 	if (o->len >= o->cap / 2)
 		flush_records(o);
+}
+
+void out_watch_stop(struct out *o, const volatile sig_atomic_t *stop)
+{
+	o->stop = stop;
 }

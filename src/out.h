@@ -14,6 +14,8 @@
 #ifndef LUCS_OUT_H
 #define LUCS_OUT_H
 
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,17 +30,19 @@ struct out {
 	bool regular;		/* a regular file: can be cut back on error */
 	bool tty;
 	int error;		/* errno of the first failed write, or 0 */
-	off_t committed;	/* file offset after the last full flush */
 	size_t record;		/* buffer offset where the open record began */
 	char *buf;
 	size_t len, cap;
 	char *path;		/* for reopen; NULL for standard output */
 	struct out_writer *writer;	/* NULL: write() in the caller */
+	const volatile sig_atomic_t *stop;	/* set: the run is stopping */
+	atomic_bool abandon;	/* a blocked write is given up */
 };
 
-/* path NULL or "-" is standard output; a file is emptied first unless
- * append (a live audit's log survives restarts).  Returns 0 or an errno
- * value. */
+/* path NULL or "-" is standard output; a file is opened for appending
+ * (records land at its real end, whatever happens to it meanwhile) and
+ * emptied first unless append (a live audit's log survives restarts).
+ * Returns 0 or an errno value. */
 int out_open(struct out *o, const char *path, bool append);
 /* Reopen the same path (log rotation); 0 or an errno value. */
 int out_reopen(struct out *o);
@@ -46,6 +50,12 @@ int out_close(struct out *o);
 /* Write in a thread from now on (which blocks every signal); false, and
  * nothing changes, when no thread can be made. */
 bool out_start_writer(struct out *o);
+
+/* stop is the flag the run's stop signals set: once it is, a write that
+ * blocks (a pipe or FIFO whose reader stopped reading) is given up within
+ * about LUCS_CAPTURE_WAIT_MS, and fails with ECANCELED, sticky as any
+ * write error: the records not written are lost, and said to be. */
+void out_watch_stop(struct out *o, const volatile sig_atomic_t *stop);
 
 /* Room for n more bytes at the end of the buffer, for a writer that
  * formats a whole record in place and then calls out_commit with where it

@@ -275,8 +275,13 @@ int output_failed(const char *output, int err)
 		signal(SIGPIPE, SIG_DFL);
 		raise(SIGPIPE);
 	}
-	complain("%s: write error: %s", output ? output : "standard output",
-		 strerror(err));
+	if (err == ECANCELED)
+		complain("%s: stopped while writing was blocked (the reader had "
+			 "stopped reading): the records not yet written are lost",
+			 output ? output : "standard output");
+	else
+		complain("%s: write error: %s",
+			 output ? output : "standard output", strerror(err));
 	return EXIT_TROUBLE;
 }
 
@@ -338,6 +343,7 @@ static bool open_output(struct run *r)
 		return false;
 	}
 	r->out_opened = true;
+	out_watch_stop(&r->out, &stop_requested);
 	return true;
 }
 

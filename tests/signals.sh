@@ -4,11 +4,14 @@
 #     from a tool that went quiet): SIGTERM and SIGINT each end the run
 #     within a second, with every packet that came counted and the summary
 #     written, exit status 0;
+#   - an output (-o FIFO, or a pipe on standard output) whose reader
+#     stopped reading: SIGTERM ends the run within a second, exit status
+#     2, with one message saying that records were lost;
 #   - SIGHUP and SIGUSR1 while the site is still loading (here a FIFO
 #     whose writer takes its time, as a large site does): not fatal; the
 #     run goes on and completes.
 set -u
-: "${LUCSAUDIT:?}" "${LUCS_SRCDIR:?}"
+: "${LUCSAUDIT:?}" "${LUCS_SRCDIR:?}" "${LUCS_BUILDDIR:?}"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/lucs-signals.XXXXXX") || exit 1
 pids=
 trap 'kill $pids 2>/dev/null; rm -rf "$dir"' EXIT
@@ -67,6 +70,50 @@ quiet_fifo_run() {	# SIGNAL
 quiet_fifo_run TERM
 quiet_fifo_run INT
 
+# An output whose reader stopped reading, after a kilobyte: a capture
+# whose records overflow the pipe and lucsaudit's own buffers.
+"$LUCS_BUILDDIR/tests/bench/gen-traffic" --kind mix --packets 40000 \
+	--flows 4000 -o "$dir/mix.pcap" || exit 1
+blocked_output_run() {	# HOW
+	how=$1
+	if [ "$how" = fifo ]; then
+		mkfifo "$dir/out.fifo" || return 1
+		{ head -c 1000 >/dev/null; sleep 30; } <"$dir/out.fifo" &
+		pids="$pids $!"
+		"$LUCSAUDIT" -q -F json -r "$dir/mix.pcap" -o "$dir/out.fifo" \
+			2>"$dir/$how.err" &
+		audit=$!
+	else
+		{ "$LUCSAUDIT" -q -F json -r "$dir/mix.pcap" 2>"$dir/$how.err" &
+		  echo $! >"$dir/$how.pid"; wait $!; } |
+			{ head -c 1000 >/dev/null; sleep 30; } &
+		pids="$pids $!"
+		sleep 0.2
+		audit=$(cat "$dir/$how.pid")
+	fi
+	pids="$pids $audit"
+	sleep 1
+	t0=$(now)
+	kill -TERM "$audit"
+	waited=0
+	while kill -0 "$audit" 2>/dev/null && [ $waited -lt 100 ]; do
+		sleep 0.05
+		waited=$((waited + 1))
+	done
+	t1=$(now)
+	if kill -0 "$audit" 2>/dev/null; then
+		fail "blocked output ($how): still running 5 s after SIGTERM"
+		kill -9 "$audit"
+		return
+	fi
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 1.0) }' ||
+		fail "blocked output ($how): took $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s to stop"
+	grep -q 'stopped while writing was blocked.*records not yet written are lost' "$dir/$how.err" ||
+		fail "blocked output ($how): said $(cat "$dir/$how.err")"
+}
+blocked_output_run fifo
+blocked_output_run pipe
+
 # Signals during start-up.
 mkfifo "$dir/site.yaml" || exit 1
 "$LUCSAUDIT" -q -F json --site "$dir/site.yaml" -r "$capture" \
@@ -77,9 +124,12 @@ sleep 0.5
 kill -HUP "$audit" 2>/dev/null
 kill -USR1 "$audit" 2>/dev/null
 sleep 0.2
-cat "$LUCS_SRCDIR/rules/site.example.yaml" >"$dir/site.yaml"
+cat "$LUCS_SRCDIR/rules/site.example.yaml" >"$dir/site.yaml" &
+writer=$!
+pids="$pids $writer"
 wait "$audit"
 rc=$?
+kill "$writer" 2>/dev/null
 [ $rc -eq 0 ] || fail "SIGHUP and SIGUSR1 at start-up: exit status $rc, not 0 ($(cat "$dir/startup.err"))"
 grep -q "\"type\":\"summary\".*\"packets_read\":$packets," "$dir/startup.out" ||
 	fail "SIGHUP and SIGUSR1 at start-up: no summary of all $packets packets"

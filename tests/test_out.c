@@ -346,7 +346,7 @@ static const char rec[3][41] = {
 	"record three: forty bytes long, really!\n",
 };
 
-enum { CHILD_FLUSH_FAILED = 10, CHILD_REOPENED = 11 };
+enum { CHILD_FLUSH_FAILED = 10, CHILD_REOPENED = 11, CHILD_TRUNCATED = 12 };
 
 static void child_limited_write(const char *path, bool reopen)
 {
@@ -374,6 +374,35 @@ static void child_limited_write(const char *path, bool reopen)
 	_exit(CHILD_REOPENED);
 }
 
+/* Two records flushed; the file truncated behind the writer's back (as
+ * logrotate's copytruncate does); three more records, of which the size
+ * limit lets two and a half through. */
+static void child_truncated_then_full(const char *path)
+{
+	struct rlimit rl;
+	struct out o;
+
+	signal(SIGXFSZ, SIG_IGN);
+	if (getrlimit(RLIMIT_FSIZE, &rl) != 0)
+		_exit(2);
+	rl.rlim_cur = 100;
+	if (setrlimit(RLIMIT_FSIZE, &rl) != 0 || open_out(&o, path, false) != 0)
+		_exit(3);
+	for (int i = 0; i < 2; i++) {
+		out_str(&o, rec[i]);
+		out_end_record(&o);
+	}
+	if (out_flush(&o) != 0 || truncate(path, 0) != 0)
+		_exit(4);
+	for (int i = 0; i < 3; i++) {
+		out_str(&o, rec[i]);
+		out_end_record(&o);
+	}
+	if (out_flush(&o) != EFBIG)
+		_exit(5);
+	_exit(CHILD_TRUNCATED);
+}
+
 static void run_child(const char *path, bool reopen)
 {
 	int status;
@@ -388,6 +417,28 @@ static void run_child(const char *path, bool reopen)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status),
 			 reopen ? CHILD_REOPENED : CHILD_FLUSH_FAILED);
+}
+
+/* The file truncated behind the writer, then full: it holds whole
+ * records from its start, never a run of NUL bytes where the old end was
+ * (appending), and the cut back works from its real size. */
+static void test_out_truncated_behind_then_full(void **state)
+{
+	struct fx *x = *state;
+	char want[100];
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		child_truncated_then_full(x->path);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), CHILD_TRUNCATED);
+	snprintf(want, sizeof want, "%s%s", rec[0], rec[1]);
+	assert_file(x, want);
 }
 
 static void test_out_cut_back_on_error(void **state)
@@ -438,6 +489,7 @@ int main(void)
 		T(test_out_reopen),
 		T(test_out_reopen_fails),
 		T(test_out_cut_back_on_error),
+		T(test_out_truncated_behind_then_full),
 		T(test_out_reopen_after_error),
 	};
 	const struct CMUnitTest with_thread[] = {
@@ -449,6 +501,7 @@ int main(void)
 		T(test_out_reopen),
 		T(test_out_reopen_fails),
 		T(test_out_cut_back_on_error),
+		T(test_out_truncated_behind_then_full),
 		T(test_out_reopen_after_error),
 	};
 
