@@ -1,5 +1,5 @@
-/* site.c: site inventory files into prefixes and overrides, which it
- * owns once loaded. */
+/* site.c: site inventory files into prefixes and overrides, and the
+ * index site_roles looks addresses up in; it owns all three once loaded. */
 #include "site.h"
 
 #include <arpa/inet.h>
@@ -7,12 +7,179 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
+
 struct site_loader {
 	struct site *s;
 	const struct catalogue *c;
 	const char *file;
 	struct load_error *err;
+	size_t cap;		/* prefixes allocated */
 };
+
+/* --- the role index --------------------------------------------------------
+ *
+ * Two prefixes that contain one address are nested, so the union of the
+ * roles of every prefix containing an address is the roles of the longest
+ * one, once each prefix also carries the roles of the prefixes containing
+ * it.  Per family, an open-addressing hash table keyed by (prefix, length)
+ * holds each distinct prefix with those roles, and a lookup probes the
+ * family's distinct lengths, longest first, stopping at the first prefix
+ * it finds: one probe per distinct length at most (two for the example
+ * site, 33 or 129 at worst), however many prefixes the site lists.  The
+ * table is at most half full and its layout depends on the site file
+ * alone: traffic chooses only which short run of slots a probe reads.
+ */
+
+#define LENGTHS 129		/* prefix lengths 0-128 */
+
+struct role_slot {
+	uint64_t hi, lo;	/* the prefix's bits; IPv4 in hi's top 32 */
+	uint64_t roles;		/* with its containers' roles; 0: free slot */
+	uint8_t len;
+};
+
+struct role_table {
+	struct role_slot *slots;
+	size_t mask;		/* slots - 1 (a power of two, less one) */
+	unsigned nlens;
+	uint8_t lens[LENGTHS];	/* the distinct lengths, longest first */
+};
+
+struct site_index {
+	struct role_table family[2];	/* IPv4, IPv6 */
+};
+
+static uint64_t be32_at(const uint8_t *p)
+{
+	return (uint64_t)p[0] << 24 | (uint64_t)p[1] << 16 |
+	       (uint64_t)p[2] << 8 | p[3];
+}
+
+/* An address's bits as two words, IPv4 in the top of the first, so that
+ * lengths count from the top in both families. */
+static void addr_words(int family, const uint8_t *addr, uint64_t *hi,
+		       uint64_t *lo)
+{
+	*hi = be32_at(addr) << 32;
+	*lo = 0;
+	if (family == 6) {
+		*hi |= be32_at(addr + 4);
+		*lo = be32_at(addr + 8) << 32 | be32_at(addr + 12);
+	}
+}
+
+/* The n leading bits of a word (n from 0 to 64). */
+static uint64_t lead_bits(unsigned n)
+{
+	return n ? ~0ULL << (64 - n) : 0;
+}
+
+/* The slot of prefix (hi, lo) cut to len bits, or the free slot where it
+ * would go: the table always has one. */
+static struct role_slot *slot_at(const struct role_table *t, uint64_t hi,
+				 uint64_t lo, unsigned len)
+{
+	size_t i;
+
+	hi &= lead_bits(len < 64 ? len : 64);
+	lo &= lead_bits(len > 64 ? len - 64 : 0);
+	i = (size_t)fmix64(hi ^ lo * 0x9e3779b97f4a7c15ULL ^ len);
+	for (;; i++) {
+		struct role_slot *e = &t->slots[i & t->mask];
+
+		if (!e->roles || (e->hi == hi && e->lo == lo && e->len == len))
+			return e;
+	}
+}
+
+uint64_t site_roles(const struct site *s, int family, const uint8_t *addr)
+{
+	const struct role_table *t;
+	uint64_t hi, lo;
+
+	if (family != 4 && family != 6)
+		return 0;
+	t = &s->index->family[family == 6];
+	addr_words(family, addr, &hi, &lo);
+	for (unsigned i = 0; i < t->nlens; i++) {
+		uint64_t roles = slot_at(t, hi, lo, t->lens[i])->roles;
+
+		if (roles)
+			return roles;
+	}
+	return 0;
+}
+
+static bool table_build(struct role_table *t, const struct prefix *p,
+			size_t n, int family)
+{
+	bool has_len[LENGTHS] = { false };
+	size_t count = 0, size = 2;
+
+	for (size_t i = 0; i < n; i++)
+		count += p[i].family == family;
+	if (count == 0)
+		return true;
+	while (size < 2 * count)
+		size *= 2;
+	t->slots = calloc(size, sizeof *t->slots);
+	if (!t->slots)
+		return false;
+	t->mask = size - 1;
+	/* Each distinct prefix once, with the roles of all its entries. */
+	for (size_t i = 0; i < n; i++) {
+		uint64_t hi, lo;
+		struct role_slot *e;
+
+		if (p[i].family != family)
+			continue;
+		addr_words(family, p[i].addr, &hi, &lo);
+		e = slot_at(t, hi, lo, p[i].len);
+		e->hi = hi;
+		e->lo = lo;
+		e->len = p[i].len;
+		e->roles |= p[i].roles;
+		has_len[p[i].len] = true;
+	}
+	for (unsigned len = LENGTHS; len-- > 0;)
+		if (has_len[len])
+			t->lens[t->nlens++] = (uint8_t)len;
+	/* Then the roles of the prefixes containing it: whether a container
+	 * got its own containers' roles yet does not matter, they contain
+	 * this prefix too. */
+	for (size_t i = 0; i < size; i++) {
+		struct role_slot *e = &t->slots[i];
+
+		for (unsigned j = 0; e->roles && j < t->nlens; j++)
+			if (t->lens[j] < e->len)
+				e->roles |= slot_at(t, e->hi, e->lo,
+						    t->lens[j])->roles;
+	}
+	return true;
+}
+
+static void index_free(struct site_index *x)
+{
+	if (!x)
+		return;
+	free(x->family[0].slots);
+	free(x->family[1].slots);
+	free(x);
+}
+
+static struct site_index *index_build(const struct site *s)
+{
+	struct site_index *x = calloc(1, sizeof *x);
+
+	if (x && table_build(&x->family[0], s->prefixes, s->nprefixes, 4) &&
+	    table_build(&x->family[1], s->prefixes, s->nprefixes, 6))
+		return x;
+	index_free(x);
+	return NULL;
+}
+
+/* --- loading --------------------------------------------------------------- */
 
 void site_free(struct site *s)
 {
@@ -24,29 +191,9 @@ void site_free(struct site *s)
 	}
 	free(s->overrides);
 	free(s->prefixes);
+	index_free(s->index);
 	free(s->file);
 	free(s);
-}
-
-static bool prefix_matches(const struct prefix *p, int family,
-			   const uint8_t *addr)
-{
-	unsigned full = p->len / 8, rest = p->len % 8;
-
-	if (p->family != family || memcmp(p->addr, addr, full) != 0)
-		return false;
-	return rest == 0 ||
-	       ((p->addr[full] ^ addr[full]) & (0xff00 >> rest) & 0xff) == 0;
-}
-
-uint64_t site_roles(const struct site *s, int family, const uint8_t *addr)
-{
-	uint64_t roles = 0;
-
-	for (size_t i = 0; i < s->nprefixes; i++)
-		if (prefix_matches(&s->prefixes[i], family, addr))
-			roles |= s->prefixes[i].roles;
-	return roles;
 }
 
 const struct site_override *site_override(const struct site *s,
@@ -123,12 +270,17 @@ static bool add_prefix(struct site_loader *l, const struct ynode *n,
 	if (!parse_prefix(l, n, &p))
 		return false;
 	p.roles = role;
-	grown = realloc(s->prefixes, (s->nprefixes + 1) * sizeof *grown);
-	if (!grown) {
-		load_error_at(l->err, l->file, n, "out of memory");
-		return false;
+	if (s->nprefixes == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+
+		grown = realloc(s->prefixes, cap * sizeof *grown);
+		if (!grown) {
+			load_error_at(l->err, l->file, n, "out of memory");
+			return false;
+		}
+		s->prefixes = grown;
+		l->cap = cap;
 	}
-	s->prefixes = grown;
 	s->prefixes[s->nprefixes++] = p;
 	return true;
 }
@@ -236,7 +388,8 @@ static struct site *site_from(struct ydoc *d, const char *name,
 			      const struct catalogue *c,
 			      struct load_error *err)
 {
-	struct site_loader l = { calloc(1, sizeof(struct site)), c, name, err };
+	struct site_loader l = { calloc(1, sizeof(struct site)), c, name, err,
+				 0 };
 
 	if (!d)
 		goto fail;
@@ -247,7 +400,8 @@ static struct site *site_from(struct ydoc *d, const char *name,
 	if (!load_site(&l, ydoc_root(d)))
 		goto fail;
 	l.s->file = strdup(name);
-	if (!l.s->file) {
+	l.s->index = index_build(l.s);
+	if (!l.s->file || !l.s->index) {
 		load_error_at(err, name, NULL, "out of memory");
 		goto fail;
 	}
