@@ -104,14 +104,6 @@ static bool compiled_add(struct classifier *cl, const struct rule *base,
 	return true;
 }
 
-static bool id_taken(const struct catalogue *c, const char *id)
-{
-	for (size_t i = 0; i < c->nrules; i++)
-		if (strcmp(c->rules[i].id, id) == 0)
-			return true;
-	return false;
-}
-
 /* Blame what the user can edit: the site's value when it set the ports. */
 static void twin_overflow(const struct classifier *cl, const struct rule *base,
 			  unsigned port, struct load_error *err)
@@ -157,7 +149,7 @@ static bool add_twin(struct classifier *cl, size_t base_index,
 		shifted[i].hi = (uint16_t)(base->ports[i].hi + off);
 	}
 	snprintf(id, sizeof id, "%s-tm", base->id);
-	if (id_taken(cl->cat, id)) {
+	if (catalogue_rule(cl->cat, id)) {
 		load_error_pos(err, base->file, base->line, base->col,
 			       "rule '%s' has a TM twin, whose id '%s' another "
 			       "rule already has", base->id, id);

@@ -48,6 +48,7 @@ struct role_table {
 
 struct site_index {
 	struct role_table family[2];	/* IPv4, IPv6 */
+	struct hash_index overrides;	/* setting -> override index */
 };
 
 static uint64_t be32_at(const uint8_t *p)
@@ -165,7 +166,18 @@ static void index_free(struct site_index *x)
 		return;
 	free(x->family[0].slots);
 	free(x->family[1].slots);
+	hash_index_free(&x->overrides);
 	free(x);
+}
+
+static bool overrides_build(struct hash_index *x, const struct site *s)
+{
+	for (size_t i = 0; i < s->noverrides; i++)
+		if (hash_index_add(x, s->overrides[i].setting,
+				   strlen(s->overrides[i].setting),
+				   (uint32_t)i) < 0)
+			return false;
+	return true;
 }
 
 static struct site_index *index_build(const struct site *s)
@@ -173,7 +185,8 @@ static struct site_index *index_build(const struct site *s)
 	struct site_index *x = calloc(1, sizeof *x);
 
 	if (x && table_build(&x->family[0], s->prefixes, s->nprefixes, 4) &&
-	    table_build(&x->family[1], s->prefixes, s->nprefixes, 6))
+	    table_build(&x->family[1], s->prefixes, s->nprefixes, 6) &&
+	    overrides_build(&x->overrides, s))
 		return x;
 	index_free(x);
 	return NULL;
@@ -199,10 +212,11 @@ void site_free(struct site *s)
 const struct site_override *site_override(const struct site *s,
 					  const char *setting)
 {
-	for (size_t i = 0; s && i < s->noverrides; i++)
-		if (strcmp(s->overrides[i].setting, setting) == 0)
-			return &s->overrides[i];
-	return NULL;
+	long i = s ? hash_index_find(&s->index->overrides, setting,
+				     strlen(setting))
+		   : -1;
+
+	return i >= 0 ? &s->overrides[i] : NULL;
 }
 
 /* "10.20.0.0/16", "2001:db8::11" (a host is a full-length prefix). */
