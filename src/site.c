@@ -27,8 +27,9 @@ struct site_loader {
  * family's distinct lengths, longest first, stopping at the first prefix
  * it finds: one probe per distinct length at most (two for the example
  * site, 33 or 129 at worst), however many prefixes the site lists.  The
- * table is at most half full and its layout depends on the site file
- * alone: traffic chooses only which short run of slots a probe reads.
+ * table is at most half full, and hashed with multipliers drawn at load,
+ * so that neither a crafted site file nor crafted traffic can line
+ * prefixes up into long runs of slots.
  */
 
 #define LENGTHS 129		/* prefix lengths 0-128 */
@@ -39,11 +40,19 @@ struct role_slot {
 	uint8_t len;
 };
 
+/* A prefix length the table holds, with the masks that cut an address's
+ * words to it. */
+struct role_length {
+	uint64_t hi, lo;
+	unsigned len;
+};
+
 struct role_table {
 	struct role_slot *slots;
 	size_t mask;		/* slots - 1 (a power of two, less one) */
+	uint64_t mul[3];	/* the hash's multipliers, odd, drawn at load */
 	unsigned nlens;
-	uint8_t lens[LENGTHS];	/* the distinct lengths, longest first */
+	struct role_length lens[LENGTHS];	/* longest first */
 };
 
 struct site_index {
@@ -76,22 +85,27 @@ static uint64_t lead_bits(unsigned n)
 	return n ? ~0ULL << (64 - n) : 0;
 }
 
-/* The slot of prefix (hi, lo) cut to len bits, or the free slot where it
- * would go: the table always has one. */
+/* The slot of the prefix (hi, lo)/len, no bit set after len, or the free
+ * slot where it would go: the table always has one. */
 static struct role_slot *slot_at(const struct role_table *t, uint64_t hi,
 				 uint64_t lo, unsigned len)
 {
-	size_t i;
+	size_t i = (size_t)fmix64(hi * t->mul[0] + lo * t->mul[1] +
+				  len * t->mul[2]);
 
-	hi &= lead_bits(len < 64 ? len : 64);
-	lo &= lead_bits(len > 64 ? len - 64 : 0);
-	i = (size_t)fmix64(hi ^ lo * 0x9e3779b97f4a7c15ULL ^ len);
 	for (;; i++) {
 		struct role_slot *e = &t->slots[i & t->mask];
 
 		if (!e->roles || (e->hi == hi && e->lo == lo && e->len == len))
 			return e;
 	}
+}
+
+static const struct role_slot *slot_within(const struct role_table *t,
+					   const struct role_length *l,
+					   uint64_t hi, uint64_t lo)
+{
+	return slot_at(t, hi & l->hi, lo & l->lo, l->len);
 }
 
 uint64_t site_roles(const struct site *s, int family, const uint8_t *addr)
@@ -104,12 +118,23 @@ uint64_t site_roles(const struct site *s, int family, const uint8_t *addr)
 	t = &s->index->family[family == 6];
 	addr_words(family, addr, &hi, &lo);
 	for (unsigned i = 0; i < t->nlens; i++) {
-		uint64_t roles = slot_at(t, hi, lo, t->lens[i])->roles;
+		uint64_t roles = slot_within(t, &t->lens[i], hi, lo)->roles;
 
 		if (roles)
 			return roles;
 	}
 	return 0;
+}
+
+static void table_key(struct role_table *t)
+{
+	struct hash_key seed = { 0, 0 };
+
+	/* Without random numbers the multipliers are fixed: still correct. */
+	if (hash_key_random(&seed) != 0)
+		seed = (struct hash_key){ 0, 0 };
+	for (uint64_t i = 0; i < 3; i++)
+		t->mul[i] = siphash13_words(&seed, &i, 1) | 1;
 }
 
 static bool table_build(struct role_table *t, const struct prefix *p,
@@ -128,7 +153,9 @@ static bool table_build(struct role_table *t, const struct prefix *p,
 	if (!t->slots)
 		return false;
 	t->mask = size - 1;
-	/* Each distinct prefix once, with the roles of all its entries. */
+	table_key(t);
+	/* Each distinct prefix once, with the roles of all its entries (the
+	 * loader refused host bits). */
 	for (size_t i = 0; i < n; i++) {
 		uint64_t hi, lo;
 		struct role_slot *e;
@@ -145,7 +172,10 @@ static bool table_build(struct role_table *t, const struct prefix *p,
 	}
 	for (unsigned len = LENGTHS; len-- > 0;)
 		if (has_len[len])
-			t->lens[t->nlens++] = (uint8_t)len;
+			t->lens[t->nlens++] = (struct role_length){
+				lead_bits(len < 64 ? len : 64),
+				lead_bits(len > 64 ? len - 64 : 0), len
+			};
 	/* Then the roles of the prefixes containing it: whether a container
 	 * got its own containers' roles yet does not matter, they contain
 	 * this prefix too. */
@@ -153,9 +183,9 @@ static bool table_build(struct role_table *t, const struct prefix *p,
 		struct role_slot *e = &t->slots[i];
 
 		for (unsigned j = 0; e->roles && j < t->nlens; j++)
-			if (t->lens[j] < e->len)
-				e->roles |= slot_at(t, e->hi, e->lo,
-						    t->lens[j])->roles;
+			if (t->lens[j].len < e->len)
+				e->roles |= slot_within(t, &t->lens[j], e->hi,
+							e->lo)->roles;
 	}
 	return true;
 }
