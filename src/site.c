@@ -1,5 +1,6 @@
 /* site.c: site inventory files into prefixes and overrides, and the
- * index site_roles looks addresses up in; it owns all three once loaded. */
+ * index that site_roles and site_override look them up in; it owns all
+ * three once loaded. */
 #include "site.h"
 
 #include <arpa/inet.h>
