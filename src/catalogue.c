@@ -67,6 +67,8 @@ void catalogue_free(struct catalogue *c)
 	for (size_t i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
 	free(c->files);
+	hash_index_free(&c->ids);
+	hash_index_free(&c->settings);
 	free(c);
 }
 
@@ -106,13 +108,27 @@ int catalogue_tag(const struct catalogue *c, const char *name)
 	return -1;
 }
 
+/* Rule ids and settings are looked up in indexes of the rules loaded:
+ * comparing each new rule with every one before it made loading
+ * quadratic. */
+static const struct rule *indexed_rule(const struct catalogue *c,
+				       const struct hash_index *x,
+				       const char *name)
+{
+	long i = hash_index_find(x, name, strlen(name));
+
+	return i >= 0 ? &c->rules[i] : NULL;
+}
+
+const struct rule *catalogue_rule(const struct catalogue *c, const char *id)
+{
+	return indexed_rule(c, &c->ids, id);
+}
+
 const struct rule *catalogue_setting(const struct catalogue *c,
 				     const char *name)
 {
-	for (size_t i = 0; i < c->nrules; i++)
-		if (c->rules[i].setting && strcmp(c->rules[i].setting, name) == 0)
-			return &c->rules[i];
-	return NULL;
+	return indexed_rule(c, &c->settings, name);
 }
 
 /* --- ports ---------------------------------------------------------------- */
@@ -363,15 +379,13 @@ static const struct ynode *required(struct loader *l, const struct ynode *map,
 
 static bool rule_ids_unique(struct loader *l, const struct ynode *n)
 {
-	for (size_t i = 0; i < l->c->nrules; i++)
-		if (strcmp(l->c->rules[i].id, n->text) == 0) {
-			load_error_at(l->err, l->file, n,
-				      "duplicate rule id '%s' (first at %s:%u)",
-				      n->text, l->c->rules[i].file,
-				      l->c->rules[i].line);
-			return false;
-		}
-	return true;
+	const struct rule *first = catalogue_rule(l->c, n->text);
+
+	if (first)
+		load_error_at(l->err, l->file, n,
+			      "duplicate rule id '%s' (first at %s:%u)", n->text,
+			      first->file, first->line);
+	return !first;
 }
 
 static bool rule_setting(struct loader *l, const struct ynode *n,
@@ -519,7 +533,17 @@ static bool add_rule(struct loader *l, const struct ynode *m)
 		load_error_at(l->err, l->file, m, "a rule needs ports or a protocol");
 		return false;
 	}
+	/* Indexed once it is in: an index never names a rule that is not.
+	 * The first rule naming a setting stays its entry. */
 	c->nrules++;
+	if (hash_index_add(&c->ids, r->id, strlen(r->id),
+			   (uint32_t)(c->nrules - 1)) < 0 ||
+	    (r->setting && hash_index_add(&c->settings, r->setting,
+					  strlen(r->setting),
+					  (uint32_t)(c->nrules - 1)) < 0)) {
+		load_error_at(l->err, l->file, m, "out of memory");
+		return false;
+	}
 	return true;
 }
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"
 #include "yamldoc.h"
 
 #define CAT_MAX_ROLES 64	/* role sets are 64-bit masks */
@@ -61,6 +62,8 @@ struct catalogue {
 	unsigned tm_offset;
 	char **files;		/* names of the files loaded, for rule.file */
 	size_t nfiles;
+	struct hash_index ids;		/* rule id -> rule index */
+	struct hash_index settings;	/* setting -> first rule naming it */
 };
 
 struct catalogue *catalogue_new(void);
@@ -82,6 +85,8 @@ int catalogue_role(const struct catalogue *c, const char *name);
 bool catalogue_role_mask(const struct catalogue *c, const char *name,
 			 uint64_t *mask);
 int catalogue_tag(const struct catalogue *c, const char *name);
+/* The rule with this id, or NULL. */
+const struct rule *catalogue_rule(const struct catalogue *c, const char *id);
 /* The ports of setting name, from the first rule naming it, or NULL. */
 const struct rule *catalogue_setting(const struct catalogue *c,
 				     const char *name);

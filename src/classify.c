@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
+
 #define CACHE_SLOTS 4096	/* (rule set, roles) -> class, power of two */
 /* A port documented only through a range wider than this (the SfB media
  * range 49152-57500 overlaps every OS's ephemeral ports) says little about
@@ -32,7 +34,8 @@ struct classifier {
 	struct rule *rules;	/* compiled: ids and ports owned */
 	size_t nrules;
 	struct rule_set *sets;	/* sets[0] is the empty set */
-	size_t nsets;
+	size_t nsets, capsets;
+	struct hash_index set_index;	/* a set's rules -> its index */
 	uint16_t port_set[2][65536];	/* [tcp, udp][server port] */
 	uint8_t narrow[2][65536 / 8];	/* bit: a narrow range documents it */
 	uint16_t proto_set[256];	/* portless protocols */
@@ -72,6 +75,7 @@ void classifier_free(struct classifier *cl)
 	for (size_t i = 0; i < cl->nsets; i++)
 		free(cl->sets[i].rules);
 	free(cl->sets);
+	hash_index_free(&cl->set_index);
 	for (size_t i = 0; i < cl->nclasses; i++)
 		free(cl->classes[i].rules);
 	free(cl->classes);
@@ -102,14 +106,6 @@ static bool compiled_add(struct classifier *cl, const struct rule *base,
 	r->nports = nports;
 	cl->nrules++;
 	return true;
-}
-
-static bool id_taken(const struct catalogue *c, const char *id)
-{
-	for (size_t i = 0; i < c->nrules; i++)
-		if (strcmp(c->rules[i].id, id) == 0)
-			return true;
-	return false;
 }
 
 /* Blame what the user can edit: the site's value when it set the ports. */
@@ -157,7 +153,7 @@ static bool add_twin(struct classifier *cl, size_t base_index,
 		shifted[i].hi = (uint16_t)(base->ports[i].hi + off);
 	}
 	snprintf(id, sizeof id, "%s-tm", base->id);
-	if (id_taken(cl->cat, id)) {
+	if (catalogue_rule(cl->cat, id)) {
 		load_error_pos(err, base->file, base->line, base->col,
 			       "rule '%s' has a TM twin, whose id '%s' another "
 			       "rule already has", base->id, id);
@@ -203,109 +199,161 @@ nomem:
 
 /* --- port tables --------------------------------------------------------- */
 
-/* Rule sets are interned: equal sets share one index. */
+/* Rule sets are interned: equal sets share one index, found by hashing
+ * (a port table can hold 65536 sets). */
 static int set_intern(struct classifier *cl, const uint16_t *rules, size_t n)
 {
-	struct rule_set *sets;
+	struct rule_set *set;
+	long found = hash_index_find(&cl->set_index, rules, n * sizeof *rules);
 
-	for (size_t i = 0; i < cl->nsets; i++)
-		if (cl->sets[i].n == n &&
-		    (n == 0 || memcmp(cl->sets[i].rules, rules,
-				      n * sizeof *rules) == 0))
-			return (int)i;
+	if (found >= 0)
+		return (int)found;
 	if (cl->nsets > UINT16_MAX)
 		return -1;
-	sets = realloc(cl->sets, (cl->nsets + 1) * sizeof *sets);
-	if (!sets)
-		return -1;
-	cl->sets = sets;
-	sets[cl->nsets].rules = n ? malloc(n * sizeof *rules) : NULL;
-	if (n && !sets[cl->nsets].rules)
+	if (cl->nsets == cl->capsets) {
+		size_t cap = cl->capsets ? cl->capsets * 2 : 64;
+		struct rule_set *sets = realloc(cl->sets, cap * sizeof *sets);
+
+		if (!sets)
+			return -1;
+		cl->sets = sets;
+		cl->capsets = cap;
+	}
+	set = &cl->sets[cl->nsets];
+	set->rules = n ? malloc(n * sizeof *rules) : NULL;
+	if (n && !set->rules)
 		return -1;
 	if (n)
-		memcpy(sets[cl->nsets].rules, rules, n * sizeof *rules);
-	sets[cl->nsets].n = n;
-	sets[cl->nsets].port_only_class = 0;
+		memcpy(set->rules, rules, n * sizeof *rules);
+	set->n = n;
+	set->port_only_class = 0;
+	if (hash_index_add(&cl->set_index, set->rules, n * sizeof *rules,
+			   (uint32_t)cl->nsets) < 0) {
+		free(set->rules);
+		return -1;
+	}
 	return (int)cl->nsets++;
 }
 
-static bool rule_covers(const struct rule *r, unsigned port)
+static int cmp_u64(const void *a, const void *b)
 {
-	for (size_t i = 0; i < r->nports; i++)
-		if (port >= r->ports[i].lo && port <= r->ports[i].hi)
-			return true;
-	return false;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return x < y ? -1 : x > y;
 }
 
-static void mark_narrow(struct classifier *cl, int table, uint8_t l4_bit)
+/* Where a rule's port range opens or closes, as one sortable word: the
+ * port (0-65536) on top, then the rule, whether the range is narrow, and
+ * whether it opens there. */
+static uint64_t range_edge(uint32_t port, size_t rule, bool narrow,
+			   bool opens)
 {
+	return (uint64_t)port << 32 | (uint64_t)rule << 2 |
+	       (uint64_t)narrow << 1 | opens;
+}
+
+/* The rules whose bit is set, in index order. */
+static size_t bits_to_rules(const uint64_t *on, size_t words,
+			    uint16_t *rules)
+{
+	size_t n = 0;
+
+	for (size_t w = 0; w < words; w++)
+		for (uint64_t x = on[w]; x; x &= x - 1)
+			rules[n++] = (uint16_t)(w * 64 +
+						(unsigned)__builtin_ctzll(x));
+	return n;
+}
+
+struct sweep {
+	uint64_t *edges;	/* sorted range_edge words */
+	size_t nedges;
+	uint32_t *cover;	/* per rule: its ranges open here */
+	uint64_t *on;		/* per rule: a bit, cover > 0 */
+	size_t words;
+};
+
+static bool sweep_init(struct sweep *w, const struct classifier *cl,
+		       uint8_t l4_bit)
+{
+	size_t cap = 1;
+
+	for (size_t i = 0; i < cl->nrules; i++)
+		if (cl->rules[i].l4 & l4_bit)
+			cap += 2 * cl->rules[i].nports;
+	w->nedges = 0;
+	w->words = cl->nrules / 64 + 1;
+	w->edges = malloc(cap * sizeof *w->edges);
+	w->cover = calloc(cl->nrules + 1, sizeof *w->cover);
+	w->on = calloc(w->words, sizeof *w->on);
+	if (!w->edges || !w->cover || !w->on)
+		return false;
 	for (size_t i = 0; i < cl->nrules; i++) {
 		if (!(cl->rules[i].l4 & l4_bit))
 			continue;
 		for (size_t j = 0; j < cl->rules[i].nports; j++) {
 			const struct port_range *r = &cl->rules[i].ports[j];
+			bool narrow = r->hi - r->lo < NARROW_RANGE;
 
-			if (r->hi - r->lo >= NARROW_RANGE)
-				continue;
-			for (unsigned p = r->lo; p <= r->hi; p++)
-				cl->narrow[table][p / 8] |= (uint8_t)(1u << (p % 8));
+			w->edges[w->nedges++] = range_edge(r->lo, i, narrow, true);
+			w->edges[w->nedges++] =
+				range_edge((uint32_t)r->hi + 1, i, narrow, false);
 		}
 	}
+	qsort(w->edges, w->nedges, sizeof *w->edges, cmp_u64);
+	return true;
 }
 
-/* The set of rules changes only where some range starts or ends, so the
- * table is filled segment by segment between those boundaries. */
-static bool fill_port_table(struct classifier *cl, uint8_t l4_bit,
-			    uint16_t *table, uint16_t *scratch)
+static void sweep_free(struct sweep *w)
 {
-	size_t nb = 0, cap = 2;
-	uint32_t *bounds;
+	free(w->edges);
+	free(w->cover);
+	free(w->on);
+}
 
-	for (size_t i = 0; i < cl->nrules; i++)
-		if (cl->rules[i].l4 & l4_bit)
-			cap += 2 * cl->rules[i].nports;
-	bounds = malloc(cap * sizeof *bounds);
-	if (!bounds)
-		return false;
-	bounds[nb++] = 0;
-	bounds[nb++] = 65536;
-	for (size_t i = 0; i < cl->nrules; i++) {
-		if (!(cl->rules[i].l4 & l4_bit))
-			continue;
-		for (size_t j = 0; j < cl->rules[i].nports; j++) {
-			bounds[nb++] = cl->rules[i].ports[j].lo;
-			bounds[nb++] = (uint32_t)cl->rules[i].ports[j].hi + 1;
+/* The set of rules documenting a port, and whether a narrow range does,
+ * change only where some range opens or closes: one sweep over the sorted
+ * edges fills the table and the narrow bits segment by segment, interning
+ * a set only where it changed.  Linear in the ranges (after the sort) and
+ * the table, where testing every rule at every edge was quadratic. */
+static bool fill_port_table(struct classifier *cl, uint8_t l4_bit, int table,
+			    uint16_t *scratch)
+{
+	struct sweep w;
+	size_t e = 0;
+	unsigned narrow = 0;
+	int set = 0;
+	bool ok = sweep_init(&w, cl, l4_bit);
+
+	for (uint32_t port = 0; ok && port < 65536;) {
+		bool changed = port == 0;
+		uint32_t next;
+
+		for (; e < w.nedges && w.edges[e] >> 32 == port; e++) {
+			size_t r = (size_t)(w.edges[e] >> 2 & 0xffff);
+			bool opens = w.edges[e] & 1;
+
+			if (w.edges[e] & 2)
+				narrow = opens ? narrow + 1 : narrow - 1;
+			if (opens ? w.cover[r]++ == 0 : --w.cover[r] == 0) {
+				w.on[r / 64] ^= 1ULL << (r % 64);
+				changed = true;
+			}
+		}
+		if (changed)
+			set = set_intern(cl, scratch,
+					 bits_to_rules(w.on, w.words, scratch));
+		ok = set >= 0;
+		next = e < w.nedges ? (uint32_t)(w.edges[e] >> 32) : 65536;
+		for (; ok && port < next; port++) {
+			cl->port_set[table][port] = (uint16_t)set;
+			if (narrow)
+				cl->narrow[table][port / 8] |=
+					(uint8_t)(1u << (port % 8));
 		}
 	}
-	qsort(bounds, nb, sizeof *bounds, cmp_u32);
-	for (size_t b = 0; b + 1 < nb; b++) {
-		uint32_t lo = bounds[b], hi = bounds[b + 1];
-		size_t n = 0;
-		int set;
-
-		if (lo == hi)
-			continue;
-		for (size_t i = 0; i < cl->nrules; i++)
-			if ((cl->rules[i].l4 & l4_bit) &&
-			    rule_covers(&cl->rules[i], lo))
-				scratch[n++] = (uint16_t)i;
-		set = set_intern(cl, scratch, n);
-		if (set < 0) {
-			free(bounds);
-			return false;
-		}
-		for (uint32_t p = lo; p < hi; p++)
-			table[p] = (uint16_t)set;
-	}
-	free(bounds);
-	return true;
+	sweep_free(&w);
+	return ok;
 }
 
 static bool fill_proto_table(struct classifier *cl, uint16_t *scratch)
@@ -331,11 +379,9 @@ static bool build_tables(struct classifier *cl, struct load_error *err)
 	uint16_t *scratch = malloc((cl->nrules + 1) * sizeof *scratch);
 	bool ok;
 
-	mark_narrow(cl, 0, PROTO_TCP);
-	mark_narrow(cl, 1, PROTO_UDP);
 	ok = scratch && set_intern(cl, NULL, 0) == 0 &&
-		  fill_port_table(cl, PROTO_TCP, cl->port_set[0], scratch) &&
-		  fill_port_table(cl, PROTO_UDP, cl->port_set[1], scratch) &&
+		  fill_port_table(cl, PROTO_TCP, 0, scratch) &&
+		  fill_port_table(cl, PROTO_UDP, 1, scratch) &&
 		  fill_proto_table(cl, scratch);
 
 	cl->matched = scratch;

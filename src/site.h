@@ -25,9 +25,12 @@ struct site_override {
 	unsigned line, col;	/* where the site file sets it */
 };
 
+struct site_index;
+
 struct site {
-	struct prefix *prefixes;
+	struct prefix *prefixes;	/* as listed, for --check */
 	size_t nprefixes;
+	struct site_index *index;	/* built from them for site_roles */
 	struct site_override *overrides;
 	size_t noverrides;
 	bool tm_off;		/* tm: false */
@@ -41,7 +44,10 @@ struct site *site_load_string(const char *name, const char *text, size_t len,
 			      struct load_error *err);
 void site_free(struct site *s);
 
-/* Every role the address holds (0: not inventoried). */
+/* Every role the address holds (0: not inventoried): the union of the
+ * roles of every prefix of its family that contains it.  A pure lookup
+ * whose cost does not grow with the number of prefixes: one hash probe per
+ * distinct prefix length of the family at most (site.c). */
 uint64_t site_roles(const struct site *s, int family, const uint8_t *addr);
 
 /* The site's ports for a setting, or NULL to keep the catalogue's. */

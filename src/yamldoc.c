@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "hash.h"
 #include "tunables.h"
 
 struct ydoc {
@@ -96,6 +97,9 @@ struct builder {
 	const char *text;
 	size_t len;
 	struct ynode *stack[LUCS_YAML_MAX_DEPTH];
+	/* For a mapping on the stack: its keys, to find a duplicate in one
+	 * look-up (comparing each key with those before it was quadratic). */
+	struct hash_index keys[LUCS_YAML_MAX_DEPTH];
 	unsigned depth;
 	unsigned documents;
 	struct load_error *err;
@@ -136,12 +140,6 @@ nomem:
 	return NULL;
 }
 
-static bool same_key(const struct ynode *a, const struct ynode *b)
-{
-	return a->type == Y_SCALAR && b->type == Y_SCALAR &&
-	       strcmp(a->text, b->text) == 0;
-}
-
 static bool attach(struct builder *b, struct ynode *n)
 {
 	struct ynode *parent;
@@ -152,18 +150,25 @@ static bool attach(struct builder *b, struct ynode *n)
 	}
 	parent = b->stack[b->depth - 1];
 	if (parent->type == Y_MAPPING && parent->n % 2 == 0) {
+		long first;
+
 		if (n->type != Y_SCALAR) {
 			load_error_at(b->err, b->doc->name, n,
 				      "a key must be a plain word");
 			return false;
 		}
-		for (size_t i = 0; i < parent->n; i += 2)
-			if (same_key(parent->items[i], n)) {
-				load_error_at(b->err, b->doc->name, n,
-					      "duplicate key '%s' (first at line %u)",
-					      n->text, parent->items[i]->line);
-				return false;
-			}
+		first = hash_index_add(&b->keys[b->depth - 1], n->text,
+				       strlen(n->text), (uint32_t)parent->n);
+		if (first < 0) {
+			load_error_pos(b->err, b->doc->name, 0, 0, "out of memory");
+			return false;
+		}
+		if ((size_t)first != parent->n) {
+			load_error_at(b->err, b->doc->name, n,
+				      "duplicate key '%s' (first at line %u)",
+				      n->text, parent->items[first]->line);
+			return false;
+		}
 	}
 	if ((parent->n & (parent->n - 1)) == 0) {	/* 0, 1, 2, 4, ... */
 		size_t cap = parent->n ? parent->n * 2 : 4;
@@ -267,7 +272,7 @@ static bool on_event(struct builder *b, const yaml_event_t *e)
 				e->data.mapping_start.tag);
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT:
-		b->depth--;
+		hash_index_clear(&b->keys[--b->depth]);
 		return true;
 	default:
 		return true;
@@ -354,6 +359,8 @@ struct ydoc *ydoc_parse(const char *name, const char *text, size_t len,
 		yaml_event_delete(&e);
 	}
 	yaml_parser_delete(&parser);
+	for (unsigned i = 0; i < LUCS_YAML_MAX_DEPTH; i++)
+		hash_index_free(&b.keys[i]);
 	if (!ok) {
 		ydoc_free(b.doc);
 		return NULL;

@@ -8,6 +8,9 @@
 # many bytes as lucsaudit's output); prints packets, median wall seconds,
 # Mpps, CPU seconds, peak RSS and the median of the per-pair ratios to the
 # baseline.
+# Then the site inventory: the flood classified with the example site and
+# with generated sites of thousands of hosts, whose role look-ups must
+# not cost more per flow.
 # Last, instructions per packet under callgrind, for lucsaudit and the
 # baseline, with lucsaudit's most expensive functions.
 #
@@ -18,7 +21,11 @@
 #   BENCH_SIZE      full (default) or small (1/10 of every count)
 #   BENCH_RUNS      timed runs per tool and capture (default 5)
 #   BENCH_SLOW_RUNS runs of tshark and ndpiReader at full size (default 1)
-#   BENCH_KINDS     captures to run (default "mix flood")
+#   BENCH_KINDS     captures to run (default "mix flood"; "none": only the
+#                   site section)
+#   BENCH_SITES     sites the flood is classified with: "example" (the
+#                   shipped one) and numbers of hosts to generate (default
+#                   "example 10000 49000"; "none" skips the section)
 #   BENCH_SCALES    sizes as fractions of the whole (default "1/4 1/2 1")
 #   BENCH_PEERS     peers to run: "all" (default), "none", or names from:
 #                   tshark nfpcapd nfpcapd+nfdump argus argus+ra softflowd
@@ -51,9 +58,14 @@ DIR=${LUCS_BENCH_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/lucsaudit-bench}
 SIZE=${BENCH_SIZE:-full}
 RUNS=${BENCH_RUNS:-5}
 KINDS=${BENCH_KINDS:-mix flood}
+[ "$KINDS" = none ] && KINDS=	# callgrind runs on the same kinds
+SITES=${BENCH_SITES:-example 10000 49000}
+[ "$SITES" = none ] && SITES=
+SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 SCALES=${BENCH_SCALES:-1/4 1/2 1}
 PEERS=${BENCH_PEERS:-all}
 CALLGRIND=${BENCH_CALLGRIND:-yes}
+[ -z "$KINDS" ] && CALLGRIND=no
 CG_PACKETS=${BENCH_CG_PACKETS:-100000}
 TIMEOUT=${BENCH_TIMEOUT:-3600}
 SEED=${BENCH_SEED:-1}
@@ -254,7 +266,7 @@ run() {
 	shift 3
 	find "$OUT" -mindepth 1 -delete 2>/dev/null
 	case $tool in
-	baseline | lucsaudit | write-output) ;;
+	baseline | lucsaudit | write-output | load | replay) ;;
 	*)
 		"$(peer_fn "$tool")" "$CAPFILE"
 		set -- "${CMD[@]}"
@@ -281,7 +293,7 @@ run() {
 	else
 		read -r ratio cratio <<< "$(awk -v w="$wall" -v bw="$BASE_WALL" \
 			-v c="$user" -v s="$sys" -v bc="$BASE_CPU" 'BEGIN {
-			printf "%.4f %.4f", w / bw, (bc > 0 ? (c + s) / bc : 0) }')"
+			printf "%.4f %.4f", (bw > 0 ? w / bw : 0), (bc > 0 ? (c + s) / bc : 0) }')"
 	fi
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cap" "$tool" "$n" \
 		"$wall" "$user" "$sys" "$rss" "$ratio" "$cratio" >> "$RAW"
@@ -398,63 +410,156 @@ for kind in $KINDS; do
 	done
 done
 
-out "kind   size     packets  tool            runs  median s    Mpps    cpu s  rss MiB   ratio cpu-rat"
-while IFS=$'\t' read -r cap p size kind; do
-	table "$cap" "$p" "$size" "$kind" | tee -a "$REPORT" >&3
-done < "$WORK/captures"
-out ""
-out "median s: median wall-clock seconds; Mpps: packets / median s; cpu s: median user+system seconds"
-out "(all the tool's processes); rss MiB: the largest process's peak RSS over the runs; ratio and"
-out "cpu-rat: medians of (tool / the baseline run just before it), in wall and in CPU seconds."
-out "write-output: dd writing as many bytes as lucsaudit's JSON, 1 MiB at a time, into the same"
-out "directory: what the output alone costs, a floor under lucsaudit's time that the baseline lacks."
-for p in $PEERS; do
-	[ -n "${SKIP[$p]:-}" ] && out "skipped: $p: ${SKIP[$p]}"
-done
-peer_slow_list=
-for p in $PEERS; do peer_slow "$p" && peer_slow_list="$peer_slow_list $p"; done
-[ -n "$peer_slow_list" ] && [ "$SLOW_RUNS" != "$RUNS" ] &&
-	out "slow peers ($peer_slow_list ) ran $SLOW_RUNS time(s) per capture (BENCH_SLOW_RUNS)."
+if [ -s "$WORK/captures" ]; then
+	out "kind   size     packets  tool            runs  median s    Mpps    cpu s  rss MiB   ratio cpu-rat"
+	while IFS=$'\t' read -r cap p size kind; do
+		table "$cap" "$p" "$size" "$kind" | tee -a "$REPORT" >&3
+	done < "$WORK/captures"
+	out ""
+	out "median s: median wall-clock seconds; Mpps: packets / median s; cpu s: median user+system seconds"
+	out "(all the tool's processes); rss MiB: the largest process's peak RSS over the runs; ratio and"
+	out "cpu-rat: medians of (tool / the baseline run just before it), in wall and in CPU seconds."
+	out "write-output: dd writing as many bytes as lucsaudit's JSON, 1 MiB at a time, into the same"
+	out "directory: what the output alone costs, a floor under lucsaudit's time that the baseline lacks."
+	for p in $PEERS; do
+		[ -n "${SKIP[$p]:-}" ] && out "skipped: $p: ${SKIP[$p]}"
+	done
+	peer_slow_list=
+	for p in $PEERS; do peer_slow "$p" && peer_slow_list="$peer_slow_list $p"; done
+	[ -n "$peer_slow_list" ] && [ "$SLOW_RUNS" != "$RUNS" ] &&
+		out "slow peers ($peer_slow_list ) ran $SLOW_RUNS time(s) per capture (BENCH_SLOW_RUNS)."
 
-# Linearity and the goals, from lucsaudit's rows.
-out ""
-awk -F'\t' -v scales="$SCALES" "$AWK_MEDIAN"'
-	NR == FNR { packets[$1] = $2; kinds[$4] = 1; next }
-	$2 == "lucsaudit" {
-		w[$1] = w[$1] " " $4; r[$1] = r[$1] " " $8; cr[$1] = cr[$1] " " $9
-		if ($7 > rss[$1]) rss[$1] = $7
-	}
-	$2 == "write-output" { wo[$1] = wo[$1] " " $8 }
-	END {
-		ns = split(scales, sc, " ")
-		for (kind in kinds) {
-			line = ""
-			for (i = 1; i <= ns; i++) {
-				name = sc[i] == "1" || sc[i] == "1/1" ? "whole" : sc[i]
-				c = kind "@" name
-				if (c in w)
-					line = line sprintf("  %s %.0f", name,
-						median(w[c]) / packets[c] * 1e9)
+	# Linearity and the goals, from lucsaudit's rows.
+	out ""
+	awk -F'\t' -v scales="$SCALES" "$AWK_MEDIAN"'
+		NR == FNR { packets[$1] = $2; kinds[$4] = 1; next }
+		$2 == "lucsaudit" {
+			w[$1] = w[$1] " " $4; r[$1] = r[$1] " " $8; cr[$1] = cr[$1] " " $9
+			if ($7 > rss[$1]) rss[$1] = $7
+		}
+		$2 == "write-output" { wo[$1] = wo[$1] " " $8 }
+		END {
+			ns = split(scales, sc, " ")
+			for (kind in kinds) {
+				line = ""
+				for (i = 1; i <= ns; i++) {
+					name = sc[i] == "1" || sc[i] == "1/1" ? "whole" : sc[i]
+					c = kind "@" name
+					if (c in w)
+						line = line sprintf("  %s %.0f", name,
+							median(w[c]) / packets[c] * 1e9)
+				}
+				printf "lucsaudit %-5s ns per packet:%s\n", kind, line
 			}
-			printf "lucsaudit %-5s ns per packet:%s\n", kind, line
+			for (kind in kinds) {
+				c = kind "@whole"
+				if (!(c in w))
+					continue
+				if (kind == "mix")
+					printf "goal mix:   ratio %.2f, cpu %.2f (goal <= 1.6): %s\n",
+						median(r[c]), median(cr[c]),
+						median(r[c]) <= 1.6 ? "met" : "MISSED"
+				if (kind == "flood")
+					printf "goal flood: ratio %.2f, cpu %.2f (goal <= 5), peak RSS %.0f MiB (goal <= 192): %s\n",
+						median(r[c]), median(cr[c]), rss[c] / 1024,
+						median(r[c]) <= 5 && rss[c] / 1024 <= 192 ? "met" : "MISSED"
+				if (c in wo)
+					printf "  %-5s writing the output alone: ratio %.2f\n", kind,
+						median(wo[c])
+			}
+		}' "$WORK/captures" "$RAW" | tee -a "$REPORT" >&3
+fi
+
+# --- the site inventory ------------------------------------------------------------
+
+# A generated site of N hosts, cached: host i at a distinct address of
+# 10.0.0.0/8, where the flood's probes go (one in ten in 2001:db8:f::/104,
+# one in a thousand a /24 instead), under the built-in roles in turn.
+site_file() {
+	local n=$1 path=$DIR/site-$1h-g1.yaml
+	if [ ! -s "$path" ]; then
+		say "generating $path"
+		awk -v n="$n" '
+		BEGIN {
+			split("agent_pc lucs_server_01 lucs_server_02 sql_server " \
+			      "exchange_server sfb_server sfb_edge sfb_fe_pool " \
+			      "sfb_cms lucs_api live_reporting", role, " ")
+			print "# generated by bench.sh: " n " hosts"
+			print "roles:"
+			for (r = 1; r <= 11; r++) {
+				printf "  %s:\n", role[r]
+				for (i = r - 1; i < n; i += 11) {
+					v = (i * 2654435761) % 16777216
+					a = int(v / 65536); b = int(v / 256) % 256; c = v % 256
+					if (i % 1000 == 999)
+						printf "    - 10.%d.%d.0/24\n", a, b
+					else if (i % 10 == 9)
+						printf "    - \"2001:db8:f::%x:%x\"\n", a, v % 65536
+					else
+						printf "    - 10.%d.%d.%d\n", a, b, c
+				}
+			}
+		}' > "$path.tmp" && mv "$path.tmp" "$path" || die "cannot write $path"
+	fi
+	echo "$path"
+}
+
+# The whole flood, replayed with each site: every probe is a new flow
+# whose two addresses get their roles from the site.  "load" is the same
+# command's --check (loading and compiling the rules and the site alone);
+# per flow is (replay - load) / flows.
+if [ -n "$SITES" ]; then
+	BASE_WALL=0 BASE_CPU=0	# not paired with the baseline
+	read -r p f <<< "$(counts flood 1)"
+	CAPFILE=$(capture flood "$p" "$f") || exit 2
+	cat "$CAPFILE" > /dev/null
+	: > "$WORK/sites"
+	for site in $SITES; do
+		case $site in
+		example) sfile=$SRCDIR/rules/site.example.yaml ;;
+		*[!0-9]* | '') die "BENCH_SITES: '$site' is not example or a number of hosts" ;;
+		*) sfile=$(site_file "$site") ;;
+		esac
+		say "site $site: $sfile"
+		for i in $(seq 1 "$RUNS"); do
+			run "site@$site" load "$i" "$LUCSAUDIT" --check --site "$sfile" ||
+				die "lucsaudit --check --site $sfile failed: $(cat "$WORK/why")"
+			entries=$(sed -n 's/^site: *\([0-9]*\) addresses.*/\1/p' "$OUT/stdout")
+			run "site@$site" replay "$i" "$LUCSAUDIT" -q -F json \
+				-o "$OUT/lucsaudit.json" --max-flows "$MAX_FLOWS" \
+				--site "$sfile" -r "$CAPFILE" ||
+				die "lucsaudit --site $sfile failed on $CAPFILE: $(cat "$WORK/why")"
+		done
+		printf '%s\t%s\n' "$site" "$entries" >> "$WORK/sites"
+		find "$OUT" -mindepth 1 -delete 2>/dev/null
+	done
+	out ""
+	out "site inventory: the whole flood ($p packets, $f flows) with each site, $RUNS runs"
+	out "site       entries   load s  replay s  per flow ns  rss MiB  ratio"
+	awk -F'\t' -v flows="$f" "$AWK_MEDIAN"'
+		NR == FNR { order[++n] = $1; entries[$1] = $2; next }
+		$1 ~ /^site@/ {
+			site = substr($1, 6)
+			if ($2 == "load") load[site] = load[site] " " $4
+			if ($2 == "replay") {
+				replay[site] = replay[site] " " $4
+				if ($7 > rss[site]) rss[site] = $7
+			}
 		}
-		for (kind in kinds) {
-			c = kind "@whole"
-			if (!(c in w))
-				continue
-			if (kind == "mix")
-				printf "goal mix:   ratio %.2f, cpu %.2f (goal <= 1.6): %s\n",
-					median(r[c]), median(cr[c]),
-					median(r[c]) <= 1.6 ? "met" : "MISSED"
-			if (kind == "flood")
-				printf "goal flood: ratio %.2f, cpu %.2f (goal <= 5), peak RSS %.0f MiB (goal <= 192): %s\n",
-					median(r[c]), median(cr[c]), rss[c] / 1024,
-					median(r[c]) <= 5 && rss[c] / 1024 <= 192 ? "met" : "MISSED"
-			if (c in wo)
-				printf "  %-5s writing the output alone: ratio %.2f\n", kind,
-					median(wo[c])
-		}
-	}' "$WORK/captures" "$RAW" | tee -a "$REPORT" >&3
+		END {
+			for (i = 1; i <= n; i++) {
+				s = order[i]
+				r = median(replay[s]); l = median(load[s])
+				if (i == 1)
+					first = r
+				printf "%-10s %7d %8.3f %9.3f %12.0f %8.1f %6.2f\n", s,
+					entries[s], l, r, (r - l) / flows * 1e9,
+					rss[s] / 1024, r / first
+			}
+		}' "$WORK/sites" "$RAW" | tee -a "$REPORT" >&3
+	out "load s, replay s: median wall seconds of --check --site and of the replay; per flow: their"
+	out "difference over the flows; ratio: replay s / the first site's replay s."
+fi
 
 # --- callgrind: instructions per packet -------------------------------------------
 

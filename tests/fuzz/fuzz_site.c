@@ -4,16 +4,39 @@
  * classifier_new and printed as --check prints it.
  *
  * A refusal must say why and where; a site that loads must give every
- * listed address the roles it was listed with, and every port setting it
- * overrides back.
+ * listed address the roles it was listed with, the addresses around its
+ * first prefixes the roles a scan of every prefix gives (site-scan.h),
+ * and every port setting it overrides back.
  */
 #include <string.h>
 
+#include "../site-scan.h"
 #include "catalogue.h"
 #include "classify.h"
 #include "fuzz-loader.h"
 #include "fuzz.h"
 #include "site.h"
+
+#define SCANNED_PREFIXES 8	/* prefixes whose probes are checked */
+
+/* The index gives what the scan gives, around the first prefixes (in
+ * both families: the other one must not match). */
+static void check_roles_scan(const struct site *s, struct classifier *cl)
+{
+	for (size_t i = 0; i < s->nprefixes && i < SCANNED_PREFIXES; i++) {
+		uint8_t probe[SCAN_PROBES][16];
+		size_t n = scan_probes(&s->prefixes[i], probe);
+
+		for (size_t k = 0; k < n; k++)
+			for (int family = 4; family <= 6; family += 2) {
+				uint64_t want = scan_roles(s, family, probe[k]);
+
+				FUZZ_CHECK(site_roles(s, family, probe[k]) == want);
+				FUZZ_CHECK(classifier_roles(cl, family, probe[k]) ==
+					   want);
+			}
+	}
+}
 
 static struct catalogue *cat;
 
@@ -61,6 +84,7 @@ static void check_site(const struct site *s, struct classifier *cl)
 						       o->nports));
 	}
 	FUZZ_CHECK(classifier_has_site(cl) == (s->nprefixes > 0));
+	check_roles_scan(s, cl);
 	/* A flow between the first two addresses listed of one family, on
 	 * a port the catalogue documents (SQL) and one it does not. */
 	for (size_t j = 1; j < s->nprefixes; j++) {
