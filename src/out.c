@@ -43,7 +43,11 @@ int out_open(struct out *o, const char *path, bool append)
 
 	memset(o, 0, sizeof *o);
 	o->fd = -1;
-	o->cap = LUCS_WRITE_BUFFER;
+	/* Records are handed on at LUCS_WRITE_BUFFER / 2; the rest is room
+	 * kept for the summary, one record that may run to megabytes, so
+	 * that it is written even once memory has run out (malloc maps the
+	 * pages only as they are used). */
+	o->cap = LUCS_WRITE_BUFFER + LUCS_SUMMARY_RESERVE;
 	o->buf = malloc(o->cap);
 	if (!o->buf)
 		return ENOMEM;
@@ -402,7 +406,7 @@ void out_write_slow(struct out *o, const void *p, size_t n)
 void out_end_record(struct out *o)
 {
 	o->record = o->len;
-	if (o->len >= o->cap / 2)
+	if (o->len >= LUCS_WRITE_BUFFER / 2)
 		flush_records(o);
 }
 

@@ -383,7 +383,7 @@ static void groups(struct sink *sk, const struct summary_view *s,
 {
 	struct out *o = sk->out;
 	size_t n;
-	const struct group **g = tally_sorted(s->tally, kind, &n);
+	const struct group *const *g = tally_sorted(s->tally, kind, &n);
 	const struct counts *other = &s->tally->kinds[kind].other;
 
 	out_char(o, ',');
@@ -409,7 +409,6 @@ static void groups(struct sink *sk, const struct summary_view *s,
 		out_char(o, '}');
 	}
 	out_char(o, ']');
-	free(g);
 	if (other->flows) {
 		char more[64];
 

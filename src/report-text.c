@@ -366,14 +366,13 @@ static void group_section(struct out *o, const struct summary_view *s,
 			  enum group_kind kind, const char *title)
 {
 	size_t n;
-	const struct group **g = tally_sorted(s->tally, kind, &n);
+	const struct group *const *g = tally_sorted(s->tally, kind, &n);
 	const struct counts *other = &s->tally->kinds[kind].other;
 
 	out_str(o, "\n");
 	out_str(o, title);
 	if (n == 0) {
 		out_str(o, ": none\n");
-		free(g);
 		return;
 	}
 	out_str(o, "\n  server:port/proto                  flows  clients   packets        bytes");
@@ -408,7 +407,6 @@ static void group_section(struct out *o, const struct summary_view *s,
 		out_u64(o, other->flows);
 		out_str(o, " flows beyond the group limit\n");
 	}
-	free(g);
 }
 
 static void coverage_line(struct out *o, const struct rule *r,

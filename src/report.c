@@ -61,6 +61,7 @@ struct report {
 	/* By flow slot: the seq of the interval that last counted the flow
 	 * there, so that an interval counts each flow once. */
 	uint32_t *counted_in;
+	struct flow_view *fresh_views;	/* LUCS_INTERVAL_NEW_MAX, reserved */
 	uint64_t packets, bytes;	/* counted in flows, the whole run */
 	struct interval iv;
 	struct tally tally;
@@ -84,6 +85,19 @@ const struct report_writer *report_writer_find(const char *name)
 	return NULL;
 }
 
+static bool grow_interval_classes(struct interval *iv, uint32_t id)
+{
+	size_t n = (size_t)id + 64;
+	struct counts *grown = realloc(iv->per_class, n * sizeof *grown);
+
+	if (!grown)
+		return false;
+	memset(grown + iv->nclass, 0, (n - iv->nclass) * sizeof *grown);
+	iv->per_class = grown;
+	iv->nclass = n;
+	return true;
+}
+
 struct report *report_new(const struct report_config *cfg)
 {
 	struct report *r = calloc(1, sizeof *r);
@@ -97,15 +111,19 @@ struct report *report_new(const struct report_config *cfg)
 	r->interval_us = cfg->interval_us;
 	r->live = cfg->live;
 	r->iv.seq = 1;
-	/* Large and zeroed: calloc maps it, pages come as slots are used. */
+	/* What intervals need is reserved now, as the tallies are: running
+	 * out of memory later costs no record.  counted_in is large and
+	 * zeroed: calloc maps it, pages come as slots are used. */
 	if (r->interval_us &&
-	    !(r->counted_in = calloc(cfg->flow_slots, sizeof *r->counted_in))) {
-		free(r);
+	    (!(r->counted_in = calloc(cfg->flow_slots, sizeof *r->counted_in)) ||
+	     !(r->fresh_views = calloc(LUCS_INTERVAL_NEW_MAX,
+				       sizeof *r->fresh_views)) ||
+	     !grow_interval_classes(&r->iv, LUCS_INTERVAL_CLASSES - 64))) {
+		report_free(r);
 		return NULL;
 	}
 	if (!tally_init(&r->tally, cfg->cls, &cfg->hash_key)) {
-		free(r->counted_in);
-		free(r);
+		report_free(r);
 		return NULL;
 	}
 	if (r->w->begin)
@@ -121,6 +139,7 @@ void report_free(struct report *r)
 	class_texts_free(r);
 	free(r->iv.per_class);
 	free(r->counted_in);
+	free(r->fresh_views);
 	free(r);
 }
 
@@ -313,18 +332,6 @@ static void ended_flow_view(struct report *r, const struct flow *f,
 
 /* --- intervals ------------------------------------------------------------------ */
 
-static bool grow_interval_classes(struct interval *iv, uint32_t id)
-{
-	size_t n = (size_t)id + 64;
-	struct counts *grown = realloc(iv->per_class, n * sizeof *grown);
-
-	if (!grown)
-		return false;
-	memset(grown + iv->nclass, 0, (n - iv->nclass) * sizeof *grown);
-	iv->per_class = grown;
-	iv->nclass = n;
-	return true;
-}
 
 static void remember_new_unexpected(struct interval *iv, const struct flow *f,
 				    const struct verdict_class *k)
@@ -410,7 +417,7 @@ static void write_interval(struct report *r, bool partial)
 {
 	struct interval *iv = &r->iv;
 	struct interval_view v;
-	struct flow_view *fresh = NULL;
+	struct flow_view *fresh = r->fresh_views;
 	struct capture_stats delta;
 
 	memset(&v, 0, sizeof v);
@@ -433,19 +440,15 @@ static void write_interval(struct report *r, bool partial)
 	memcpy(v.verdicts, iv->carried_verdicts, sizeof v.verdicts);
 	memcpy(v.tags, iv->carried_tags, sizeof v.tags);
 	fold_classes(r->cls, iv, v.verdicts, v.tags);
-	if (iv->nfresh) {
-		fresh = calloc(iv->nfresh, sizeof *fresh);
-		for (size_t i = 0; fresh && i < iv->nfresh; i++)
-			new_flow_view(r, &iv->fresh[i], &fresh[i]);
-	}
+	for (size_t i = 0; i < iv->nfresh; i++)
+		new_flow_view(r, &iv->fresh[i], &fresh[i]);
 	v.new_unexpected = fresh;
-	v.nnew = fresh ? iv->nfresh : 0;
-	v.new_unexpected_more = iv->fresh_more + (fresh ? 0 : iv->nfresh);
+	v.nnew = iv->nfresh;
+	v.new_unexpected_more = iv->fresh_more;
 	if (r->w->interval) {
 		r->w->interval(&r->sink, &v);
 		out_end_record(r->sink.out);
 	}
-	free(fresh);
 }
 
 static void reset_interval(struct interval *iv, int64_t start, int64_t step,

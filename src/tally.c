@@ -23,6 +23,16 @@ static uint32_t client_hash(const uint8_t addr[16])
 	return (uint32_t)(fmix64(w[0] * 0x9e3779b97f4a7c15ULL + w[1]) >> 32);
 }
 
+/* Room for the cap of groups, their index and their sorted order, all at
+ * once (calloc maps pages only as groups use them). */
+static bool reserve_groups(struct group_table *gt)
+{
+	gt->groups = calloc(LUCS_TALLY_GROUPS, sizeof *gt->groups);
+	gt->sorted = calloc(LUCS_TALLY_GROUPS, sizeof *gt->sorted);
+	gt->index = calloc(INDEX_SLOTS, sizeof *gt->index);
+	return gt->groups && gt->sorted && gt->index;
+}
+
 bool tally_init(struct tally *t, const struct classifier *cls,
 		const struct hash_key *seed)
 {
@@ -38,14 +48,11 @@ bool tally_init(struct tally *t, const struct classifier *cls,
 	t->per_rule = calloc(nrules + 1, sizeof *t->per_rule);
 	if (!t->per_rule)
 		return false;
-	for (int k = 0; k < GROUP_KIND_COUNT; k++) {
-		t->kinds[k].index = calloc(INDEX_SLOTS,
-					   sizeof *t->kinds[k].index);
-		if (!t->kinds[k].index) {
+	for (int k = 0; k < GROUP_KIND_COUNT; k++)
+		if (!reserve_groups(&t->kinds[k])) {
 			tally_free(t);
 			return false;
 		}
-	}
 	return true;
 }
 
@@ -54,6 +61,7 @@ void tally_free(struct tally *t)
 	free(t->per_rule);
 	for (int k = 0; k < GROUP_KIND_COUNT; k++) {
 		free(t->kinds[k].groups);
+		free(t->kinds[k].sorted);
 		free(t->kinds[k].index);
 	}
 	memset(t, 0, sizeof *t);
@@ -70,27 +78,25 @@ static void *dup_array(const void *src, size_t n, size_t size)
 
 bool tally_copy(struct tally *dst, const struct tally *src)
 {
+	bool ok = true;
+
 	*dst = *src;
 	dst->per_rule = dup_array(src->per_rule, src->nrules,
 				  sizeof *src->per_rule);
 	for (int k = 0; k < GROUP_KIND_COUNT; k++) {
 		const struct group_table *s = &src->kinds[k];
+		struct group_table *d = &dst->kinds[k];
 
-		/* groups grow to the cap: the copy may need it too */
-		dst->kinds[k].groups = malloc(LUCS_TALLY_GROUPS *
-					      sizeof *s->groups);
-		dst->kinds[k].index = dup_array(s->index, INDEX_SLOTS,
-						sizeof *s->index);
-		if (dst->kinds[k].groups && s->n)
-			memcpy(dst->kinds[k].groups, s->groups,
-			       s->n * sizeof *s->groups);
+		d->groups = NULL;
+		d->sorted = NULL;
+		d->index = NULL;
+		ok &= reserve_groups(d);
+		if (d->groups && s->n)
+			memcpy(d->groups, s->groups, s->n * sizeof *s->groups);
+		if (d->index)
+			memcpy(d->index, s->index, INDEX_SLOTS * sizeof *s->index);
 	}
-	for (int k = 0; k < GROUP_KIND_COUNT; k++)
-		if (!dst->kinds[k].groups || !dst->kinds[k].index) {
-			tally_free(dst);
-			return false;
-		}
-	if (!dst->per_rule) {
+	if (!ok || !dst->per_rule) {
 		tally_free(dst);
 		return false;
 	}
@@ -212,14 +218,6 @@ static struct group *group_find(struct group_table *gt,
 	}
 	if (gt->n == LUCS_TALLY_GROUPS)
 		return NULL;
-	if ((gt->n & (gt->n - 1)) == 0) {	/* 0, 1, 2, 4, ... */
-		size_t cap = gt->n ? gt->n * 2 : 16;
-		struct group *grown = realloc(gt->groups, cap * sizeof *grown);
-
-		if (!grown)
-			return NULL;
-		gt->groups = grown;
-	}
 	gt->index[i].group = (uint32_t)++gt->n;
 	gt->index[i].hash = hash;
 	memset(&gt->groups[gt->n - 1], 0, sizeof gt->groups[0]);
@@ -395,18 +393,14 @@ static int group_order(const void *a, const void *b)
 	return (int)x->state - (int)y->state;
 }
 
-const struct group **tally_sorted(const struct tally *t, enum group_kind k,
-				  size_t *n)
+const struct group *const *tally_sorted(const struct tally *t,
+					enum group_kind k, size_t *n)
 {
 	const struct group_table *gt = &t->kinds[k];
-	const struct group **v = malloc((gt->n + 1) * sizeof *v);
 
-	*n = 0;
-	if (!v)
-		return NULL;
 	for (size_t i = 0; i < gt->n; i++)
-		v[i] = &gt->groups[i];
-	qsort(v, gt->n, sizeof *v, group_order);
+		gt->sorted[i] = &gt->groups[i];
+	qsort(gt->sorted, gt->n, sizeof *gt->sorted, group_order);
 	*n = gt->n;
-	return v;
+	return gt->sorted;
 }

@@ -1,4 +1,6 @@
-/* tally.h: what the summary counts, in memory bounded whatever the traffic:
+/* tally.h: what the summary counts, in memory bounded whatever the traffic
+ * and reserved at the start (tally_init), so that running out of memory
+ * later never costs the summary:
  * totals per classification, coverage per rule, failed documented
  * connections and unexpected flows grouped by server.
  *
@@ -53,7 +55,8 @@ struct group {
 };
 
 struct group_table {
-	struct group *groups;	/* in order of creation */
+	struct group *groups;	/* in order of creation, room for the cap */
+	const struct group **sorted;	/* tally_sorted's, room for the cap */
 	size_t n;
 	struct {
 		uint32_t group;	/* group + 1, 0 = empty */
@@ -92,10 +95,11 @@ void tally_flow(struct tally *t, const struct flow *f, enum flow_end why);
 void counts_add(struct counts *c, uint64_t flows, uint64_t packets,
 		uint64_t bytes);
 
-/* Groups of a kind sorted largest first (bytes, then flows); the caller
- * frees the array of pointers. */
-const struct group **tally_sorted(const struct tally *t, enum group_kind k,
-				  size_t *n);
+/* Groups of a kind sorted largest first (bytes, then flows), in an array
+ * the tally keeps (valid until the next call for that kind): the summary
+ * allocates nothing, so it is written even once memory has run out. */
+const struct group *const *tally_sorted(const struct tally *t,
+					enum group_kind k, size_t *n);
 uint64_t client_count_value(const struct client_count *c, bool *estimate);
 
 #endif

@@ -62,6 +62,11 @@
 /* Reports */
 #define LUCS_TALLY_GROUPS 4096		/* server groups kept per kind */
 #define LUCS_INTERVAL_NEW_MAX 100	/* new unexpected flows listed per interval */
+#define LUCS_INTERVAL_CLASSES 1024	/* classifications counted per
+					 * interval without more memory */
+#define LUCS_SUMMARY_RESERVE (8 << 20)	/* output room kept for the summary:
+					 * every group of every kind, and the
+					 * coverage of a large catalogue */
 #define LUCS_TEXT_GROUPS 50		/* groups a text summary lists */
 
 /* YAML inputs (catalogue and site) */

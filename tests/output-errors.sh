@@ -12,7 +12,10 @@
 #     opens do not take their place (messages never land in the report,
 #     the report never moves the capture's read position);
 #   - an output that is an input (-o on the capture, a redirection onto
-#     it, -o /dev/stdout with stdout on it): refused, the capture intact.
+#     it, -o /dev/stdout with stdout on it): refused, the capture intact;
+#   - memory running out mid-run (a preloaded malloc that starts failing
+#     half-way through a SYN scan): the summary is still written, whole,
+#     with every packet and every group of unexpected flows.
 set -u
 : "${LUCSAUDIT:?}" "${LUCS_SRCDIR:?}" "${LUCS_BUILDDIR:?}"
 gen=$LUCS_BUILDDIR/tests/bench/gen-traffic
@@ -111,5 +114,25 @@ for how in o redirect stdout; do
 		fail "output on the input ($how): the capture was changed"
 done
 
-[ $status -eq 0 ] && echo "output-errors.sh: /dev/full, a size limit, a closed pipe, the progress line, closed descriptors and an output on an input behave"
+# Out of memory mid-run.
+if grep -q __asan_init "$LUCSAUDIT" 2>/dev/null; then
+	echo "output-errors.sh: the binary is built with sanitizers: out of memory not tested"
+else
+	"$gen" --kind flood --packets 40000 --flows 26000 -o "$dir/flood.pcap" ||
+		exit 1
+	half=$(($(wc -c <"$dir/flood.pcap") / 2))
+	mkfifo "$dir/oom.fifo" || exit 1
+	LUCS_FAILMALLOC=$dir/oom LD_PRELOAD=$LUCS_BUILDDIR/tests/failmalloc.so \
+		"$LUCSAUDIT" -q -F json -r "$dir/oom.fifo" -o "$dir/oom.json" \
+		2>"$dir/oom.err" &
+	audit=$!
+	{ head -c "$half" "$dir/flood.pcap"; sleep 0.5; : >"$dir/oom"; sleep 0.2
+	  tail -c +$((half + 1)) "$dir/flood.pcap"; } >"$dir/oom.fifo"
+	wait $audit
+	rc=$?
+	tail -n 1 "$dir/oom.json" | grep -q '^{"type":"summary",.*"packets_read":40000,.*"unexpected":\[{.*}$' ||
+		fail "out of memory mid-run (exit status $rc): no whole summary of 40000 packets with its unexpected groups at the end: $(tail -c 200 "$dir/oom.json"); $(cat "$dir/oom.err")"
+fi
+
+[ $status -eq 0 ] && echo "output-errors.sh: /dev/full, a size limit, a closed pipe, the progress line, closed descriptors, an output on an input and memory running out behave"
 exit $status

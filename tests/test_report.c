@@ -470,6 +470,70 @@ static void test_report_snapshot(void **state)
 	assert_int_equal(got.summaries[1].frames->packets_read, 2);
 }
 
+/* The summary with every group of every kind full (IPv6 servers, the
+ * longest addresses) and the whole built-in catalogue's coverage fits in
+ * the room the output keeps for it: written without more memory. */
+static void test_report_summary_fits_reserve(void **state)
+{
+	struct fx *x = *state;
+	struct catalogue *cat = catalogue_new();
+	struct classifier *cls;
+	struct load_error err;
+	struct out out;
+	struct report *r;
+	struct frame_counts fc = { .packets_read = 1 };
+	struct flow_stats fs = { .created = 1 };
+	struct summary_input in = { &fc, &fs, NULL, 0, NULL };
+	static const uint16_t ports[3] = { 9000, 19513, 5061 };
+	struct report_config rc = { .writer = &report_writer_json,
+				    .out = &out, .flow_slots = 16 };
+
+	(void)x;
+	memset(&err, 0, sizeof err);
+	assert_non_null(cat);
+	assert_true(catalogue_load_default(cat, &err));
+	cls = classifier_new(cat, NULL, &err);
+	assert_non_null(cls);
+	rc.cls = cls;
+	assert_int_equal(out_open(&out, "/dev/null", false), 0);
+	r = report_new(&rc);
+	assert_non_null(r);
+	for (int k = 0; k < 3; k++)	/* unexpected, debug, failed */
+		for (uint32_t i = 0; i <= LUCS_TALLY_GROUPS; i++) {
+			struct flow f;
+			struct flow_class c;
+
+			memset(&f, 0, sizeof f);
+			f.key.family = 6;
+			f.key.proto = IPPROTO_NUM_TCP;
+			memset(f.key.addr[0], 0x20, 16);	/* the server */
+			f.key.addr[0][14] = (uint8_t)(i >> 8);
+			f.key.addr[0][15] = (uint8_t)i;
+			memset(f.key.addr[1], 0xfd, 16);
+			f.key.port[0] = ports[k];
+			f.key.port[1] = 40000;
+			f.client = 1;
+			f.oriented = 1;
+			f.state = k == 2 ? TCP_STATE_REJECTED : TCP_STATE_CLOSED;
+			f.packets[1] = UINT32_MAX;
+			f.bytes[1] = UINT64_MAX / 4;
+			f.first_us = f.last_us = S(1700000000);
+			c = classify_flow(cls, &f);
+			f.class_id = c.class_id;
+			f.client = c.client;
+			report_flow_end(r, &f, FLOW_END_IDLE);
+			out.len = 0;	/* only the summary is measured */
+			out.record = 0;
+		}
+	report_summary(r, &in);
+	assert_int_equal(out_error(&out), 0);
+	assert_int_equal(out.cap, LUCS_WRITE_BUFFER + LUCS_SUMMARY_RESERVE);
+	report_free(r);
+	out_close(&out);
+	classifier_free(cls);
+	catalogue_free(cat);
+}
+
 #define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -485,6 +549,7 @@ int main(void)
 		TEST(test_report_new_unexpected),
 		TEST(test_report_reload_carries_interval),
 		TEST(test_report_snapshot),
+		TEST(test_report_summary_fits_reserve),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,13 +89,12 @@ static const struct group *only_group(const struct tally *t,
 				      enum group_kind kind)
 {
 	size_t n;
-	const struct group **g = tally_sorted(t, kind, &n);
+	const struct group *const *g = tally_sorted(t, kind, &n);
 	const struct group *first;
 
 	assert_non_null(g);
 	assert_int_equal(n, 1);
 	first = g[0];
-	free(g);
 	return first;
 }
 
@@ -137,7 +136,7 @@ static void test_tally_failed(void **state)
 				  TCP_STATE_REJECTED, 1, 60);
 	struct flow att = flow_to(x->cls, 2, 20, IPPROTO_NUM_TCP, 5061,
 				  TCP_STATE_ATTEMPTED, 3, 180);
-	const struct group **g;
+	const struct group *const *g;
 	size_t n;
 
 	tally_flow(&x->t, &rej, FLOW_END_IDLE);
@@ -148,12 +147,10 @@ static void test_tally_failed(void **state)
 	assert_int_equal(g[0]->state, TCP_STATE_REJECTED);
 	assert_int_equal(g[0]->c.flows, 2);
 	assert_string_equal(g[0]->rules, "sip");
-	free(g);
 	tally_flow(&x->t, &att, FLOW_END_IDLE);
 	g = tally_sorted(&x->t, GROUP_FAILED, &n);
 	assert_int_equal(n, 2);	/* one group per state */
 	assert_int_equal(g[0]->state, TCP_STATE_ATTEMPTED);	/* more bytes */
-	free(g);
 }
 
 /* Groups stop at LUCS_TALLY_GROUPS per kind; the flows beyond are still
@@ -163,7 +160,7 @@ static void test_tally_group_cap(void **state)
 	struct fx *x = *state;
 	const unsigned extra = 100;
 	uint64_t grouped = 0;
-	const struct group **g;
+	const struct group *const *g;
 	size_t n;
 
 	for (unsigned i = 0; i < LUCS_TALLY_GROUPS + extra; i++) {
@@ -177,7 +174,6 @@ static void test_tally_group_cap(void **state)
 	assert_int_equal(n, LUCS_TALLY_GROUPS);
 	for (size_t i = 0; i < n; i++)
 		grouped += g[i]->c.flows;
-	free(g);
 	assert_int_equal(grouped, LUCS_TALLY_GROUPS);
 	assert_int_equal(x->t.kinds[GROUP_UNEXPECTED].other.flows, extra);
 	assert_int_equal(x->t.kinds[GROUP_UNEXPECTED].other.packets, 2 * extra);
@@ -204,7 +200,7 @@ static void test_tally_distinct_clients(void **state)
 	uint16_t port = 20000;
 
 	for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++, port++) {
-		const struct group **g;
+		const struct group *const *g;
 		size_t n;
 		bool estimate;
 		uint64_t v;
@@ -230,7 +226,6 @@ static void test_tally_distinct_clients(void **state)
 				assert_true(v * 100 >= sizes[s] * 95 &&
 					    v * 100 <= sizes[s] * 105);
 		}
-		free(g);
 	}
 }
 
@@ -271,7 +266,7 @@ static void test_tally_rebase(void **state)
 	struct flow rej = flow_to(x->cls, 1, 20, IPPROTO_NUM_TCP, 5061,
 				  TCP_STATE_REJECTED, 1, 60);
 	struct flow rej_b;
-	const struct group **g;
+	const struct group *const *g;
 	size_t n;
 
 	tally_flow(&x->t, &web, FLOW_END_IDLE);
@@ -298,7 +293,6 @@ static void test_tally_rebase(void **state)
 		    (strcmp(g[0]->rules, "sip-tls") == 0 &&
 		     strcmp(g[1]->rules, "sip") == 0));
 	assert_int_equal(g[0]->c.flows + g[1]->c.flows, 2);
-	free(g);
 	classifier_free(x->cls);
 	catalogue_free(x->cat);
 	x->cls = cls_b;
@@ -343,7 +337,7 @@ static void test_tally_sorted(void **state)
 	} in[] = { { 1001, 300, 1 }, { 1002, 900, 1 }, { 1003, 300, 3 },
 		   { 1004, 500, 2 } };
 	static const uint16_t want[] = { 1002, 1004, 1003, 1001 };
-	const struct group **g;
+	const struct group *const *g;
 	size_t n;
 
 	for (size_t i = 0; i < sizeof in / sizeof *in; i++)
@@ -358,7 +352,6 @@ static void test_tally_sorted(void **state)
 	assert_int_equal(n, 4);
 	for (size_t i = 0; i < n; i++)
 		assert_int_equal(g[i]->port, want[i]);
-	free(g);
 }
 
 #define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
