@@ -52,6 +52,9 @@ static const char *const status_names[DECODE_STATUS_COUNT] = {
 	[DECODE_FRAG_FIRST_TOO_SHORT] = "fragment_first_too_short",
 	[DECODE_FRAG_ORPHAN] = "fragment_orphan",
 	[DECODE_BAD_TIMESTAMP] = "bad_timestamp",
+	[DECODE_TUNNEL_TRUNCATED] = "tunnel_truncated",
+	[DECODE_TUNNEL_BAD_HEADER] = "tunnel_bad_header",
+	[DECODE_TUNNEL_TOO_DEEP] = "tunnel_too_deep",
 };
 
 const char *decode_status_name(enum decode_status st)
