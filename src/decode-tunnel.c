@@ -46,6 +46,7 @@
 
 #include <string.h>
 
+#include "decode-layers.h"
 #include "span.h"
 #include "tunables.h"
 
@@ -126,7 +127,7 @@ const char *tunnel_unopened_name(enum tunnel_unopened u)
 	return unopened_names[u];
 }
 
-/* --- encapsulations recognised, not opened ---------------------------------- */
+/* --- encapsulations recognised, not opened ------------------------------- */
 
 /* RFC 4380 5.1.1: an IPv6 packet filling the datagram, behind an optional
  * authentication indicator (type 1) and an optional origin indication
@@ -268,17 +269,11 @@ static uint8_t recognise(struct span b, uint32_t wire, uint16_t sport,
 	return UNOPENED_NONE;
 }
 
-/* --- configuration ----------------------------------------------------------- */
+/* --- configuration ------------------------------------------------------- */
 
 static void filter_add(struct decode_config *cfg, uint16_t port)
 {
 	cfg->udp_filter[port >> 6 & 15] |= (uint64_t)1 << (port & 63);
-}
-
-/* What the hot path tests: one bit per port. */
-static inline bool filter_has(const struct decode_config *cfg, uint16_t port)
-{
-	return cfg->udp_filter[port >> 6 & 15] >> (port & 63) & 1;
 }
 
 static bool port_in(const uint16_t ports[LUCS_MAX_TUNNEL_PORTS],
@@ -341,7 +336,7 @@ bool decode_config_ports(struct decode_config *cfg, enum tunnel_type type,
 	return true;
 }
 
-/* --- tunnel headers ---------------------------------------------------------- */
+/* --- tunnel headers ------------------------------------------------------ */
 
 static uint32_t be24(const uint8_t *p)
 {
@@ -572,63 +567,26 @@ static enum decode_status open_gre(struct span b, uint32_t wire,
 	}
 }
 
-/* --- the layers ---------------------------------------------------------------- */
-
-/* Worth a closer look: the protocols of IP in IP and GRE, and a UDP port
- * with its bit set in the filter.  The only cost a packet outside any
- * tunnel pays. */
-static inline bool maybe_tunnel(const struct decode_config *cfg,
-				const struct pkt *p)
-{
-	switch (p->proto) {
-	case IPPROTO_NUM_UDP:
-		return filter_has(cfg, p->dport) || filter_has(cfg, p->sport);
-	case IPPROTO_NUM_IPIP:
-	case IPPROTO_NUM_IPV6:
-	case IPPROTO_NUM_GRE:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* The transport payload of the IP packet p describes, whose header starts
- * wire - p->wire_left bytes into frame (a link layer takes exactly its
- * own header from the wire length).  A tunnel's UDP datagram ends where
- * its IP packet ends: its header, read again right before the payload,
- * must say so.  The payload is p->payload_len bytes on the wire. */
-static bool payload_of(struct span frame, uint32_t wire, const struct pkt *p,
-		       struct span *body)
-{
-	size_t start = p->ip_len - p->payload_len;
-	struct span ip;
-
-	if (!span_tail(frame, wire - p->wire_left, &ip))
-		return false;
-	ip = span_clamp(ip, p->ip_len);
-	if (p->proto == IPPROTO_NUM_UDP) {
-		uint16_t sport, dport, ulen;
-
-		if (start < UDP_HDR || !read_be16(ip, start - 8, &sport) ||
-		    !read_be16(ip, start - 6, &dport) ||
-		    !read_be16(ip, start - 4, &ulen) || sport != p->sport ||
-		    dport != p->dport || ulen != p->payload_len + UDP_HDR)
-			return false;
-	}
-	return span_tail(ip, start, body);
-}
+/* --- the layers ---------------------------------------------------------- */
 
 /* A fragment of a tunnel's packet: its header may be there, what it
  * carries is not, and nothing is reassembled. */
 static uint8_t fragment_kind(const struct decode_config *cfg,
 			     const struct pkt *p)
 {
-	if (p->proto != IPPROTO_NUM_UDP)
+	switch (p->proto) {
+	case IPPROTO_NUM_IPIP:
+	case IPPROTO_NUM_IPV6:
+	case IPPROTO_NUM_GRE:
 		return UNOPENED_FRAGMENT;
-	if (p->frag == PKT_FRAG_FIRST && (port_in(cfg->vxlan_ports, p->dport) ||
-					  port_in(cfg->geneve_ports, p->dport)))
-		return UNOPENED_FRAGMENT;
-	return UNOPENED_NONE;
+	case IPPROTO_NUM_UDP:	/* a first fragment: the ports are known */
+		if (port_in(cfg->vxlan_ports, p->dport) ||
+		    port_in(cfg->geneve_ports, p->dport))
+			return UNOPENED_FRAGMENT;
+		return UNOPENED_NONE;
+	default:
+		return UNOPENED_NONE;
+	}
 }
 
 /* The tunnel header at the start of b, the payload of packet p. */
@@ -647,97 +605,79 @@ static enum decode_status open_layer(const struct decode_config *cfg,
 		return inside(b, wire, 0, INNER_IPV6, in);
 	case IPPROTO_NUM_GRE:
 		return open_gre(b, wire, in);
-	default:		/* UDP, the only other one maybe_tunnel lets by */
+	case IPPROTO_NUM_UDP:
 		if (port_in(cfg->vxlan_ports, p->dport))
 			return open_vxlan(b, wire, in);
 		if (port_in(cfg->geneve_ports, p->dport))
 			return open_geneve(b, wire, in);
 		in->unopened = recognise(b, wire, p->sport, p->dport);
 		return DECODE_OK;
+	default:
+		return DECODE_OK;
 	}
 }
 
 static enum decode_status decode_inner(const struct inner *in,
-				       struct pkt *out)
+				       struct pkt *out,
+				       struct tunnel_stack *tun)
 {
+	const uint8_t *p = in->frame.p;
+	size_t len = in->frame.len;
+
 	switch (in->link) {
 	case INNER_ETHER:
-		return decode_ether(in->frame.p, in->frame.len, out);
+		return decode_ether_ctx(p, len, out, tun);
 	case INNER_IPV4:
-		return decode_ipv4(in->frame.p, in->frame.len, out);
+		return decode_ipv4_ctx(p, len, out, tun);
 	case INNER_IPV6:
-		return decode_ipv6(in->frame.p, in->frame.len, out);
+		return decode_ipv6_ctx(p, len, out, tun);
 	default:
-		return decode_ip(in->frame.p, in->frame.len, out);
+		return decode_ip_ctx(p, len, out, tun);
 	}
 }
 
-/* Open tunnels while the packet out describes (decoded from frame, wire
- * bytes on the wire) is one. */
-static enum decode_status decap(const struct decode_config *cfg,
-				struct span frame, uint32_t wire,
-				struct pkt *out, struct tunnel_stack *tun)
+enum decode_status decap_payload(struct tunnel_stack *tun, struct span payload,
+				 struct pkt *out)
 {
-	for (;;) {
-		struct inner in = { .link = INNER_NONE };
-		struct tunnel_layer *l;
-		struct span body;
-		enum decode_status st;
+	struct inner in = { .link = INNER_NONE };
+	struct tunnel_layer *l;
+	enum decode_status st;
 
-		if (out->frag != PKT_WHOLE) {
-			out->unopened = fragment_kind(cfg, out);
-			return DECODE_OK;
-		}
-		if (!payload_of(frame, wire, out, &body))
-			return DECODE_OK;
-		st = open_layer(cfg, out, body, &in);
-		if (st != DECODE_OK)
-			return st;
-		if (in.link == INNER_NONE) {
-			out->unopened = in.unopened;
-			return DECODE_OK;
-		}
-		if (tun->depth == LUCS_MAX_TUNNEL_DEPTH)
-			return DECODE_TUNNEL_TOO_DEEP;
-		l = &tun->layer[tun->depth++];
-		l->type = in.type;
-		l->family = out->family;
-		l->has_id = in.has_id;
-		l->id = in.id;
-		memcpy(l->src, out->src, sizeof l->src);
-		memcpy(l->dst, out->dst, sizeof l->dst);
-
-		memset(out, 0, sizeof *out);
-		out->wire_left = in.wire;
-		out->tunnel_depth = tun->depth;
-		st = decode_inner(&in, out);
-		if (st != DECODE_OK || !maybe_tunnel(cfg, out))
-			return st;
-		frame = in.frame;
-		wire = in.wire;
+	if (out->frag != PKT_WHOLE) {
+		out->unopened = fragment_kind(tun->cfg, out);
+		return DECODE_OK;
 	}
-}
-
-enum decode_status decode_packet_tunnels(const struct decode_config *cfg,
-					 int dlt, const uint8_t *p,
-					 size_t caplen, size_t wirelen,
-					 struct pkt *out,
-					 struct tunnel_stack *tun)
-{
-	enum decode_status st = decode_packet(dlt, p, caplen, wirelen, out);
-	struct tunnel_stack scratch;
-	size_t wire = wirelen < caplen ? caplen : wirelen;
-
-	if (tun)
-		tun->depth = 0;
-	if (st != DECODE_OK || !cfg || !cfg->decap || !maybe_tunnel(cfg, out))
+	st = open_layer(tun->cfg, out, payload, &in);
+	if (st != DECODE_OK)
 		return st;
-	if (!tun) {
-		tun = &scratch;
-		tun->depth = 0;
+	if (in.link == INNER_NONE) {
+		out->unopened = in.unopened;
+		return DECODE_OK;
 	}
-	/* decode_packet's wire_left started from the same clamped length */
-	return decap(cfg, span_make(p, caplen), wire > UINT32_MAX ? UINT32_MAX
-							       : (uint32_t)wire,
-		     out, tun);
+	if (tun->depth == LUCS_MAX_TUNNEL_DEPTH)
+		return DECODE_TUNNEL_TOO_DEEP;
+	l = &tun->layer[tun->depth++];
+	l->type = in.type;
+	l->family = out->family;
+	l->has_id = in.has_id;
+	l->id = in.id;
+	memcpy(l->src, out->src, sizeof l->src);
+	memcpy(l->dst, out->dst, sizeof l->dst);
+
+	/* The packet inside, decoded by the same layers, which may open
+	 * the next tunnel: at most LUCS_MAX_TUNNEL_DEPTH calls deep. */
+	memset(out, 0, sizeof *out);
+	out->wire_left = in.wire;
+	out->tunnel_depth = tun->depth;
+	return decode_inner(&in, out, tun);
+}
+
+enum decode_status decode_tunnels_stackless(const struct decode_config *cfg,
+					    int dlt, const uint8_t *p,
+					    size_t caplen, size_t wirelen,
+					    struct pkt *out)
+{
+	struct tunnel_stack tun;
+
+	return decode_packet_tunnels(cfg, dlt, p, caplen, wirelen, out, &tun);
 }

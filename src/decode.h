@@ -39,7 +39,7 @@ enum decode_status {
 	DECODE_BAD_TIMESTAMP,	/* a time outside LUCS_TIME_MIN_US..MAX_US */
 	DECODE_TUNNEL_TRUNCATED,	/* a tunnel header cut by the capture */
 	DECODE_TUNNEL_BAD_HEADER,	/* one that fails its strict checks */
-	DECODE_TUNNEL_TOO_DEEP,		/* LUCS_MAX_TUNNEL_DEPTH opened already */
+	DECODE_TUNNEL_TOO_DEEP,		/* one inside LUCS_MAX_TUNNEL_DEPTH */
 	DECODE_STATUS_COUNT
 };
 
@@ -147,8 +147,9 @@ struct tunnel_layer {
 	uint32_t id;		/* VNI, Geneve VNI, ERSPAN session or GRE key */
 };
 
-/* The tunnels opened, outermost first. */
+/* The tunnels opened, outermost first, under the configuration named. */
 struct tunnel_stack {
+	const struct decode_config *cfg; /* set by decode_packet_tunnels */
 	uint8_t depth;		/* layers filled in */
 	struct tunnel_layer layer[LUCS_MAX_TUNNEL_DEPTH];
 };

@@ -403,7 +403,7 @@ void fb_erspan3(struct fb *f, uint16_t session, bool platform,
 	fb_put16(f, off + 10, (uint16_t)((frame_type & 0x1f) << 10 | 5 << 4 |
 					 3 << 1 | (platform ? 1 : 0)));
 	if (platform) {
-		fb_put32(f, off + 12, 3u << 26 | 77);	/* platform 3, port 77 */
+		fb_put32(f, off + 12, 3u << 26 | 77);	/* platform 3, port */
 		fb_put32(f, off + 16, 0x00c0ffee);	/* timestamp */
 	}
 	f->need = f->len;

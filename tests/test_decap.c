@@ -385,7 +385,7 @@ static void assert_outer(const struct tunnel_layer *l, unsigned arg)
 	assert_addr(l->dst, v6 ? OUT6_DST : OUT4_DST);
 }
 
-/* --- every frame ------------------------------------------------------------ */
+/* --- every frame --------------------------------------------------------- */
 
 static void test_decap_frames(void **state)
 {
@@ -430,20 +430,22 @@ static void test_decap_off_is_decode_packet(void **state)
 		build(fr, &f);
 		st = decode_packet(fr->dlt, f.b, f.len, f.len, &want);
 		memset(&p, 0xa5, sizeof p);
-		assert_int_equal(decode_packet_tunnels(NULL, fr->dlt, f.b, f.len,
-						       f.len, &p, &t), st);
+		assert_int_equal(decode_packet_tunnels(NULL, fr->dlt, f.b,
+						       f.len, f.len, &p, &t),
+				 st);
 		assert_memory_equal(&p, &want, sizeof p);
 		assert_int_equal(t.depth, 0);
 		memset(&p, 0xa5, sizeof p);
-		assert_int_equal(decode_packet_tunnels(&off, fr->dlt, f.b, f.len,
-						       f.len, &p, &t), st);
+		assert_int_equal(decode_packet_tunnels(&off, fr->dlt, f.b,
+						       f.len, f.len, &p, &t),
+				 st);
 		assert_memory_equal(&p, &want, sizeof p);
 		assert_int_equal(t.depth, 0);
 
 		assert_int_equal(decap_fb(fr->dlt, &f, &want, &t), DECODE_OK);
 		memset(&p, 0xa5, sizeof p);
-		assert_int_equal(decode_packet_tunnels(&cfg, fr->dlt, f.b, f.len,
-						       f.len, &p, NULL),
+		assert_int_equal(decode_packet_tunnels(&cfg, fr->dlt, f.b,
+						       f.len, f.len, &p, NULL),
 				 DECODE_OK);
 		assert_memory_equal(&p, &want, sizeof p);
 	}
@@ -553,7 +555,7 @@ static void test_decap_inner_padding(void **state)
 	assert_int_equal(p.wire_left, 40 + 6);
 }
 
-/* --- each tunnel ------------------------------------------------------------ */
+/* --- each tunnel --------------------------------------------------------- */
 
 /* One byte of a frame, set to v; decoded, the status and the depth. */
 static enum decode_status patched(const char *name, size_t off, uint8_t v,
@@ -593,15 +595,16 @@ static void test_decap_vxlan_strict(void **state)
 		{ 0, 0xff, UNOPENED_NONE },	/* every flag */
 		{ 1, 0x01, UNOPENED_NONE },	/* reserved bytes */
 		{ 2, 0x80, UNOPENED_NONE },
-		{ 3, 0x03, UNOPENED_VXLAN_GPE },	/* GPE's next protocol */
+		{ 3, 0x03, UNOPENED_VXLAN_GPE },	/* GPE's next one */
 		{ 7, 0x01, UNOPENED_NONE },	/* the byte after the VNI */
 	};
 	struct pkt p;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		assert_int_equal(patched("vxlan_v4_v4", ETH_IP4_UDP + bad[i].off,
-					 bad[i].v, &p), DECODE_OK);
+		assert_int_equal(patched("vxlan_v4_v4",
+					 ETH_IP4_UDP + bad[i].off, bad[i].v,
+					 &p), DECODE_OK);
 		assert_outer_udp(&p, 4789, bad[i].unopened);
 	}
 	/* The group policy extension: G flag, D and A bits, a policy id. */
@@ -623,7 +626,7 @@ static void test_decap_vxlan_strict(void **state)
 }
 
 /* The port decides: to 4789, not from it; a datagram too short for the
- * header, or ending before its IP packet does, is no tunnel. */
+ * header is no tunnel; the UDP length, not the IP one, bounds it. */
 static void test_decap_vxlan_ports(void **state)
 {
 	const struct test_frame *fr = frame_named("vxlan_v4_v4");
@@ -646,12 +649,14 @@ static void test_decap_vxlan_ports(void **state)
 	assert_int_equal(decap_fb(DLT_EN10MB, &f, &p, NULL), DECODE_OK);
 	assert_outer_udp(&p, 4789, UNOPENED_NONE);
 
-	/* The UDP length stops 8 bytes before the IP packet's end. */
+	/* The UDP length stops 8 bytes before the IP packet's end: the
+	 * inner packet is longer than what the datagram carries. */
 	build(fr, &f);
 	fb_put16(&f, 14 + 20 + 4, (uint16_t)(f.len - 14 - 20 - 8));
-	assert_int_equal(decap_fb(fr->dlt, &f, &p, NULL), DECODE_OK);
-	assert_outer_udp(&p, 4789, UNOPENED_NONE);
-	assert_int_equal(p.payload_len, f.len - 14 - 20 - 16);
+	assert_int_equal(decap_fb(fr->dlt, &f, &p, NULL),
+			 DECODE_IPV4_BAD_TOTAL_LENGTH);
+	assert_int_equal(p.tunnel_depth, 1);
+	assert_int_equal(p.wire_left, f.len - 14 - 20 - 8 - 8 - 8 - 14);
 }
 
 #define GENEVE_AT (14 + 20 + 8)	/* geneve_eth_v4_opts' Geneve header */
@@ -712,7 +717,8 @@ static void test_decap_gre_flags(void **state)
 		for (unsigned out = 0; out < 2; out++) {
 			unsigned arg = (bits & 1 ? A_C : 0) |
 				       (bits & 2 ? A_K : 0) |
-				       (bits & 4 ? A_S : 0) | (out ? A_OUT6 : 0);
+				       (bits & 4 ? A_S : 0) |
+				       (out ? A_OUT6 : 0);
 			size_t gre = 14 + (out ? 40 : 20);
 			struct tunnel_stack t;
 			struct fb f;
@@ -931,7 +937,7 @@ static void test_decap_ipip(void **state)
 	}
 }
 
-/* --- depth ---------------------------------------------------------------------- */
+/* --- depth --------------------------------------------------------------- */
 
 /* n tunnels around the inner conversation, taking turns: IP in IP, GRE,
  * VXLAN, Geneve, ERSPAN III; each outer header's addresses name its
@@ -1049,7 +1055,7 @@ static void test_decap_two_sessions(void **state)
 	assert_memory_equal(ta.layer[0].src, tb.layer[0].src, 16);
 }
 
-/* --- recognised, not opened ------------------------------------------------------- */
+/* --- recognised, not opened ---------------------------------------------- */
 
 struct udp_case {
 	const char *name;
@@ -1238,7 +1244,7 @@ static void test_decap_fragments(void **state)
 	assert_int_equal(p.unopened, UNOPENED_NONE);
 }
 
-/* --- configuration and names ------------------------------------------------------ */
+/* --- configuration and names --------------------------------------------- */
 
 static void test_decap_config_ports(void **state)
 {
