@@ -4,7 +4,8 @@
  * in the input layouts of fuzz.h.
  *
  * Usage: fuzz-seeds OUTDIR [CAPTURE...]
- * Writes OUTDIR/decode/ and OUTDIR/flow/ (created if need be).  From each
+ * Writes OUTDIR/decode/, OUTDIR/decap/ (tunnels, made by hand) and
+ * OUTDIR/flow/ (created if need be).  From each
  * capture whose link type lucsaudit supports: up to DECODE_PER_CAPTURE
  * distinct frames as decode seeds, and its packets in chunks of
  * FLOW_CHUNK as flow seeds, cut to SEED_SNAPLEN bytes with the wire
@@ -21,6 +22,7 @@
 
 #include "decode.h"
 #include "fuzz.h"
+#include "tunables.h"
 
 #define DECODE_PER_CAPTURE 64
 #define FLOW_CHUNK 64
@@ -320,19 +322,27 @@ static int wrap(struct frame *out, enum wrap w, const struct frame *ip)
 
 /* --- seeds --------------------------------------------------------------- */
 
-static void decode_seed(const char *name, int link, unsigned mode,
-			unsigned arg, const uint8_t *p, size_t len)
+/* A decode or decap input (their layouts differ in byte 0 only). */
+static void frame_seed(const char *target, const char *name, unsigned b0,
+		       unsigned mode, unsigned arg, const uint8_t *p,
+		       size_t len)
 {
 	struct buf *b = calloc(1, sizeof *b);
 
 	if (!b)
 		exit(1);
-	put_u8(b, (unsigned)link);
+	put_u8(b, b0);
 	put_u8(b, mode);
 	put_be16(b, arg);
 	put(b, p, len);
-	write_seed("decode", name, b);
+	write_seed(target, name, b);
 	free(b);
+}
+
+static void decode_seed(const char *name, int link, unsigned mode,
+			unsigned arg, const uint8_t *p, size_t len)
+{
+	frame_seed("decode", name, (unsigned)link, mode, arg, p, len);
 }
 
 /* A flow seed under construction: records appended with their time. */
@@ -569,6 +579,130 @@ static void hand_decode(void)
 		tcp_ip(&ip, false, false, TCP_SYN, 40000, 443, 0);
 		decode_seed("hand-unsupported-link", 8, 0, 0, ip.b, ip.len);
 	}
+}
+
+/* --- tunnels, for the decap target ----------------------------------------- */
+
+/* An IP packet whose payload is hdr, then body: UDP to dport (proto 17),
+ * GRE (47), IP in IP (4, 41). */
+static void tunnel_ip(struct frame *f, bool v6, uint8_t proto, uint16_t dport,
+		      const uint8_t *hdr, size_t hl, const struct frame *body)
+{
+	struct l4 t = { proto, 50000, dport, 0, 0, hl + body->len };
+
+	f->len = 0;
+	if (v6)
+		ipv6(f, agent6, lucs6, &t, NULL, 0);
+	else
+		ipv4(f, sql4, lucs4, &t, 3, 0x4000);
+	memcpy(f->b + f->len - t.payload, hdr, hl);
+	memcpy(f->b + f->len - body->len, body->b, body->len);
+}
+
+static const struct tunnel_seed {
+	const char *name;
+	bool outer_v6, inner_v6, ether;	/* ether: Ethernet inside */
+	uint8_t proto;
+	uint16_t dport;
+	uint8_t hl;
+	uint8_t hdr[24];
+	unsigned b0;		/* byte 0 beyond the link: fuzz.h */
+} tunnel_seeds[] = {
+	{ "vxlan", false, false, true, 17, 4789, 8,
+	  { 0x08, 0, 0, 0, 0, 0x12, 0x34, 0 }, 0 },
+	{ "vxlan-gbp-v6", true, true, true, 17, 4789, 8,
+	  { 0x88, 0x48, 0x12, 0x34, 0, 0, 7, 0 }, 0 },
+	{ "vxlan-8472", false, true, true, 17, 8472, 8,
+	  { 0x08, 0, 0, 0, 0, 0, 7, 0 }, FUZZ_DECAP_PORTS << 3 },
+	{ "vxlan-off", false, false, true, 17, 4789, 8,
+	  { 0x08, 0, 0, 0, 0, 0, 7, 0 }, FUZZ_DECAP_OFF << 3 },
+	{ "vxlan-stackless", true, false, true, 17, 4789, 8,
+	  { 0x08, 0, 0, 0, 0, 0, 7, 0 }, 0x20 },
+	{ "geneve-eth-options", false, false, true, 17, 6081, 20,
+	  { 0x03, 0, 0x65, 0x58, 0, 0, 9, 0, 0x01, 0x08, 0x01, 0x02,
+	    1, 2, 3, 4, 5, 6, 7, 8 }, 0 },
+	{ "geneve-ipv6", true, true, false, 17, 6081, 8,
+	  { 0, 0, 0x86, 0xdd, 0, 0, 9, 0 }, 0 },
+	{ "gre-ipv4", false, false, false, 47, 0, 4,
+	  { 0, 0, 0x08, 0 }, 0 },
+	{ "gre-cks-ipv6", true, true, false, 47, 0, 16,
+	  { 0xb0, 0, 0x86, 0xdd, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 1 }, 0 },
+	{ "gre-teb-key", false, false, true, 47, 0, 8,
+	  { 0x20, 0, 0x65, 0x58, 0, 0, 0, 42 }, 0 },
+	{ "pptp-gre", false, false, false, 47, 0, 14,
+	  { 0x30, 0x01, 0x88, 0x0b, 0, 42, 0, 7, 0, 0, 0, 1, 0, 0x21 }, 0 },
+	{ "erspan1", true, false, true, 47, 0, 4,
+	  { 0, 0, 0x88, 0xbe }, 0 },
+	{ "erspan2", false, false, true, 47, 0, 16,
+	  { 0x10, 0, 0x88, 0xbe, 0, 0, 0, 1, 0x10, 20, 0, 101, 0, 0, 0, 7 },
+	  0 },
+	{ "erspan3", false, true, true, 47, 0, 16,
+	  { 0, 0, 0x22, 0xeb, 0x20, 20, 0, 201, 1, 2, 3, 4, 0, 0, 0, 0x12 },
+	  0 },
+	{ "erspan3-platform", true, false, true, 47, 0, 24,
+	  { 0, 0, 0x22, 0xeb, 0x20, 20, 0, 202, 1, 2, 3, 4, 0, 0, 0, 0x13,
+	    0x0c, 0, 0, 7, 0, 0, 0, 1 }, 0 },
+	{ "erspan3-ip", false, false, false, 47, 0, 16,
+	  { 0, 0, 0x22, 0xeb, 0x20, 20, 0, 203, 1, 2, 3, 4, 0, 0, 0x08, 0x12 },
+	  0 },
+	{ "ipip-4in4", false, false, false, 4, 0, 0, { 0 }, 0 },
+	{ "ipip-6in4", false, true, false, 41, 0, 0, { 0 }, 0 },
+	{ "ipip-4in6", true, false, false, 4, 0, 0, { 0 }, 0 },
+	{ "ipip-6in6", true, true, false, 41, 0, 0, { 0 }, 0 },
+	{ "teredo", false, true, false, 17, 3544, 0, { 0 }, 0 },
+	{ "gtp-u", false, false, false, 17, 2152, 8,
+	  { 0x30, 0xff, 0, 40, 0, 0, 1, 0x71 }, 0 },
+	{ "gtp-c-v2", false, false, false, 17, 2123, 8,
+	  { 0x40, 1, 0, 44, 0, 0, 1, 0 }, 0 },
+	{ "mpls-in-udp", false, false, false, 17, 6635, 4,
+	  { 0, 0x3e, 0x81, 0x40 }, 0 },
+	{ "vxlan-gpe", false, false, false, 17, 4790, 8,
+	  { 0x0c, 0, 0, 1, 0, 0, 17, 0 }, 0 },
+	{ "l2tp", false, false, false, 17, 1701, 8,
+	  { 0x40, 0x02, 0, 48, 0, 1, 0, 2 }, 0 },
+	{ "gre-in-udp", true, false, false, 17, 4754, 4,
+	  { 0, 0, 0x08, 0 }, 0 },
+};
+
+/* Every tunnel lucsaudit opens or names, over Ethernet, around an
+ * agent's TCP SYN to a LUCS server; and tunnels nested one deeper than
+ * LUCS_MAX_TUNNEL_DEPTH allows. */
+static void hand_decap(void)
+{
+	struct frame ip, inner, fr, nest;
+	char name[128];
+	int link;
+
+	for (size_t i = 0; i < sizeof tunnel_seeds / sizeof *tunnel_seeds;
+	     i++) {
+		const struct tunnel_seed *t = &tunnel_seeds[i];
+
+		tcp_ip(&ip, t->inner_v6, false, TCP_SYN, 40000, 443, 0);
+		if (t->ether)
+			wrap(&inner, W_ETHER, &ip);
+		else
+			inner = ip;
+		tunnel_ip(&ip, t->outer_v6, t->proto, t->dport, t->hdr, t->hl,
+			  &inner);
+		link = wrap(&fr, W_ETHER, &ip);
+		snprintf(name, sizeof name, "hand-%s", t->name);
+		frame_seed("decap", name, (unsigned)link | t->b0, 0, 0, fr.b,
+			   fr.len);
+	}
+	tcp_ip(&nest, false, false, TCP_SYN, 40000, 443, 0);
+	for (int depth = 0; depth <= LUCS_MAX_TUNNEL_DEPTH; depth++) {
+		const struct tunnel_seed *t = &tunnel_seeds[depth % 2 ? 0 : 7];
+
+		if (t->ether)
+			wrap(&inner, W_ETHER, &nest);
+		else
+			inner = nest;
+		tunnel_ip(&nest, false, t->proto, t->dport, t->hdr, t->hl,
+			  &inner);
+	}
+	link = wrap(&fr, W_ETHER, &nest);
+	frame_seed("decap", "hand-nested-too-deep", (unsigned)link, 0, 0,
+		   fr.b, fr.len);
 }
 
 static const uint8_t default_timeouts[5] = { 0, 0, 0, 0, 0 };
@@ -823,8 +957,10 @@ int main(int argc, char **argv)
 	outdir = argv[1];
 	make_dir(outdir, NULL);
 	make_dir(outdir, "decode");
+	make_dir(outdir, "decap");
 	make_dir(outdir, "flow");
 	hand_decode();
+	hand_decap();
 	hand_flow();
 	for (int i = 2; i < argc; i++)
 		from_capture(argv[i], (unsigned)(i - 2));
