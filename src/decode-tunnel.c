@@ -86,8 +86,8 @@ struct inner {
 	uint32_t id;
 };
 
-/* audit.c copies struct pkt between threads for every packet: the tunnel
- * fields had to fit in its padding. */
+/* Every frame's struct pkt goes from the reader thread to the audit in a
+ * struct frame: the tunnel fields had to fit in its padding. */
 _Static_assert(sizeof(struct pkt) <= 60, "struct pkt grew");
 
 static const char *const type_names[TUNNEL_TYPE_COUNT] = {
