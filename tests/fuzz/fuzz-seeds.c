@@ -84,25 +84,25 @@ static void write_seed(const char *target, const char *name,
 
 /* --- frames -------------------------------------------------------------- */
 
-struct frame {
+struct seed_frame {
 	uint8_t b[FRAME_MAX];
 	size_t len;
 };
 
-static void fput(struct frame *f, const void *p, size_t n)
+static void fput(struct seed_frame *f, const void *p, size_t n)
 {
 	memcpy(f->b + f->len, p, n);
 	f->len += n;
 }
 
-static void fput16(struct frame *f, unsigned v)
+static void fput16(struct seed_frame *f, unsigned v)
 {
 	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
 
 	fput(f, b, 2);
 }
 
-static void fput32(struct frame *f, uint32_t v)
+static void fput32(struct seed_frame *f, uint32_t v)
 {
 	fput16(f, v >> 16);
 	fput16(f, v & 0xffff);
@@ -127,7 +127,7 @@ struct l4 {
 	size_t payload;		/* bytes after the transport header */
 };
 
-static void transport(struct frame *f, const struct l4 *t)
+static void transport(struct seed_frame *f, const struct l4 *t)
 {
 	switch (t->proto) {
 	case 6:
@@ -167,7 +167,7 @@ static size_t l4_len(const struct l4 *t)
 }
 
 /* An IPv4 datagram; frag is the raw flags/offset field. */
-static void ipv4(struct frame *f, const uint8_t *src, const uint8_t *dst,
+static void ipv4(struct seed_frame *f, const uint8_t *src, const uint8_t *dst,
 		 const struct l4 *t, uint16_t id, uint16_t frag)
 {
 	fput16(f, 0x4500);
@@ -183,7 +183,7 @@ static void ipv4(struct frame *f, const uint8_t *src, const uint8_t *dst,
 
 /* An IPv6 packet; ext lists extension headers (0, 43, 44, 60, 51) in
  * order, ending with 0xff. */
-static void ipv6(struct frame *f, const uint8_t *src, const uint8_t *dst,
+static void ipv6(struct seed_frame *f, const uint8_t *src, const uint8_t *dst,
 		 const struct l4 *t, const uint8_t *ext, uint16_t fragoff)
 {
 	size_t n = 0, extlen = 0;
@@ -232,7 +232,7 @@ static const uint8_t macs[12] = { 0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2 };
 
 /* Wrap ip (an IPv4 or IPv6 packet) for link w: the link index of
  * fuzz_links it belongs to. */
-static int wrap(struct frame *out, enum wrap w, const struct frame *ip)
+static int wrap(struct seed_frame *out, enum wrap w, const struct seed_frame *ip)
 {
 	bool v6 = ip->len > 0 && ip->b[0] >> 4 == 6;
 	unsigned type = v6 ? 0x86dd : 0x0800;
@@ -441,7 +441,7 @@ static void flow_control(struct flowseed *s, unsigned kind, int64_t ts_us)
 
 /* --- frames made by hand --------------------------------------------------- */
 
-static void tcp_ip(struct frame *ip, bool v6, bool reply, uint8_t flags,
+static void tcp_ip(struct seed_frame *ip, bool v6, bool reply, uint8_t flags,
 		   uint16_t cport, uint16_t sport, size_t payload)
 {
 	struct l4 t = { 6, reply ? sport : cport, reply ? cport : sport,
@@ -475,7 +475,7 @@ static void hand_decode(void)
 	};
 	static const uint8_t ext_all[] = { 0, 43, 60, 51, 0xff };
 	static const uint8_t ext_frag[] = { 44, 0xff };
-	struct frame ip, fr;
+	struct seed_frame ip, fr;
 	char name[128];
 	int link;
 
@@ -549,7 +549,7 @@ static void hand_decode(void)
 	/* An IPv6 jumbogram (RFC 2675): payload length 0, a Jumbo Payload
 	 * option of 70000 bytes, UDP length 0. */
 	{
-		struct frame j;
+		struct seed_frame j;
 
 		j.len = 0;
 		fput32(&j, 0x60000000);
@@ -585,8 +585,8 @@ static void hand_decode(void)
 
 /* An IP packet whose payload is hdr, then body: UDP to dport (proto 17),
  * GRE (47), IP in IP (4, 41). */
-static void tunnel_ip(struct frame *f, bool v6, uint8_t proto, uint16_t dport,
-		      const uint8_t *hdr, size_t hl, const struct frame *body)
+static void tunnel_ip(struct seed_frame *f, bool v6, uint8_t proto, uint16_t dport,
+		      const uint8_t *hdr, size_t hl, const struct seed_frame *body)
 {
 	struct l4 t = { proto, 50000, dport, 0, 0, hl + body->len };
 
@@ -669,7 +669,7 @@ static const struct tunnel_seed {
  * LUCS_MAX_TUNNEL_DEPTH allows. */
 static void hand_decap(void)
 {
-	struct frame ip, inner, fr, nest;
+	struct seed_frame ip, inner, fr, nest;
 	char name[128];
 	int link;
 
@@ -719,7 +719,7 @@ static void conversation(struct flowseed *s, enum wrap w, bool v6,
 		{ true, TCP_ACK | TCP_PSH, 1200 }, { false, TCP_FIN | TCP_ACK, 0 },
 		{ true, TCP_FIN | TCP_ACK, 0 }, { false, TCP_ACK, 0 },
 	};
-	struct frame ip, fr;
+	struct seed_frame ip, fr;
 	int link;
 
 	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
@@ -743,7 +743,7 @@ static void hand_flow(void)
 	static const uint8_t short_timeouts[5] = { 2, 5, 2, 3, 2 };
 	const uint32_t start = 1700000000;
 	int64_t t = (int64_t)start * 1000000;
-	struct frame ip, fr;
+	struct seed_frame ip, fr;
 	int link;
 
 	/* One conversation per link type, text report, port-only. */
