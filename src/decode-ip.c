@@ -48,16 +48,7 @@ DECODE_BODY enum decode_status ip(const uint8_t *p, size_t len,
 	}
 }
 
-enum decode_status decode_ip(const uint8_t *p, size_t len, struct pkt *out)
-{
-	return ip(p, len, out, NULL);
-}
-
-enum decode_status decode_ip_ctx(const uint8_t *p, size_t len,
-				 struct pkt *out, struct tunnel_stack *tun)
-{
-	return ip(p, len, out, tun);
-}
+DECODE_LAYER(ip)	/* decode_ip, decode_ip_ctx */
 
 /* A later fragment has no payload to look into; a tunnel's is named. */
 DECODE_BODY enum decode_status later_fragment(struct span s, struct pkt *out,
@@ -108,16 +99,7 @@ DECODE_BODY enum decode_status ipv4(const uint8_t *p, size_t len,
 	return next_transport(s, out, tun);
 }
 
-enum decode_status decode_ipv4(const uint8_t *p, size_t len, struct pkt *out)
-{
-	return ipv4(p, len, out, NULL);
-}
-
-enum decode_status decode_ipv4_ctx(const uint8_t *p, size_t len,
-				   struct pkt *out, struct tunnel_stack *tun)
-{
-	return ipv4(p, len, out, tun);
-}
+DECODE_LAYER(ipv4)	/* decode_ipv4, decode_ipv4_ctx */
 
 /* RFC 2675: a zero payload length with a Jumbo Payload option in the
  * hop-by-hop header; false when the option is absent or malformed. */
@@ -239,13 +221,4 @@ DECODE_BODY enum decode_status ipv6(const uint8_t *p, size_t len,
 	return next_transport(s, out, tun);
 }
 
-enum decode_status decode_ipv6(const uint8_t *p, size_t len, struct pkt *out)
-{
-	return ipv6(p, len, out, NULL);
-}
-
-enum decode_status decode_ipv6_ctx(const uint8_t *p, size_t len,
-				   struct pkt *out, struct tunnel_stack *tun)
-{
-	return ipv6(p, len, out, tun);
-}
+DECODE_LAYER(ipv6)	/* decode_ipv6, decode_ipv6_ctx */

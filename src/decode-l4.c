@@ -142,15 +142,4 @@ DECODE_BODY enum decode_status transport(const uint8_t *p, size_t len,
 	}
 }
 
-enum decode_status decode_transport(const uint8_t *p, size_t len,
-				    struct pkt *out)
-{
-	return transport(p, len, out, NULL);
-}
-
-enum decode_status decode_transport_ctx(const uint8_t *p, size_t len,
-					struct pkt *out,
-					struct tunnel_stack *tun)
-{
-	return transport(p, len, out, tun);
-}
+DECODE_LAYER(transport)	/* decode_transport, decode_transport_ctx */

@@ -18,58 +18,52 @@
 #include "decode.h"
 #include "span.h"
 
-/* decode.h's decoders with a tunnel stack, never NULL. */
-enum decode_status decode_ether_ctx(const uint8_t *p, size_t len,
-				    struct pkt *out, struct tunnel_stack *tun)
-	__attribute__((nonnull(4)));
-enum decode_status decode_ip_ctx(const uint8_t *p, size_t len,
-				 struct pkt *out, struct tunnel_stack *tun)
-	__attribute__((nonnull(4)));
-enum decode_status decode_ipv4_ctx(const uint8_t *p, size_t len,
-				   struct pkt *out, struct tunnel_stack *tun)
-	__attribute__((nonnull(4)));
-enum decode_status decode_ipv6_ctx(const uint8_t *p, size_t len,
-				   struct pkt *out, struct tunnel_stack *tun)
-	__attribute__((nonnull(4)));
-enum decode_status decode_transport_ctx(const uint8_t *p, size_t len,
-					struct pkt *out,
-					struct tunnel_stack *tun)
-	__attribute__((nonnull(4)));
+/* decode.h's decoder decode_name with a tunnel stack, never NULL. */
+#define DECODE_CTX(name)                                                   \
+	__attribute__((nonnull(4)))                                        \
+	enum decode_status decode_##name##_ctx(const uint8_t *p, size_t len, \
+					       struct pkt *out,            \
+					       struct tunnel_stack *tun)
+
+DECODE_CTX(ether);
+DECODE_CTX(ip);
+DECODE_CTX(ipv4);
+DECODE_CTX(ipv6);
+DECODE_CTX(transport);
 
 /* Each layer is one body, always inlined into both its decoders: into
  * decode.h's with tun NULL, where every test of tun folds away (so
  * decode_packet pays nothing for tunnels), and into the _ctx one, whose
- * nonnull attribute folds them the other way.  A body calls the next
- * layer, in another file, through these. */
+ * nonnull attribute folds them the other way.  DECODE_LAYER(name) defines
+ * the two, decode_name and decode_name_ctx, around the body name(p, len,
+ * out, tun); a body calls the next layer, in another file, through
+ * next_name(s, out, tun). */
 #define DECODE_BODY static inline __attribute__((always_inline))
 
-DECODE_BODY enum decode_status next_ip(struct span s, struct pkt *out,
-				       struct tunnel_stack *tun)
-{
-	return tun ? decode_ip_ctx(s.p, s.len, out, tun)
-		   : decode_ip(s.p, s.len, out);
-}
+#define DECODE_LAYER(name)                                                 \
+	enum decode_status decode_##name(const uint8_t *p, size_t len,     \
+					 struct pkt *out)                  \
+	{                                                                  \
+		return name(p, len, out, NULL);                            \
+	}                                                                  \
+	DECODE_CTX(name)                                                   \
+	{                                                                  \
+		return name(p, len, out, tun);                             \
+	}
 
-DECODE_BODY enum decode_status next_ipv4(struct span s, struct pkt *out,
-					 struct tunnel_stack *tun)
-{
-	return tun ? decode_ipv4_ctx(s.p, s.len, out, tun)
-		   : decode_ipv4(s.p, s.len, out);
-}
+#define DECODE_NEXT(name)                                                  \
+	DECODE_BODY enum decode_status next_##name(struct span s,          \
+						   struct pkt *out,        \
+						   struct tunnel_stack *tun) \
+	{                                                                  \
+		return tun ? decode_##name##_ctx(s.p, s.len, out, tun)     \
+			   : decode_##name(s.p, s.len, out);               \
+	}
 
-DECODE_BODY enum decode_status next_ipv6(struct span s, struct pkt *out,
-					 struct tunnel_stack *tun)
-{
-	return tun ? decode_ipv6_ctx(s.p, s.len, out, tun)
-		   : decode_ipv6(s.p, s.len, out);
-}
-
-DECODE_BODY enum decode_status next_transport(struct span s, struct pkt *out,
-					      struct tunnel_stack *tun)
-{
-	return tun ? decode_transport_ctx(s.p, s.len, out, tun)
-		   : decode_transport(s.p, s.len, out);
-}
+DECODE_NEXT(ip)
+DECODE_NEXT(ipv4)
+DECODE_NEXT(ipv6)
+DECODE_NEXT(transport)
 
 /* decode_packet_tunnels for a caller with no stack: one of its own. */
 enum decode_status decode_tunnels_stackless(const struct decode_config *cfg,

@@ -226,16 +226,7 @@ DECODE_BODY enum decode_status ether(const uint8_t *p, size_t len,
 	return ethertype(type, s.p, s.len, out, tun);
 }
 
-enum decode_status decode_ether(const uint8_t *p, size_t len, struct pkt *out)
-{
-	return ether(p, len, out, NULL);
-}
-
-enum decode_status decode_ether_ctx(const uint8_t *p, size_t len,
-				    struct pkt *out, struct tunnel_stack *tun)
-{
-	return ether(p, len, out, tun);
-}
+DECODE_LAYER(ether)	/* decode_ether, decode_ether_ctx */
 
 /* Linux cooked capture v1: the protocol field ends the 16-byte header. */
 DECODE_BODY enum decode_status decode_sll(struct span s, struct pkt *out,

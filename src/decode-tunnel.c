@@ -113,18 +113,20 @@ static const char *const unopened_names[UNOPENED_COUNT] = {
 	[UNOPENED_FRAGMENT] = "tunnel_fragment",
 };
 
+/* names[i], or "unknown" past the n of them. */
+static const char *name_of(const char *const *names, unsigned n, unsigned i)
+{
+	return i < n ? names[i] : "unknown";
+}
+
 const char *tunnel_type_name(enum tunnel_type t)
 {
-	if ((unsigned)t >= TUNNEL_TYPE_COUNT)
-		return "unknown";
-	return type_names[t];
+	return name_of(type_names, TUNNEL_TYPE_COUNT, (unsigned)t);
 }
 
 const char *tunnel_unopened_name(enum tunnel_unopened u)
 {
-	if ((unsigned)u >= UNOPENED_COUNT)
-		return "unknown";
-	return unopened_names[u];
+	return name_of(unopened_names, UNOPENED_COUNT, (unsigned)u);
 }
 
 /* --- encapsulations recognised, not opened ------------------------------- */
@@ -376,25 +378,46 @@ static bool vxlan_ok(const uint8_t h[VXLAN_HDR])
 	return h[0] == 0x88 && (h[1] & ~0x48) == 0;
 }
 
+_Static_assert(VXLAN_HDR == GENEVE_HDR, "one fixed UDP tunnel header");
+
+/* The 8 bytes a VXLAN or Geneve header starts with, into h; false, with
+ * *st saying why, when the datagram is too short for them (DECODE_OK: no
+ * tunnel) or the capture stopped before them. */
+static bool udp_tunnel_header(struct span b, uint32_t wire,
+			      uint8_t h[VXLAN_HDR], enum decode_status *st)
+{
+	*st = wire < VXLAN_HDR ? DECODE_OK : DECODE_TUNNEL_TRUNCATED;
+	return wire >= VXLAN_HDR && read_bytes(b, 0, h, VXLAN_HDR);
+}
+
+/* A VXLAN or Geneve layer, its VNI in h; what it carries starts off
+ * bytes into b. */
+static enum decode_status vni_layer(struct span b, uint32_t wire, size_t off,
+				    uint8_t type, uint8_t link,
+				    const uint8_t h[VXLAN_HDR],
+				    struct inner *in)
+{
+	in->type = type;
+	in->has_id = true;
+	in->id = be24(h + 4);
+	return inside(b, wire, off, link, in);
+}
+
 /* A datagram to a VXLAN port; not VXLAN unless its header passes. */
 static enum decode_status open_vxlan(struct span b, uint32_t wire,
 				     struct inner *in)
 {
 	uint8_t h[VXLAN_HDR];
+	enum decode_status st;
 
-	if (wire < VXLAN_HDR)
-		return DECODE_OK;
-	if (!read_bytes(b, 0, h, sizeof h))
-		return DECODE_TUNNEL_TRUNCATED;
+	if (!udp_tunnel_header(b, wire, h, &st))
+		return st;
 	if (!vxlan_ok(h)) {
 		if (gpe_like(h))
 			in->unopened = UNOPENED_VXLAN_GPE;
 		return DECODE_OK;
 	}
-	in->type = TUNNEL_VXLAN;
-	in->has_id = true;
-	in->id = be24(h + 4);
-	return inside(b, wire, VXLAN_HDR, INNER_ETHER, in);
+	return vni_layer(b, wire, VXLAN_HDR, TUNNEL_VXLAN, INNER_ETHER, h, in);
 }
 
 /* Geneve options: type-length-value, lengths in 4-byte words, that fill
@@ -419,13 +442,12 @@ static enum decode_status open_geneve(struct span b, uint32_t wire,
 				      struct inner *in)
 {
 	uint8_t h[GENEVE_HDR], link;
+	enum decode_status st;
 	size_t end;
 	int opts;
 
-	if (wire < GENEVE_HDR)
-		return DECODE_OK;
-	if (!read_bytes(b, 0, h, sizeof h))
-		return DECODE_TUNNEL_TRUNCATED;
+	if (!udp_tunnel_header(b, wire, h, &st))
+		return st;
 	end = GENEVE_HDR + 4 * (size_t)(h[0] & 0x3f);
 	if (h[0] >> 6 != 0 || (h[1] & 0x3f) != 0 || h[7] != 0 || end > wire)
 		return DECODE_OK;
@@ -448,10 +470,7 @@ static enum decode_status open_geneve(struct span b, uint32_t wire,
 		in->unopened = UNOPENED_GENEVE_OTHER;
 		return DECODE_OK;
 	}
-	in->type = TUNNEL_GENEVE;
-	in->has_id = true;
-	in->id = be24(h + 4);
-	return inside(b, wire, end, link, in);
+	return vni_layer(b, wire, end, TUNNEL_GENEVE, link, h, in);
 }
 
 /* ERSPAN type II (off: its header, after GRE's): version 1, reserved bits
