@@ -89,7 +89,12 @@ enum {
 	A_OPT = 1 << 5,		/* Geneve options, ERSPAN III subheader */
 	A_VLAN = 1 << 6,	/* an 802.1Q tag on the outer Ethernet */
 	A_SLL = 1 << 7,		/* Linux cooked outer link (DLT_LINUX_SLL) */
-	A_RAW = 1 << 8		/* no outer link layer (DLT_RAW) */
+	A_RAW = 1 << 8,		/* no outer link layer (DLT_RAW) */
+	A_ETH = 1 << 9,		/* Ethernet inside the tunnel */
+	/* the tunnel: */
+	K_IPIP = 0 << 10, K_VXLAN = 1 << 10, K_GENEVE = 2 << 10,
+	K_GRE = 3 << 10, K_ERSPAN1 = 4 << 10, K_ERSPAN2 = 5 << 10,
+	K_ERSPAN3 = 6 << 10, A_KIND = 7 << 10
 };
 
 static void outer(struct fb *f, unsigned arg)
@@ -123,10 +128,20 @@ static void inner_ip(struct fb *f, unsigned arg)
 	}
 }
 
-static void inner_eth(struct fb *f, unsigned arg)
+/* The conversation, inside Ethernet when A_ETH says so. */
+static void inner(struct fb *f, unsigned arg)
 {
-	fb_eth(f, arg & A_IN6 ? ET_IPV6 : ET_IPV4);
+	if (arg & A_ETH)
+		fb_eth(f, arg & A_IN6 ? ET_IPV6 : ET_IPV4);
 	inner_ip(f, arg);
+}
+
+/* What a GRE or Geneve header names as its payload. */
+static uint16_t payload_type(unsigned arg)
+{
+	if (arg & A_ETH)
+		return ET_TEB;
+	return arg & A_IN6 ? ET_IPV6 : ET_IPV4;
 }
 
 static uint16_t gre_flags(unsigned arg)
@@ -136,90 +151,39 @@ static uint16_t gre_flags(unsigned arg)
 			  (arg & A_S ? GRE_FLAG_S : 0));
 }
 
-static void vxlan_frame(struct fb *f, unsigned arg)
+/* The tunnel arg names (VXLAN and ERSPAN I and II carry Ethernet: they
+ * want A_ETH; ERSPAN III without it is frame type 2, IP). */
+static void tunnel_frame(struct fb *f, unsigned arg)
 {
 	outer(f, arg);
-	fb_udp(f, 54321, 4789);
-	fb_vxlan(f, VNI);
-	inner_eth(f, arg);
-	fb_end(f);
-}
-
-static void geneve_eth_frame(struct fb *f, unsigned arg)
-{
-	outer(f, arg);
-	fb_udp(f, 54322, 6081);
-	fb_geneve(f, ET_TEB, GENEVE_VNI, arg & A_OPT ? 36 : 0);
-	inner_eth(f, arg);
-	fb_end(f);
-}
-
-static void geneve_ip_frame(struct fb *f, unsigned arg)
-{
-	outer(f, arg);
-	fb_udp(f, 54323, 6081);
-	fb_geneve(f, arg & A_IN6 ? ET_IPV6 : ET_IPV4, GENEVE_VNI,
-		  arg & A_OPT ? 8 : 0);
-	inner_ip(f, arg);
-	fb_end(f);
-}
-
-static void gre_frame(struct fb *f, unsigned arg)
-{
-	outer(f, arg);
-	fb_gre(f, gre_flags(arg), arg & A_IN6 ? ET_IPV6 : ET_IPV4, GRE_KEY, 7);
-	inner_ip(f, arg);
-	fb_end(f);
-}
-
-static void gre_teb_frame(struct fb *f, unsigned arg)
-{
-	outer(f, arg);
-	fb_gre(f, gre_flags(arg), ET_TEB, GRE_KEY, 8);
-	inner_eth(f, arg);
-	fb_end(f);
-}
-
-static void erspan1_frame(struct fb *f, unsigned arg)
-{
-	outer(f, arg);
-	fb_gre(f, 0, ET_ERSPAN, 0, 0);
-	inner_eth(f, arg);
-	fb_end(f);
-}
-
-static void erspan2_frame(struct fb *f, unsigned arg)
-{
-	outer(f, arg);
-	fb_gre(f, GRE_FLAG_S, ET_ERSPAN, 0, 9);
-	fb_erspan2(f, SESSION2);
-	inner_eth(f, arg);
-	fb_end(f);
-}
-
-static void erspan3_frame(struct fb *f, unsigned arg)
-{
-	outer(f, arg);
-	fb_gre(f, 0, ET_ERSPAN3, 0, 0);
-	fb_erspan3(f, SESSION3, arg & A_OPT, 0);
-	inner_eth(f, arg);
-	fb_end(f);
-}
-
-/* Frame type 2: an IP packet, no Ethernet header. */
-static void erspan3_ip_frame(struct fb *f, unsigned arg)
-{
-	outer(f, arg);
-	fb_gre(f, 0, ET_ERSPAN3, 0, 0);
-	fb_erspan3(f, SESSION3, arg & A_OPT, 2);
-	inner_ip(f, arg);
-	fb_end(f);
-}
-
-static void ipip_frame(struct fb *f, unsigned arg)
-{
-	outer(f, arg);
-	inner_ip(f, arg);
+	switch (arg & A_KIND) {
+	case K_VXLAN:
+		fb_udp(f, 54321, 4789);
+		fb_vxlan(f, VNI);
+		break;
+	case K_GENEVE:
+		fb_udp(f, 54322, 6081);
+		fb_geneve(f, payload_type(arg), GENEVE_VNI,
+			  arg & A_OPT ? 36 : 0);
+		break;
+	case K_GRE:
+		fb_gre(f, gre_flags(arg), payload_type(arg), GRE_KEY, 7);
+		break;
+	case K_ERSPAN1:
+		fb_gre(f, 0, ET_ERSPAN, 0, 0);
+		break;
+	case K_ERSPAN2:
+		fb_gre(f, GRE_FLAG_S, ET_ERSPAN, 0, 9);
+		fb_erspan2(f, SESSION2);
+		break;
+	case K_ERSPAN3:
+		fb_gre(f, 0, ET_ERSPAN3, 0, 0);
+		fb_erspan3(f, SESSION3, arg & A_OPT, arg & A_ETH ? 0 : 2);
+		break;
+	default:		/* IP in IP: nothing between */
+		break;
+	}
+	inner(f, arg);
 	fb_end(f);
 }
 
@@ -231,7 +195,7 @@ static void vxlan_in_gre_frame(struct fb *f, unsigned arg)
 	fb_ipv4(f, "198.51.100.1", "198.51.100.2");
 	fb_udp(f, 54324, 4789);
 	fb_vxlan(f, VNI);
-	inner_eth(f, arg);
+	inner(f, arg | A_ETH);
 	fb_end(f);
 }
 
@@ -259,75 +223,77 @@ struct test_frame {
 	uint32_t id;
 };
 
+/* GRE over Ethernet with each combination of C, K and S. */
 #define GRE_FRAMES(name, out)                                               \
-	{ name, DLT_EN10MB, gre_frame, out, 1, TUNNEL_GRE, false, 0 },       \
-	{ name "_c", DLT_EN10MB, gre_frame, out | A_C, 1, TUNNEL_GRE, false, \
-	  0 },                                                               \
-	{ name "_k", DLT_EN10MB, gre_frame, out | A_K, 1, TUNNEL_GRE, true,  \
-	  GRE_KEY },                                                         \
-	{ name "_s", DLT_EN10MB, gre_frame, out | A_S, 1, TUNNEL_GRE, false, \
-	  0 },                                                               \
-	{ name "_ck", DLT_EN10MB, gre_frame, out | A_C | A_K, 1, TUNNEL_GRE, \
-	  true, GRE_KEY },                                                   \
-	{ name "_cs", DLT_EN10MB, gre_frame, out | A_C | A_S, 1, TUNNEL_GRE, \
-	  false, 0 },                                                        \
-	{ name "_ks", DLT_EN10MB, gre_frame, out | A_K | A_S, 1, TUNNEL_GRE, \
-	  true, GRE_KEY },                                                   \
-	{ name "_cks", DLT_EN10MB, gre_frame, out | A_C | A_K | A_S, 1,      \
-	  TUNNEL_GRE, true, GRE_KEY }
+	GRE_FRAME(name, out, false, 0),                                     \
+	GRE_FRAME(name "_c", out | A_C, false, 0),                          \
+	GRE_FRAME(name "_k", out | A_K, true, GRE_KEY),                     \
+	GRE_FRAME(name "_s", out | A_S, false, 0),                          \
+	GRE_FRAME(name "_ck", out | A_C | A_K, true, GRE_KEY),              \
+	GRE_FRAME(name "_cs", out | A_C | A_S, false, 0),                   \
+	GRE_FRAME(name "_ks", out | A_K | A_S, true, GRE_KEY),              \
+	GRE_FRAME(name "_cks", out | A_C | A_K | A_S, true, GRE_KEY)
+#define GRE_FRAME(name, arg, has_id, id)                                    \
+	{ name, DLT_EN10MB, tunnel_frame, K_GRE | (arg), 1, TUNNEL_GRE,     \
+	  has_id, id }
 
 static const struct test_frame frames[] = {
-	{ "vxlan_v4_v4", DLT_EN10MB, vxlan_frame, 0, 1, TUNNEL_VXLAN, true,
-	  VNI },
-	{ "vxlan_v6_v6", DLT_EN10MB, vxlan_frame, A_OUT6 | A_IN6, 1,
-	  TUNNEL_VXLAN, true, VNI },
-	{ "vxlan_v4_v6_vlan", DLT_EN10MB, vxlan_frame, A_IN6 | A_VLAN, 1,
-	  TUNNEL_VXLAN, true, VNI },
-	{ "vxlan_v6_v4_sll", DLT_LINUX_SLL, vxlan_frame, A_OUT6 | A_SLL, 1,
-	  TUNNEL_VXLAN, true, VNI },
-	{ "geneve_eth_v4_opts", DLT_EN10MB, geneve_eth_frame, A_OPT, 1,
+	{ "vxlan_v4_v4", DLT_EN10MB, tunnel_frame,
+	  K_VXLAN | A_ETH, 1, TUNNEL_VXLAN, true, VNI },
+	{ "vxlan_v6_v6", DLT_EN10MB, tunnel_frame,
+	  K_VXLAN | A_ETH | A_OUT6 | A_IN6, 1, TUNNEL_VXLAN, true, VNI },
+	{ "vxlan_v4_v6_vlan", DLT_EN10MB, tunnel_frame,
+	  K_VXLAN | A_ETH | A_IN6 | A_VLAN, 1, TUNNEL_VXLAN, true, VNI },
+	{ "vxlan_v6_v4_sll", DLT_LINUX_SLL, tunnel_frame,
+	  K_VXLAN | A_ETH | A_OUT6 | A_SLL, 1, TUNNEL_VXLAN, true, VNI },
+	{ "geneve_eth_v4_opts", DLT_EN10MB, tunnel_frame,
+	  K_GENEVE | A_ETH | A_OPT, 1, TUNNEL_GENEVE, true, GENEVE_VNI },
+	{ "geneve_eth_v6", DLT_EN10MB, tunnel_frame,
+	  K_GENEVE | A_ETH | A_OUT6 | A_IN6, 1,
 	  TUNNEL_GENEVE, true, GENEVE_VNI },
-	{ "geneve_eth_v6", DLT_EN10MB, geneve_eth_frame, A_OUT6 | A_IN6, 1,
+	{ "geneve_ip_v4_raw", DLT_RAW, tunnel_frame,
+	  K_GENEVE | A_RAW, 1, TUNNEL_GENEVE, true, GENEVE_VNI },
+	{ "geneve_ip_v6_opts", DLT_EN10MB, tunnel_frame,
+	  K_GENEVE | A_OUT6 | A_IN6 | A_OPT, 1,
 	  TUNNEL_GENEVE, true, GENEVE_VNI },
-	{ "geneve_ip_v4_raw", DLT_RAW, geneve_ip_frame, A_RAW, 1,
-	  TUNNEL_GENEVE, true, GENEVE_VNI },
-	{ "geneve_ip_v6_opts", DLT_EN10MB, geneve_ip_frame,
-	  A_OUT6 | A_IN6 | A_OPT, 1, TUNNEL_GENEVE, true, GENEVE_VNI },
 	GRE_FRAMES("gre_v4", 0),
 	GRE_FRAMES("gre_v6", A_OUT6 | A_IN6),
-	{ "gre_ipv6_in_v4", DLT_RAW, gre_frame, A_RAW | A_IN6, 1, TUNNEL_GRE,
-	  false, 0 },
-	{ "gre_teb_v4_k", DLT_EN10MB, gre_teb_frame, A_K, 1, TUNNEL_GRE, true,
-	  GRE_KEY },
-	{ "gre_teb_v6_cs", DLT_EN10MB, gre_teb_frame,
-	  A_OUT6 | A_IN6 | A_C | A_S, 1, TUNNEL_GRE, false, 0 },
-	{ "erspan1_v4", DLT_EN10MB, erspan1_frame, 0, 1, TUNNEL_ERSPAN, false,
-	  0 },
-	{ "erspan1_v6", DLT_EN10MB, erspan1_frame, A_OUT6 | A_IN6, 1,
-	  TUNNEL_ERSPAN, false, 0 },
-	{ "erspan2_v4", DLT_EN10MB, erspan2_frame, 0, 1, TUNNEL_ERSPAN, true,
-	  SESSION2 },
-	{ "erspan2_v6_vlan", DLT_EN10MB, erspan2_frame,
-	  A_OUT6 | A_IN6 | A_VLAN, 1, TUNNEL_ERSPAN, true, SESSION2 },
-	{ "erspan3_v4", DLT_EN10MB, erspan3_frame, 0, 1, TUNNEL_ERSPAN, true,
-	  SESSION3 },
-	{ "erspan3_v4_platform", DLT_EN10MB, erspan3_frame, A_OPT, 1,
+	{ "gre_ipv6_in_v4", DLT_RAW, tunnel_frame,
+	  K_GRE | A_RAW | A_IN6, 1, TUNNEL_GRE, false, 0 },
+	{ "gre_teb_v4_k", DLT_EN10MB, tunnel_frame,
+	  K_GRE | A_ETH | A_K, 1, TUNNEL_GRE, true, GRE_KEY },
+	{ "gre_teb_v6_cs", DLT_EN10MB, tunnel_frame,
+	  K_GRE | A_ETH | A_OUT6 | A_IN6 | A_C | A_S, 1, TUNNEL_GRE, false, 0 },
+	{ "erspan1_v4", DLT_EN10MB, tunnel_frame,
+	  K_ERSPAN1 | A_ETH, 1, TUNNEL_ERSPAN, false, 0 },
+	{ "erspan1_v6", DLT_EN10MB, tunnel_frame,
+	  K_ERSPAN1 | A_ETH | A_OUT6 | A_IN6, 1, TUNNEL_ERSPAN, false, 0 },
+	{ "erspan2_v4", DLT_EN10MB, tunnel_frame,
+	  K_ERSPAN2 | A_ETH, 1, TUNNEL_ERSPAN, true, SESSION2 },
+	{ "erspan2_v6_vlan", DLT_EN10MB, tunnel_frame,
+	  K_ERSPAN2 | A_ETH | A_OUT6 | A_IN6 | A_VLAN, 1,
+	  TUNNEL_ERSPAN, true, SESSION2 },
+	{ "erspan3_v4", DLT_EN10MB, tunnel_frame,
+	  K_ERSPAN3 | A_ETH, 1, TUNNEL_ERSPAN, true, SESSION3 },
+	{ "erspan3_v4_platform", DLT_EN10MB, tunnel_frame,
+	  K_ERSPAN3 | A_ETH | A_OPT, 1, TUNNEL_ERSPAN, true, SESSION3 },
+	{ "erspan3_v6", DLT_EN10MB, tunnel_frame,
+	  K_ERSPAN3 | A_ETH | A_OUT6, 1, TUNNEL_ERSPAN, true, SESSION3 },
+	{ "erspan3_v6_platform", DLT_EN10MB, tunnel_frame,
+	  K_ERSPAN3 | A_ETH | A_OUT6 | A_IN6 | A_OPT, 1,
 	  TUNNEL_ERSPAN, true, SESSION3 },
-	{ "erspan3_v6", DLT_EN10MB, erspan3_frame, A_OUT6, 1, TUNNEL_ERSPAN,
-	  true, SESSION3 },
-	{ "erspan3_v6_platform", DLT_EN10MB, erspan3_frame,
-	  A_OUT6 | A_IN6 | A_OPT, 1, TUNNEL_ERSPAN, true, SESSION3 },
-	{ "erspan3_ip_v4_platform", DLT_EN10MB, erspan3_ip_frame, A_OPT, 1,
-	  TUNNEL_ERSPAN, true, SESSION3 },
-	{ "erspan3_ip_v6", DLT_EN10MB, erspan3_ip_frame, A_OUT6 | A_IN6, 1,
-	  TUNNEL_ERSPAN, true, SESSION3 },
-	{ "ipip_4in4", DLT_EN10MB, ipip_frame, 0, 1, TUNNEL_IPIP, false, 0 },
-	{ "ipip_6in4", DLT_EN10MB, ipip_frame, A_IN6, 1, TUNNEL_IPIP, false,
-	  0 },
-	{ "ipip_4in6_sll", DLT_LINUX_SLL, ipip_frame, A_OUT6 | A_SLL, 1,
-	  TUNNEL_IPIP, false, 0 },
-	{ "ipip_6in6_raw", DLT_RAW, ipip_frame, A_OUT6 | A_IN6 | A_RAW, 1,
-	  TUNNEL_IPIP, false, 0 },
+	{ "erspan3_ip_v4_platform", DLT_EN10MB, tunnel_frame,
+	  K_ERSPAN3 | A_OPT, 1, TUNNEL_ERSPAN, true, SESSION3 },
+	{ "erspan3_ip_v6", DLT_EN10MB, tunnel_frame,
+	  K_ERSPAN3 | A_OUT6 | A_IN6, 1, TUNNEL_ERSPAN, true, SESSION3 },
+	{ "ipip_4in4", DLT_EN10MB, tunnel_frame,
+	  K_IPIP, 1, TUNNEL_IPIP, false, 0 },
+	{ "ipip_6in4", DLT_EN10MB, tunnel_frame,
+	  K_IPIP | A_IN6, 1, TUNNEL_IPIP, false, 0 },
+	{ "ipip_4in6_sll", DLT_LINUX_SLL, tunnel_frame,
+	  K_IPIP | A_OUT6 | A_SLL, 1, TUNNEL_IPIP, false, 0 },
+	{ "ipip_6in6_raw", DLT_RAW, tunnel_frame,
+	  K_IPIP | A_OUT6 | A_IN6 | A_RAW, 1, TUNNEL_IPIP, false, 0 },
 	{ "vxlan_in_gre_v6", DLT_EN10MB, vxlan_in_gre_frame, A_OUT6, 2,
 	  TUNNEL_GRE, true, GRE_KEY },
 	{ "geneve_gre_v4", DLT_EN10MB, geneve_gre_frame, A_IN6, 2,
@@ -344,11 +310,13 @@ static void build(const struct test_frame *fr, struct fb *f)
 
 static const struct test_frame *frame_named(const char *name)
 {
-	for (size_t i = 0; i < N_FRAMES; i++)
-		if (strcmp(frames[i].name, name) == 0)
-			return &frames[i];
-	fail_msg("no frame %s", name);
-	return NULL;
+	const struct test_frame *fr = frames;
+
+	while (fr < frames + N_FRAMES && strcmp(fr->name, name) != 0)
+		fr++;
+	if (fr == frames + N_FRAMES)
+		fail_msg("no frame %s", name);
+	return fr;
 }
 
 /* The offset of the innermost IP header. */
@@ -387,144 +355,133 @@ static void assert_outer(const struct tunnel_layer *l, unsigned arg)
 
 /* --- every frame --------------------------------------------------------- */
 
+/* Each frame of the table, built, handed to check. */
+static void for_each_frame(void (*check)(const struct test_frame *fr,
+					 struct fb *f))
+{
+	for (size_t i = 0; i < N_FRAMES; i++) {
+		struct fb f;
+
+		build(&frames[i], &f);
+		check(&frames[i], &f);
+	}
+}
+
+static void decodes(const struct test_frame *fr, struct fb *f)
+{
+	struct tunnel_stack t;
+	struct pkt p;
+	enum decode_status st = decap_fb(fr->dlt, f, &p, &t);
+
+	if (st != DECODE_OK)
+		fail_msg("%s: %s", fr->name, decode_status_name(st));
+	assert_int_equal(t.depth, fr->depth);
+	assert_int_equal(p.tunnel_depth, fr->depth);
+	assert_int_equal(t.layer[0].type, fr->type);
+	assert_int_equal(t.layer[0].has_id, fr->has_id);
+	assert_int_equal(t.layer[0].id, fr->id);
+	assert_outer(&t.layer[0], fr->arg);
+	assert_inner(&p, fr->arg, (uint32_t)(f->len - inner_off(f)));
+}
+
 static void test_decap_frames(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < N_FRAMES; i++) {
-		const struct test_frame *fr = &frames[i];
-		struct tunnel_stack t;
-		struct fb f;
-		struct pkt p;
-		enum decode_status st;
-
-		build(fr, &f);
-		st = decap_fb(fr->dlt, &f, &p, &t);
-		if (st != DECODE_OK)
-			fail_msg("%s: %s", fr->name, decode_status_name(st));
-		assert_int_equal(t.depth, fr->depth);
-		assert_int_equal(p.tunnel_depth, fr->depth);
-		assert_int_equal(t.layer[0].type, fr->type);
-		assert_int_equal(t.layer[0].has_id, fr->has_id);
-		assert_int_equal(t.layer[0].id, fr->id);
-		assert_outer(&t.layer[0], fr->arg);
-		assert_inner(&p, fr->arg, (uint32_t)(f.len - inner_off(&f)));
-	}
+	for_each_frame(decodes);
 }
 
 /* With no configuration, or decapsulation off, the outer packet is what
  * decode_packet makes of it, to the byte; with no stack the inner packet
  * is the same as with one. */
-static void test_decap_off_is_decode_packet(void **state)
+static void off_is_decode_packet(const struct test_frame *fr, struct fb *f)
 {
 	struct decode_config off = cfg;
+	struct tunnel_stack t;
+	struct pkt want, p;
+	enum decode_status st;
 
-	(void)state;
 	off.decap = false;
-	for (size_t i = 0; i < N_FRAMES; i++) {
-		const struct test_frame *fr = &frames[i];
+	st = decode_packet(fr->dlt, f->b, f->len, f->len, &want);
+	memset(&p, 0xa5, sizeof p);
+	assert_int_equal(decode_packet_tunnels(NULL, fr->dlt, f->b, f->len,
+					       f->len, &p, &t), st);
+	assert_memory_equal(&p, &want, sizeof p);
+	assert_int_equal(t.depth, 0);
+	memset(&p, 0xa5, sizeof p);
+	assert_int_equal(decode_packet_tunnels(&off, fr->dlt, f->b, f->len,
+					       f->len, &p, &t), st);
+	assert_memory_equal(&p, &want, sizeof p);
+	assert_int_equal(t.depth, 0);
+
+	assert_int_equal(decap_fb(fr->dlt, f, &want, &t), DECODE_OK);
+	memset(&p, 0xa5, sizeof p);
+	assert_int_equal(decode_packet_tunnels(&cfg, fr->dlt, f->b, f->len,
+					       f->len, &p, NULL), DECODE_OK);
+	assert_memory_equal(&p, &want, sizeof p);
+}
+
+static void test_decap_off_is_decode_packet(void **state)
+{
+	(void)state;
+	for_each_frame(off_is_decode_packet);
+}
+
+/* Cut at every byte, the wire length kept: below the bytes the frame's
+ * innermost header needs, a truncation status; from there on, the very
+ * packet the whole frame gives. */
+static void cut_every_byte(const struct test_frame *fr, struct fb *f)
+{
+	struct pkt whole;
+
+	assert_int_equal(decap_fb(fr->dlt, f, &whole, NULL), DECODE_OK);
+	for (size_t cut = 0; cut <= f->len; cut++) {
+		uint8_t *copy = fb_copy(f, cut);
 		struct tunnel_stack t;
-		struct pkt want, p;
-		struct fb f;
-		enum decode_status st;
+		struct pkt p;
+		enum decode_status st = decode_packet_tunnels(
+			&cfg, fr->dlt, copy, cut, f->len, &p, &t);
 
-		build(fr, &f);
-		st = decode_packet(fr->dlt, f.b, f.len, f.len, &want);
-		memset(&p, 0xa5, sizeof p);
-		assert_int_equal(decode_packet_tunnels(NULL, fr->dlt, f.b,
-						       f.len, f.len, &p, &t),
-				 st);
-		assert_memory_equal(&p, &want, sizeof p);
-		assert_int_equal(t.depth, 0);
-		memset(&p, 0xa5, sizeof p);
-		assert_int_equal(decode_packet_tunnels(&off, fr->dlt, f.b,
-						       f.len, f.len, &p, &t),
-				 st);
-		assert_memory_equal(&p, &want, sizeof p);
-		assert_int_equal(t.depth, 0);
-
-		assert_int_equal(decap_fb(fr->dlt, &f, &want, &t), DECODE_OK);
-		memset(&p, 0xa5, sizeof p);
-		assert_int_equal(decode_packet_tunnels(&cfg, fr->dlt, f.b,
-						       f.len, f.len, &p, NULL),
-				 DECODE_OK);
-		assert_memory_equal(&p, &want, sizeof p);
+		free(copy);
+		if (cut < f->need && !cut_short(st))
+			fail_msg("%s cut at %zu: %s", fr->name, cut,
+				 decode_status_name(st));
+		if (cut < f->need)
+			continue;
+		if (st != DECODE_OK)
+			fail_msg("%s cut at %zu of need %zu: %s", fr->name, cut,
+				 f->need, decode_status_name(st));
+		assert_memory_equal(&p, &whole, sizeof p);
+		assert_int_equal(t.depth, fr->depth);
 	}
 }
 
-/* The fields a cut must not change once the needed headers are in. */
-static void assert_same_flow(const struct pkt *a, const struct pkt *b)
-{
-	assert_int_equal(a->family, b->family);
-	assert_int_equal(a->proto, b->proto);
-	assert_memory_equal(a->src, b->src, 16);
-	assert_memory_equal(a->dst, b->dst, 16);
-	assert_int_equal(a->sport, b->sport);
-	assert_int_equal(a->dport, b->dport);
-	assert_int_equal(a->ip_len, b->ip_len);
-	assert_int_equal(a->payload_len, b->payload_len);
-	assert_int_equal(a->tcp_flags, b->tcp_flags);
-	assert_int_equal(a->tunnel_depth, b->tunnel_depth);
-}
-
-/* Every frame cut at every byte, the wire length kept: below the bytes
- * its innermost header needs, a truncation status; from there on, the
- * inner flow. */
 static void test_decap_truncated_every_offset(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < N_FRAMES; i++) {
-		const struct test_frame *fr = &frames[i];
-		struct fb f;
-		struct pkt whole;
-
-		build(fr, &f);
-		assert_int_equal(decap_fb(fr->dlt, &f, &whole, NULL),
-				 DECODE_OK);
-		for (size_t cut = 0; cut <= f.len; cut++) {
-			uint8_t *copy = fb_copy(&f, cut);
-			struct tunnel_stack t;
-			struct pkt p;
-			enum decode_status st = decode_packet_tunnels(
-				&cfg, fr->dlt, copy, cut, f.len, &p, &t);
-
-			free(copy);
-			if (cut < f.need && !cut_short(st))
-				fail_msg("%s cut at %zu: %s", fr->name, cut,
-					 decode_status_name(st));
-			if (cut < f.need)
-				continue;
-			if (st != DECODE_OK)
-				fail_msg("%s cut at %zu of need %zu: %s",
-					 fr->name, cut, f.need,
-					 decode_status_name(st));
-			assert_same_flow(&p, &whole);
-			assert_int_equal(t.depth, fr->depth);
-		}
-	}
+	for_each_frame(cut_every_byte);
 }
 
 /* The inner IP length is checked against the bytes the outer headers
  * say they carry: one byte more is malformed, at the inner depth. */
+static void inner_one_too_long(const struct test_frame *fr, struct fb *f)
+{
+	bool v6 = fr->arg & A_IN6;
+	size_t off = inner_off(f) + (v6 ? 4 : 2);
+	struct tunnel_stack t;
+	struct pkt p;
+
+	fb_put16(f, off, (uint16_t)((f->b[off] << 8 | f->b[off + 1]) + 1));
+	assert_int_equal(decap_fb(fr->dlt, f, &p, &t),
+			 v6 ? DECODE_IPV6_BAD_PAYLOAD_LENGTH
+			    : DECODE_IPV4_BAD_TOTAL_LENGTH);
+	assert_int_equal(p.tunnel_depth, fr->depth);
+	assert_int_equal(t.depth, fr->depth);
+}
+
 static void test_decap_inner_length_against_wire(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < N_FRAMES; i++) {
-		const struct test_frame *fr = &frames[i];
-		bool v6 = fr->arg & A_IN6;
-		struct tunnel_stack t;
-		struct fb f;
-		struct pkt p;
-		size_t off;
-
-		build(fr, &f);
-		off = inner_off(&f) + (v6 ? 4 : 2);
-		fb_put16(&f, off, (uint16_t)(f.b[off] << 8 | f.b[off + 1]) + 1);
-		assert_int_equal(decap_fb(fr->dlt, &f, &p, &t),
-				 v6 ? DECODE_IPV6_BAD_PAYLOAD_LENGTH
-				    : DECODE_IPV4_BAD_TOTAL_LENGTH);
-		assert_int_equal(p.tunnel_depth, fr->depth);
-		assert_int_equal(t.depth, fr->depth);
-	}
+	for_each_frame(inner_one_too_long);
 }
 
 /* A mirrored Ethernet frame padded to 60 bytes: the inner IP length, not
@@ -725,7 +682,7 @@ static void test_decap_gre_flags(void **state)
 			struct pkt p;
 
 			fb_init(&f);
-			gre_frame(&f, arg);
+			tunnel_frame(&f, K_GRE | arg);
 			assert_int_equal(decap_fb(DLT_EN10MB, &f, &p, &t),
 					 DECODE_OK);
 			assert_int_equal(t.layer[0].type, TUNNEL_GRE);
@@ -819,7 +776,7 @@ static void test_decap_erspan(void **state)
 	fb_init(&f);
 	outer(&f, 0);
 	fb_gre(&f, GRE_FLAG_K, ET_ERSPAN, 77, 0);
-	inner_eth(&f, 0);
+	inner(&f, A_ETH);
 	fb_end(&f);
 	assert_int_equal(decap_fb(DLT_EN10MB, &f, &p, &t), DECODE_OK);
 	assert_true(t.layer[0].has_id);
@@ -828,7 +785,7 @@ static void test_decap_erspan(void **state)
 	outer(&f, 0);
 	fb_gre(&f, GRE_FLAG_K | GRE_FLAG_S, ET_ERSPAN, 77, 1);
 	fb_erspan2(&f, 1023);
-	inner_eth(&f, 0);
+	inner(&f, A_ETH);
 	fb_end(&f);
 	assert_int_equal(decap_fb(DLT_EN10MB, &f, &p, &t), DECODE_OK);
 	assert_int_equal(t.layer[0].id, 1023);
@@ -1044,7 +1001,7 @@ static void test_decap_two_sessions(void **state)
 	outer(&f, 0);
 	fb_udp(&f, 54321, 4789);
 	fb_vxlan(&f, 100);
-	inner_eth(&f, 0);
+	inner(&f, A_ETH);
 	fb_end(&f);
 	assert_int_equal(decap_fb(DLT_EN10MB, &f, &a, &ta), DECODE_OK);
 	f.b[ETH_IP4_UDP + 6] = 101;
@@ -1274,7 +1231,7 @@ static void test_decap_config_ports(void **state)
 	outer(&f, 0);
 	fb_udp(&f, 40000, 8472);
 	fb_vxlan(&f, 1);
-	inner_eth(&f, 0);
+	inner(&f, A_ETH);
 	fb_end(&f);
 	assert_int_equal(decode_packet_tunnels(&c, DLT_EN10MB, f.b, f.len,
 					       f.len, &p, NULL), DECODE_OK);
