@@ -583,22 +583,6 @@ static void hand_decode(void)
 
 /* --- tunnels, for the decap target ----------------------------------------- */
 
-/* An IP packet whose payload is hdr, then body: UDP to dport (proto 17),
- * GRE (47), IP in IP (4, 41). */
-static void tunnel_ip(struct seed_frame *f, bool v6, uint8_t proto, uint16_t dport,
-		      const uint8_t *hdr, size_t hl, const struct seed_frame *body)
-{
-	struct l4 t = { proto, 50000, dport, 0, 0, hl + body->len };
-
-	f->len = 0;
-	if (v6)
-		ipv6(f, agent6, lucs6, &t, NULL, 0);
-	else
-		ipv4(f, sql4, lucs4, &t, 3, 0x4000);
-	memcpy(f->b + f->len - t.payload, hdr, hl);
-	memcpy(f->b + f->len - body->len, body->b, body->len);
-}
-
 static const struct tunnel_seed {
 	const char *name;
 	bool outer_v6, inner_v6, ether;	/* ether: Ethernet inside */
@@ -664,12 +648,35 @@ static const struct tunnel_seed {
 	  { 0, 0, 0x08, 0 }, 0 },
 };
 
+/* The IP packet (of outer_v6's family) of tunnel t around ip, in
+ * Ethernet when t carries Ethernet: UDP to t's port, GRE or IP in IP, its
+ * header, then what it carries. */
+static void tunnel_ip(struct seed_frame *f, bool outer_v6,
+		      const struct tunnel_seed *t, const struct seed_frame *ip)
+{
+	static struct seed_frame body;
+	struct l4 l4 = { t->proto, 50000, t->dport, 0, 0, 0 };
+
+	if (t->ether)
+		wrap(&body, W_ETHER, ip);
+	else
+		body = *ip;
+	l4.payload = t->hl + body.len;
+	f->len = 0;
+	if (outer_v6)
+		ipv6(f, agent6, lucs6, &l4, NULL, 0);
+	else
+		ipv4(f, sql4, lucs4, &l4, 3, 0x4000);
+	memcpy(f->b + f->len - l4.payload, t->hdr, t->hl);
+	memcpy(f->b + f->len - body.len, body.b, body.len);
+}
+
 /* Every tunnel lucsaudit opens or names, over Ethernet, around an
  * agent's TCP SYN to a LUCS server; and tunnels nested one deeper than
  * LUCS_MAX_TUNNEL_DEPTH allows. */
 static void hand_decap(void)
 {
-	struct seed_frame ip, inner, fr, nest;
+	struct seed_frame ip, fr, nest[2];
 	char name[128];
 	int link;
 
@@ -678,29 +685,18 @@ static void hand_decap(void)
 		const struct tunnel_seed *t = &tunnel_seeds[i];
 
 		tcp_ip(&ip, t->inner_v6, false, TCP_SYN, 40000, 443, 0);
-		if (t->ether)
-			wrap(&inner, W_ETHER, &ip);
-		else
-			inner = ip;
-		tunnel_ip(&ip, t->outer_v6, t->proto, t->dport, t->hdr, t->hl,
-			  &inner);
-		link = wrap(&fr, W_ETHER, &ip);
+		tunnel_ip(&fr, t->outer_v6, t, &ip);
+		link = wrap(&ip, W_ETHER, &fr);
 		snprintf(name, sizeof name, "hand-%s", t->name);
-		frame_seed("decap", name, (unsigned)link | t->b0, 0, 0, fr.b,
-			   fr.len);
+		frame_seed("decap", name, (unsigned)link | t->b0, 0, 0, ip.b,
+			   ip.len);
 	}
-	tcp_ip(&nest, false, false, TCP_SYN, 40000, 443, 0);
-	for (int depth = 0; depth <= LUCS_MAX_TUNNEL_DEPTH; depth++) {
-		const struct tunnel_seed *t = &tunnel_seeds[depth % 2 ? 0 : 7];
-
-		if (t->ether)
-			wrap(&inner, W_ETHER, &nest);
-		else
-			inner = nest;
-		tunnel_ip(&nest, false, t->proto, t->dport, t->hdr, t->hl,
-			  &inner);
-	}
-	link = wrap(&fr, W_ETHER, &nest);
+	/* VXLAN and GRE by turns, LUCS_MAX_TUNNEL_DEPTH + 1 deep */
+	tcp_ip(&nest[0], false, false, TCP_SYN, 40000, 443, 0);
+	for (int depth = 0; depth <= LUCS_MAX_TUNNEL_DEPTH; depth++)
+		tunnel_ip(&nest[(depth + 1) % 2], false,
+			  &tunnel_seeds[depth % 2 ? 0 : 7], &nest[depth % 2]);
+	link = wrap(&fr, W_ETHER, &nest[(LUCS_MAX_TUNNEL_DEPTH + 1) % 2]);
 	frame_seed("decap", "hand-nested-too-deep", (unsigned)link, 0, 0,
 		   fr.b, fr.len);
 }
