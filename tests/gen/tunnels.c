@@ -45,8 +45,10 @@ enum carrier {
 	C_IPIP			/* IP protocol 4 or 41 */
 };
 
-/* A conversation, mirrored: how it travels, and what it is. */
+/* A conversation, mirrored: in which capture, how it travels, and what
+ * it is. */
 struct leg {
+	const char *file;
 	enum carrier carrier;
 	bool outer_v6;
 	uint32_t id;		/* VNI, GRE key or ERSPAN session */
@@ -219,123 +221,97 @@ static void mirror(struct scene *out, const struct leg *l)
 	scene_free(&in);
 }
 
-static bool write_legs(const char *path, const struct leg *legs, size_t n,
-		       uint64_t seed)
+/* Every conversation of the tunnel captures but tunnel-unopened.pcap:
+ *   vxlan: AWS or Azure traffic mirroring, VXLAN on 4789;
+ *   geneve: a gateway load balancer's Geneve, IP inside behind its
+ *     options; and Geneve carrying Ethernet;
+ *   gre: GRE carrying IPv4 and IPv6, with and without key and sequence
+ *     number, and carrying Ethernet (transparent bridging);
+ *   erspan: a Cisco switch's ERSPAN types I, II (sessions 101, 102) and
+ *     III (sessions 201, 202), the last with its platform subheader;
+ *   ipip: IPv4 in IPv4, IPv6 in IPv4, IPv4 in IPv6, IPv6 in IPv6;
+ *   two-sessions: one conversation in two VXLAN mirror sessions (VNI 100
+ *     and 200), one in two ERSPAN II sessions (1 and 2) under IPv6: the
+ *     same inner packets, 20 or 30 microseconds apart. */
+static const struct leg legs[] = {
+	{ "tunnel-vxlan.pcap", C_VXLAN, false, 7, 40, 0,
+	  "10.20.1.111", 50111, LUCS01, 443 },
+	{ "tunnel-vxlan.pcap", C_VXLAN, true, 7, 40, 300,
+	  "2001:db8:20::112", 50112, LUCS01_V6, 443 },
+	{ "tunnel-vxlan.pcap", C_VXLAN, true, 8, 45, 600,
+	  "10.20.1.113", 50113, LUCS02, 4443 },
+	{ "tunnel-geneve.pcap", C_GENEVE_IP, false, 0x5e7, 30, 0,
+	  "10.20.1.121", 50121, LUCS01, 443 },
+	{ "tunnel-geneve.pcap", C_GENEVE_IP, true, 0x5e7, 30, 300,
+	  "2001:db8:20::122", 50122, LUCS01_V6, 443 },
+	{ "tunnel-geneve.pcap", C_GENEVE_ETH, false, 0x5e8, 35, 600,
+	  "10.20.1.123", 50123, LUCS02, 4443 },
+	{ "tunnel-gre.pcap", C_GRE, false, 0, 20, 0,
+	  "10.20.1.131", 50131, LUCS01, 443 },
+	{ "tunnel-gre.pcap", C_GRE_KS, true, 0x1031, 20, 300,
+	  "2001:db8:20::132", 50132, LUCS01_V6, 443 },
+	{ "tunnel-gre.pcap", C_GRE_TEB, false, 0x1033, 25, 600,
+	  "10.20.1.133", 50133, LUCS02, 4443 },
+	{ "tunnel-gre.pcap", C_GRE_TEB, true, 0x1034, 25, 900,
+	  "10.20.1.134", 50134, LUCS01, 443 },
+	{ "tunnel-erspan.pcap", C_ERSPAN1, false, 0, 15, 0,
+	  "10.20.1.141", 50141, LUCS01, 443 },
+	{ "tunnel-erspan.pcap", C_ERSPAN2, false, 101, 15, 300,
+	  "10.20.1.142", 50142, LUCS01, 443 },
+	{ "tunnel-erspan.pcap", C_ERSPAN2, true, 102, 15, 600,
+	  "2001:db8:20::143", 50143, LUCS01_V6, 443 },
+	{ "tunnel-erspan.pcap", C_ERSPAN3, false, 201, 15, 900,
+	  "10.20.1.144", 50144, LUCS02, 4443 },
+	{ "tunnel-erspan.pcap", C_ERSPAN3_PLATFORM, true, 202, 15, 1200,
+	  "10.20.1.145", 50145, LUCS02, 4443 },
+	{ "tunnel-ipip.pcap", C_IPIP, false, 0, 10, 0,
+	  "10.20.1.151", 50151, LUCS01, 443 },
+	{ "tunnel-ipip.pcap", C_IPIP, false, 0, 10, 300,
+	  "2001:db8:20::152", 50152, LUCS01_V6, 443 },
+	{ "tunnel-ipip.pcap", C_IPIP, true, 0, 10, 600,
+	  "10.20.1.153", 50153, LUCS02, 4443 },
+	{ "tunnel-ipip.pcap", C_IPIP, true, 0, 10, 900,
+	  "2001:db8:20::154", 50154, LUCS01_V6, 443 },
+	{ "tunnel-two-sessions.pcap", C_VXLAN, false, 100, 35, 0,
+	  "10.20.1.161", 50161, LUCS01, 443 },
+	{ "tunnel-two-sessions.pcap", C_VXLAN, false, 200, 55, 0,
+	  "10.20.1.161", 50161, LUCS01, 443 },
+	{ "tunnel-two-sessions.pcap", C_ERSPAN2, true, 1, 30, 500,
+	  "10.20.1.162", 50162, LUCS02, 4443 },
+	{ "tunnel-two-sessions.pcap", C_ERSPAN2, true, 2, 60, 500,
+	  "10.20.1.162", 50162, LUCS02, 4443 },
+};
+
+static const char *file_of(const char *path)
 {
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static uint64_t seed_of(const char *file)
+{
+	for (size_t i = 0; i < n_tunnel_captures; i++)
+		if (strcmp(tunnel_captures[i].file, file) == 0)
+			return tunnel_captures[i].seed;
+	return 0;
+}
+
+/* The capture path names (by its file name): its conversations,
+ * mirrored. */
+static bool make_mirrored(const char *path)
+{
+	const char *file = file_of(path);
 	struct scene sc;
 	bool ok;
 
-	scene_init(&sc, LINK_ETHER, SNAPLEN, seed);
-	for (size_t i = 0; i < n; i++)
-		mirror(&sc, &legs[i]);
+	scene_init(&sc, LINK_ETHER, SNAPLEN, seed_of(file));
+	for (size_t i = 0; i < sizeof legs / sizeof *legs; i++)
+		if (strcmp(legs[i].file, file) == 0)
+			mirror(&sc, &legs[i]);
 	ok = scene_write(&sc, path, CAP_PCAP_US, NULL, 0, 0);
 	scene_free(&sc);
 	return ok;
-}
-
-#define WRITE_LEGS(path, legs, seed) \
-	write_legs(path, legs, sizeof legs / sizeof *legs, seed)
-
-/* AWS or Azure traffic mirroring: VXLAN on 4789. */
-static bool make_vxlan(const char *path)
-{
-	static const struct leg legs[] = {
-		{ C_VXLAN, false, 7, 40, 0, "10.20.1.111", 50111, LUCS01, 443 },
-		{ C_VXLAN, true, 7, 40, 300, "2001:db8:20::112", 50112,
-		  LUCS01_V6, 443 },
-		{ C_VXLAN, true, 8, 45, 600, "10.20.1.113", 50113, LUCS02,
-		  4443 },
-	};
-
-	return WRITE_LEGS(path, legs, 0x7e1);
-}
-
-/* A gateway load balancer's Geneve, IP inside behind its options; and
- * Geneve carrying Ethernet. */
-static bool make_geneve(const char *path)
-{
-	static const struct leg legs[] = {
-		{ C_GENEVE_IP, false, 0x5e7, 30, 0, "10.20.1.121", 50121,
-		  LUCS01, 443 },
-		{ C_GENEVE_IP, true, 0x5e7, 30, 300, "2001:db8:20::122", 50122,
-		  LUCS01_V6, 443 },
-		{ C_GENEVE_ETH, false, 0x5e8, 35, 600, "10.20.1.123", 50123,
-		  LUCS02, 4443 },
-	};
-
-	return WRITE_LEGS(path, legs, 0x6e4);
-}
-
-/* GRE carrying IPv4 and IPv6, with and without key and sequence number,
- * and carrying Ethernet (transparent bridging). */
-static bool make_gre(const char *path)
-{
-	static const struct leg legs[] = {
-		{ C_GRE, false, 0, 20, 0, "10.20.1.131", 50131, LUCS01, 443 },
-		{ C_GRE_KS, true, 0x1031, 20, 300, "2001:db8:20::132", 50132,
-		  LUCS01_V6, 443 },
-		{ C_GRE_TEB, false, 0x1033, 25, 600, "10.20.1.133", 50133,
-		  LUCS02, 4443 },
-		{ C_GRE_TEB, true, 0x1034, 25, 900, "10.20.1.134", 50134,
-		  LUCS01, 443 },
-	};
-
-	return WRITE_LEGS(path, legs, 0x67e);
-}
-
-/* A Cisco switch's ERSPAN: types I, II (sessions 101, 102) and III
- * (sessions 201, 202), the last with its platform subheader. */
-static bool make_erspan(const char *path)
-{
-	static const struct leg legs[] = {
-		{ C_ERSPAN1, false, 0, 15, 0, "10.20.1.141", 50141, LUCS01,
-		  443 },
-		{ C_ERSPAN2, false, 101, 15, 300, "10.20.1.142", 50142, LUCS01,
-		  443 },
-		{ C_ERSPAN2, true, 102, 15, 600, "2001:db8:20::143", 50143,
-		  LUCS01_V6, 443 },
-		{ C_ERSPAN3, false, 201, 15, 900, "10.20.1.144", 50144, LUCS02,
-		  4443 },
-		{ C_ERSPAN3_PLATFORM, true, 202, 15, 1200, "10.20.1.145",
-		  50145, LUCS02, 4443 },
-	};
-
-	return WRITE_LEGS(path, legs, 0xe25);
-}
-
-/* IPv4 in IPv4, IPv6 in IPv4, IPv4 in IPv6, IPv6 in IPv6. */
-static bool make_ipip(const char *path)
-{
-	static const struct leg legs[] = {
-		{ C_IPIP, false, 0, 10, 0, "10.20.1.151", 50151, LUCS01, 443 },
-		{ C_IPIP, false, 0, 10, 300, "2001:db8:20::152", 50152,
-		  LUCS01_V6, 443 },
-		{ C_IPIP, true, 0, 10, 600, "10.20.1.153", 50153, LUCS02,
-		  4443 },
-		{ C_IPIP, true, 0, 10, 900, "2001:db8:20::154", 50154,
-		  LUCS01_V6, 443 },
-	};
-
-	return WRITE_LEGS(path, legs, 0x191);
-}
-
-/* One conversation in two VXLAN mirror sessions (VNI 100 and 200), one
- * in two ERSPAN II sessions (1 and 2) under IPv6: the same inner packets,
- * 20 or 30 microseconds apart. */
-static bool make_two_sessions(const char *path)
-{
-	static const struct leg legs[] = {
-		{ C_VXLAN, false, 100, 35, 0, "10.20.1.161", 50161, LUCS01,
-		  443 },
-		{ C_VXLAN, false, 200, 55, 0, "10.20.1.161", 50161, LUCS01,
-		  443 },
-		{ C_ERSPAN2, true, 1, 30, 500, "10.20.1.162", 50162, LUCS02,
-		  4443 },
-		{ C_ERSPAN2, true, 2, 60, 500, "10.20.1.162", 50162, LUCS02,
-		  4443 },
-	};
-
-	return WRITE_LEGS(path, legs, 0x2e5);
 }
 
 /* --- encapsulations named, not opened --------------------------------------- */
@@ -388,7 +364,7 @@ static bool make_unopened(const char *path)
 	size_t n;
 	bool ok;
 
-	scene_init(&sc, LINK_ETHER, SNAPLEN, 0x0e0);
+	scene_init(&sc, LINK_ETHER, SNAPLEN, seed_of(file_of(path)));
 	udp_datagram(&sc, t, "10.20.1.171", 50171, DOC_A, 3544, bubble,
 		     sizeof bubble);
 	udp_datagram(&sc, t + MS(1), DOC_A, 3544, "10.20.1.171", 50171, bubble,
@@ -476,13 +452,13 @@ static bool make_unopened(const char *path)
 }
 
 const struct tunnel_capture tunnel_captures[] = {
-	{ "tunnel-vxlan.pcap", make_vxlan },
-	{ "tunnel-geneve.pcap", make_geneve },
-	{ "tunnel-gre.pcap", make_gre },
-	{ "tunnel-erspan.pcap", make_erspan },
-	{ "tunnel-ipip.pcap", make_ipip },
-	{ "tunnel-two-sessions.pcap", make_two_sessions },
-	{ "tunnel-unopened.pcap", make_unopened },
+	{ "tunnel-vxlan.pcap", make_mirrored, 0x7e1 },
+	{ "tunnel-geneve.pcap", make_mirrored, 0x6e4 },
+	{ "tunnel-gre.pcap", make_mirrored, 0x67e },
+	{ "tunnel-erspan.pcap", make_mirrored, 0xe25 },
+	{ "tunnel-ipip.pcap", make_mirrored, 0x191 },
+	{ "tunnel-two-sessions.pcap", make_mirrored, 0x2e5 },
+	{ "tunnel-unopened.pcap", make_unopened, 0x0e0 },
 };
 
 const size_t n_tunnel_captures =

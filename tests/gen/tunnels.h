@@ -6,10 +6,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct tunnel_capture {
 	const char *file;		/* in pcaps/ */
 	bool (*make)(const char *path);
+	uint64_t seed;			/* of the capture's scene */
 };
 
 extern const struct tunnel_capture tunnel_captures[];
