@@ -33,7 +33,7 @@
 static const char *outdir;
 static unsigned written;
 
-/* --- output ------------------------------------------------------------- */
+/* --- output -------------------------------------------------------------- */
 
 struct buf {
 	uint8_t b[65536];
@@ -232,7 +232,8 @@ static const uint8_t macs[12] = { 0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2 };
 
 /* Wrap ip (an IPv4 or IPv6 packet) for link w: the link index of
  * fuzz_links it belongs to. */
-static int wrap(struct seed_frame *out, enum wrap w, const struct seed_frame *ip)
+static int wrap(struct seed_frame *out, enum wrap w,
+		const struct seed_frame *ip)
 {
 	bool v6 = ip->len > 0 && ip->b[0] >> 4 == 6;
 	unsigned type = v6 ? 0x86dd : 0x0800;
@@ -439,7 +440,7 @@ static void flow_control(struct flowseed *s, unsigned kind, int64_t ts_us)
 	flow_time(s, kind, 0, ts_us);
 }
 
-/* --- frames made by hand --------------------------------------------------- */
+/* --- frames made by hand ------------------------------------------------- */
 
 static void tcp_ip(struct seed_frame *ip, bool v6, bool reply, uint8_t flags,
 		   uint16_t cport, uint16_t sport, size_t payload)
@@ -581,7 +582,7 @@ static void hand_decode(void)
 	}
 }
 
-/* --- tunnels, for the decap target ----------------------------------------- */
+/* --- tunnels, for the decap target --------------------------------------- */
 
 static const struct tunnel_seed {
 	const char *name;
@@ -847,7 +848,7 @@ static void hand_flow(void)
 	write_seed("flow", "hand-bursts-clients-groups-json", &s.b);
 }
 
-/* --- captures -------------------------------------------------------------- */
+/* --- captures ------------------------------------------------------------ */
 
 static uint64_t fnv1a(const uint8_t *p, size_t n)
 {

@@ -43,7 +43,8 @@ static void check_layers(const struct tunnel_stack *t, const struct pkt *p,
 	for (unsigned i = 0; i < t->depth; i++) {
 		const struct tunnel_layer *l = &t->layer[i];
 
-		FUZZ_CHECK(l->type > TUNNEL_NONE && l->type < TUNNEL_TYPE_COUNT);
+		FUZZ_CHECK(l->type > TUNNEL_NONE &&
+			   l->type < TUNNEL_TYPE_COUNT);
 		FUZZ_CHECK(l->family == 4 || l->family == 6);
 		FUZZ_CHECK(l->has_id || l->id == 0);
 		if (l->type == TUNNEL_VXLAN || l->type == TUNNEL_GENEVE)

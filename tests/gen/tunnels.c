@@ -131,7 +131,8 @@ static size_t carrier_header(uint8_t *h, const struct leg *l, uint32_t seq,
 	case C_GENEVE_IP:
 		*proto = IPP_UDP;
 		*dport = 6081;
-		n = l->carrier == C_GENEVE_IP ? geneve_options(h + 8, l->id) : 0;
+		n = l->carrier == C_GENEVE_IP ? geneve_options(h + 8, l->id)
+					       : 0;
 		h[0] = (uint8_t)(n / 4);	/* version 0, options length */
 		h[1] = 0;
 		put16(h + 2, l->carrier == C_GENEVE_IP ? inner_type(inner)
@@ -162,7 +163,7 @@ static size_t carrier_header(uint8_t *h, const struct leg *l, uint32_t seq,
 		put16(h + 2, 0x88be);
 		put32(h + 4, seq);
 		put16(h + 8, 0x1000 | 20);	/* version 1, VLAN 20 */
-		put16(h + 10, (uint16_t)(l->id & 0x3ff));	/* COS, En, T 0 */
+		put16(h + 10, (uint16_t)(l->id & 0x3ff));	/* session */
 		put32(h + 12, 7);		/* reserved, port index 7 */
 		return 16;
 	case C_ERSPAN3:
@@ -170,7 +171,7 @@ static size_t carrier_header(uint8_t *h, const struct leg *l, uint32_t seq,
 		put16(h, 0);
 		put16(h + 2, 0x22eb);
 		put16(h + 4, 0x2000 | 20);	/* version 2, VLAN 20 */
-		put16(h + 6, (uint16_t)(l->id & 0x3ff));	/* COS, BSO, T 0 */
+		put16(h + 6, (uint16_t)(l->id & 0x3ff));	/* session */
 		put32(h + 8, stamp);
 		put16(h + 12, 0);		/* security group tag */
 		/* P 0, frame type 0 (Ethernet), hardware 1, ingress,
@@ -314,7 +315,7 @@ static bool make_mirrored(const char *path)
 	return ok;
 }
 
-/* --- encapsulations named, not opened --------------------------------------- */
+/* --- encapsulations named, not opened ------------------------------------ */
 
 static void udp_datagram(struct scene *sc, int64_t t, const char *src,
 			 uint16_t sport, const char *dst, uint16_t dport,
