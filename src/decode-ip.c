@@ -18,6 +18,7 @@
  */
 #include "decode.h"
 
+#include "decode-layers.h"
 #include "span.h"
 #include "tunables.h"
 
@@ -29,23 +30,35 @@ enum {
 	IP6_DSTOPTS = 60
 };
 
-enum decode_status decode_ip(const uint8_t *p, size_t len, struct pkt *out)
+DECODE_BODY enum decode_status ip(const uint8_t *p, size_t len,
+				  struct pkt *out, struct tunnel_stack *tun)
 {
+	struct span s = span_make(p, len);
 	uint8_t vhl;
 
-	if (!read_u8(span_make(p, len), 0, &vhl))
+	if (!read_u8(s, 0, &vhl))
 		return DECODE_IPV4_TRUNCATED;
 	switch (vhl >> 4) {
 	case 4:
-		return decode_ipv4(p, len, out);
+		return next_ipv4(s, out, tun);
 	case 6:
-		return decode_ipv6(p, len, out);
+		return next_ipv6(s, out, tun);
 	default:
 		return DECODE_IP_BAD_VERSION;
 	}
 }
 
-enum decode_status decode_ipv4(const uint8_t *p, size_t len, struct pkt *out)
+DECODE_LAYER(ip)	/* decode_ip, decode_ip_ctx */
+
+/* A later fragment has no payload to look into; a tunnel's is named. */
+DECODE_BODY enum decode_status later_fragment(struct span s, struct pkt *out,
+					      struct tunnel_stack *tun)
+{
+	return tun ? decap_payload(tun, span_clamp(s, 0), out) : DECODE_OK;
+}
+
+DECODE_BODY enum decode_status ipv4(const uint8_t *p, size_t len,
+				    struct pkt *out, struct tunnel_stack *tun)
 {
 	struct span s = span_make(p, len);
 	uint8_t vhl, proto;
@@ -78,13 +91,15 @@ enum decode_status decode_ipv4(const uint8_t *p, size_t len, struct pkt *out)
 	out->frag_id = id;
 	if (frag & 0x1fff) {
 		out->frag = PKT_FRAG_LATER;
-		return DECODE_OK;
+		return later_fragment(s, out, tun);
 	}
 	if (frag & 0x2000)
 		out->frag = PKT_FRAG_FIRST;
 	span_tail(span_clamp(s, total), hlen, &s);
-	return decode_transport(s.p, s.len, out);
+	return next_transport(s, out, tun);
 }
+
+DECODE_LAYER(ipv4)	/* decode_ipv4, decode_ipv4_ctx */
 
 /* RFC 2675: a zero payload length with a Jumbo Payload option in the
  * hop-by-hop header; false when the option is absent or malformed. */
@@ -164,7 +179,8 @@ static enum decode_status ipv6_walk(struct span s, size_t *off,
 	}
 }
 
-enum decode_status decode_ipv6(const uint8_t *p, size_t len, struct pkt *out)
+DECODE_BODY enum decode_status ipv6(const uint8_t *p, size_t len,
+				    struct pkt *out, struct tunnel_stack *tun)
 {
 	struct span s = span_make(p, len);
 	uint8_t vtc, nh, hlen8;
@@ -200,7 +216,9 @@ enum decode_status decode_ipv6(const uint8_t *p, size_t len, struct pkt *out)
 		return st;
 	out->payload_len = ip_len - (uint32_t)off;
 	if (out->frag == PKT_FRAG_LATER)
-		return DECODE_OK;
+		return later_fragment(s, out, tun);
 	span_tail(s, off, &s);
-	return decode_transport(s.p, s.len, out);
+	return next_transport(s, out, tun);
 }
+
+DECODE_LAYER(ipv6)	/* decode_ipv6, decode_ipv6_ctx */

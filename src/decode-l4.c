@@ -7,6 +7,7 @@
  */
 #include "decode.h"
 
+#include "decode-layers.h"
 #include "span.h"
 
 #define TCP_MIN_HDR 20
@@ -60,12 +61,40 @@ static enum decode_status decode_tcp(struct span s, struct pkt *out)
 	return DECODE_OK;
 }
 
-static enum decode_status decode_udp(struct span s, struct pkt *out)
+/* A datagram to or from a port worth a closer look goes to the
+ * decapsulation, its payload clamped to the UDP length.  Out of line: the
+ * datagrams that come here are few. */
+__attribute__((noinline))
+static enum decode_status udp_tunnel(struct tunnel_stack *tun, struct span s,
+				     struct pkt *out)
+{
+	struct span payload = span_clamp(s, 0);
+
+	if (out->frag == PKT_WHOLE)
+		span_tail(span_clamp(s, UDP_HDR + (size_t)out->payload_len),
+			  UDP_HDR, &payload);
+	return decap_payload(tun, payload, out);
+}
+
+DECODE_BODY enum decode_status udp_payload(struct span s, struct pkt *out,
+					   struct tunnel_stack *tun)
+{
+	if (!tun || !(decap_udp_port(tun, out->dport) ||
+		     decap_udp_port(tun, out->sport)))
+		return DECODE_OK;
+	return udp_tunnel(tun, s, out);
+}
+
+DECODE_BODY enum decode_status decode_udp(struct span s, struct pkt *out,
+					  struct tunnel_stack *tun)
 {
 	uint16_t ulen;
+	enum decode_status st;
 
-	if (out->frag == PKT_FRAG_FIRST)
-		return first_fragment_ports(s, out);
+	if (out->frag == PKT_FRAG_FIRST) {
+		st = first_fragment_ports(s, out);
+		return st == DECODE_OK ? udp_payload(s, out, tun) : st;
+	}
 	if (!span_has(s, 0, UDP_HDR))
 		return DECODE_UDP_TRUNCATED;
 	read_be16(s, 0, &out->sport);
@@ -74,12 +103,12 @@ static enum decode_status decode_udp(struct span s, struct pkt *out)
 	/* A jumbogram's UDP length is 0 (RFC 2675). */
 	if (ulen == 0 && out->ip_len > 65535) {
 		out->payload_len = sub_sat(out->payload_len, UDP_HDR);
-		return DECODE_OK;
+		return udp_payload(s, out, tun);
 	}
 	if (ulen < UDP_HDR || ulen > out->payload_len)
 		return DECODE_UDP_BAD_LENGTH;
 	out->payload_len = (uint32_t)ulen - UDP_HDR;
-	return DECODE_OK;
+	return udp_payload(s, out, tun);
 }
 
 static enum decode_status decode_icmp(struct span s, struct pkt *out)
@@ -92,8 +121,11 @@ static enum decode_status decode_icmp(struct span s, struct pkt *out)
 	return DECODE_OK;
 }
 
-enum decode_status decode_transport(const uint8_t *p, size_t len,
-				    struct pkt *out)
+/* Any other protocol (IP in IP and GRE among them) has its payload
+ * looked into when decapsulating. */
+DECODE_BODY enum decode_status transport(const uint8_t *p, size_t len,
+					 struct pkt *out,
+					 struct tunnel_stack *tun)
 {
 	struct span s = span_make(p, len);
 
@@ -101,11 +133,13 @@ enum decode_status decode_transport(const uint8_t *p, size_t len,
 	case IPPROTO_NUM_TCP:
 		return decode_tcp(s, out);
 	case IPPROTO_NUM_UDP:
-		return decode_udp(s, out);
+		return decode_udp(s, out, tun);
 	case IPPROTO_NUM_ICMP:
 	case IPPROTO_NUM_ICMPV6:
 		return decode_icmp(s, out);
 	default:
-		return DECODE_OK;
+		return tun ? decap_payload(tun, s, out) : DECODE_OK;
 	}
 }
+
+DECODE_LAYER(transport)	/* decode_transport, decode_transport_ctx */

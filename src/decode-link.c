@@ -3,12 +3,14 @@
  * (RFC 2516), Linux cooked SLL and SLL2, BSD NULL/LOOP and raw IP.
  *
  * Link-layer framing is skipped, never trusted for lengths: the IP header
- * decides what the packet is worth.
+ * decides what the packet is worth.  The two entry points start here:
+ * decode_packet, and decode_packet_tunnels (see decode-layers.h).
  */
 #include "decode.h"
 
 #include <pcap/dlt.h>
 
+#include "decode-layers.h"
 #include "ptime.h"
 #include "span.h"
 #include "tunables.h"
@@ -52,6 +54,9 @@ static const char *const status_names[DECODE_STATUS_COUNT] = {
 	[DECODE_FRAG_FIRST_TOO_SHORT] = "fragment_first_too_short",
 	[DECODE_FRAG_ORPHAN] = "fragment_orphan",
 	[DECODE_BAD_TIMESTAMP] = "bad_timestamp",
+	[DECODE_TUNNEL_TRUNCATED] = "tunnel_truncated",
+	[DECODE_TUNNEL_BAD_HEADER] = "tunnel_bad_header",
+	[DECODE_TUNNEL_TOO_DEEP] = "tunnel_too_deep",
 };
 
 const char *decode_status_name(enum decode_status st)
@@ -90,7 +95,9 @@ static void advance(struct span *s, size_t n, struct pkt *out)
 	out->wire_left -= (uint32_t)n;	/* wire_left >= captured bytes */
 }
 
-static enum decode_status decode_mpls_payload(struct span s, struct pkt *out)
+DECODE_BODY enum decode_status decode_mpls_payload(struct span s,
+						   struct pkt *out,
+						   struct tunnel_stack *tun)
 {
 	uint8_t first;
 
@@ -98,9 +105,9 @@ static enum decode_status decode_mpls_payload(struct span s, struct pkt *out)
 		return DECODE_LINK_TRUNCATED;
 	switch (first >> 4) {
 	case 4:
-		return decode_ipv4(s.p, s.len, out);
+		return next_ipv4(s, out, tun);
 	case 6:
-		return decode_ipv6(s.p, s.len, out);
+		return next_ipv6(s, out, tun);
 	default:		/* a pseudowire control word: not IP */
 		return DECODE_NON_IP;
 	}
@@ -109,7 +116,8 @@ static enum decode_status decode_mpls_payload(struct span s, struct pkt *out)
 /* An MPLS label stack ends at the bottom-of-stack bit; what follows
  * carries no type, so the IP version nibble tells (RFC 4928 keeps
  * pseudowires from starting with 4 or 6). */
-static enum decode_status decode_mpls(struct span s, struct pkt *out)
+DECODE_BODY enum decode_status decode_mpls(struct span s, struct pkt *out,
+					   struct tunnel_stack *tun)
 {
 	for (unsigned depth = 0; depth < LUCS_MAX_LINK_TAGS; depth++) {
 		uint32_t entry;
@@ -118,12 +126,13 @@ static enum decode_status decode_mpls(struct span s, struct pkt *out)
 			return DECODE_LINK_TRUNCATED;
 		advance(&s, MPLS_LABEL_LEN, out);
 		if (entry & 0x100)
-			return decode_mpls_payload(s, out);
+			return decode_mpls_payload(s, out, tun);
 	}
 	return DECODE_TOO_MANY_TAGS;
 }
 
-static enum decode_status decode_pppoe(struct span s, struct pkt *out)
+DECODE_BODY enum decode_status decode_pppoe(struct span s, struct pkt *out,
+					    struct tunnel_stack *tun)
 {
 	uint16_t proto;
 
@@ -132,9 +141,9 @@ static enum decode_status decode_pppoe(struct span s, struct pkt *out)
 	advance(&s, PPPOE_HDR_LEN, out);
 	switch (proto) {
 	case PPP_IPV4:
-		return decode_ipv4(s.p, s.len, out);
+		return next_ipv4(s, out, tun);
 	case PPP_IPV6:
-		return decode_ipv6(s.p, s.len, out);
+		return next_ipv6(s, out, tun);
 	default:
 		return DECODE_NON_IP;
 	}
@@ -160,8 +169,9 @@ static enum decode_status snap_type(struct span *s, struct pkt *out,
 
 /* Tags, SNAP headers and labels all count as layers: at most
  * LUCS_MAX_LINK_TAGS of them before IP. */
-enum decode_status decode_ethertype(uint16_t type, const uint8_t *p,
-				    size_t len, struct pkt *out)
+DECODE_BODY enum decode_status ethertype(uint16_t type, const uint8_t *p,
+					 size_t len, struct pkt *out,
+					 struct tunnel_stack *tun)
 {
 	struct span s = span_make(p, len);
 
@@ -176,9 +186,9 @@ enum decode_status decode_ethertype(uint16_t type, const uint8_t *p,
 		}
 		switch (type) {
 		case ETHERTYPE_IPV4:
-			return decode_ipv4(s.p, s.len, out);
+			return next_ipv4(s, out, tun);
 		case ETHERTYPE_IPV6:
-			return decode_ipv6(s.p, s.len, out);
+			return next_ipv6(s, out, tun);
 		case ETHERTYPE_VLAN:
 		case ETHERTYPE_QINQ:
 		case ETHERTYPE_QINQ_OLD:
@@ -188,9 +198,9 @@ enum decode_status decode_ethertype(uint16_t type, const uint8_t *p,
 			break;
 		case ETHERTYPE_MPLS:
 		case ETHERTYPE_MPLS_MC:
-			return decode_mpls(s, out);
+			return decode_mpls(s, out, tun);
 		case ETHERTYPE_PPPOE:
-			return decode_pppoe(s, out);
+			return decode_pppoe(s, out, tun);
 		default:
 			return DECODE_NON_IP;
 		}
@@ -198,7 +208,14 @@ enum decode_status decode_ethertype(uint16_t type, const uint8_t *p,
 	return DECODE_TOO_MANY_TAGS;
 }
 
-enum decode_status decode_ether(const uint8_t *p, size_t len, struct pkt *out)
+enum decode_status decode_ethertype(uint16_t type, const uint8_t *p,
+				    size_t len, struct pkt *out)
+{
+	return ethertype(type, p, len, out, NULL);
+}
+
+DECODE_BODY enum decode_status ether(const uint8_t *p, size_t len,
+				     struct pkt *out, struct tunnel_stack *tun)
 {
 	struct span s = span_make(p, len);
 	uint16_t type;
@@ -206,22 +223,26 @@ enum decode_status decode_ether(const uint8_t *p, size_t len, struct pkt *out)
 	if (!read_be16(s, 12, &type))
 		return DECODE_LINK_TRUNCATED;
 	advance(&s, ETH_HDR_LEN, out);
-	return decode_ethertype(type, s.p, s.len, out);
+	return ethertype(type, s.p, s.len, out, tun);
 }
 
+DECODE_LAYER(ether)	/* decode_ether, decode_ether_ctx */
+
 /* Linux cooked capture v1: the protocol field ends the 16-byte header. */
-static enum decode_status decode_sll(struct span s, struct pkt *out)
+DECODE_BODY enum decode_status decode_sll(struct span s, struct pkt *out,
+					  struct tunnel_stack *tun)
 {
 	uint16_t proto;
 
 	if (!read_be16(s, 14, &proto))
 		return DECODE_LINK_TRUNCATED;
 	advance(&s, SLL_HDR_LEN, out);
-	return decode_ethertype(proto, s.p, s.len, out);
+	return ethertype(proto, s.p, s.len, out, tun);
 }
 
 /* Linux cooked capture v2: the protocol field starts the 20-byte header. */
-static enum decode_status decode_sll2(struct span s, struct pkt *out)
+DECODE_BODY enum decode_status decode_sll2(struct span s, struct pkt *out,
+					   struct tunnel_stack *tun)
 {
 	uint16_t proto;
 
@@ -229,7 +250,7 @@ static enum decode_status decode_sll2(struct span s, struct pkt *out)
 		return DECODE_LINK_TRUNCATED;
 	read_be16(s, 0, &proto);
 	advance(&s, SLL2_HDR_LEN, out);
-	return decode_ethertype(proto, s.p, s.len, out);
+	return ethertype(proto, s.p, s.len, out, tun);
 }
 
 /* The address-family values an IPv6 loopback header carries depend on the
@@ -242,8 +263,10 @@ static bool af_is_inet6(uint32_t af)
 
 /* DLT_NULL stores the family in the capturing host's byte order, DLT_LOOP
  * in network order. */
-static enum decode_status decode_loopback(struct span s, bool network_order,
-					  struct pkt *out)
+DECODE_BODY enum decode_status decode_loopback(struct span s,
+					       bool network_order,
+					       struct pkt *out,
+					       struct tunnel_stack *tun)
 {
 	uint32_t af;
 
@@ -253,14 +276,15 @@ static enum decode_status decode_loopback(struct span s, bool network_order,
 		af = (af >> 24) | ((af >> 8) & 0xff00);
 	advance(&s, NULL_HDR_LEN, out);
 	if (af == 2)
-		return decode_ipv4(s.p, s.len, out);
+		return next_ipv4(s, out, tun);
 	if (af_is_inet6(af))
-		return decode_ipv6(s.p, s.len, out);
+		return next_ipv6(s, out, tun);
 	return DECODE_NON_IP;
 }
 
-enum decode_status decode_packet(int dlt, const uint8_t *p, size_t caplen,
-				 size_t wirelen, struct pkt *out)
+DECODE_BODY enum decode_status packet(int dlt, const uint8_t *p,
+				      size_t caplen, size_t wirelen,
+				      struct pkt *out, struct tunnel_stack *tun)
 {
 	struct span s = span_make(p, caplen);
 
@@ -273,24 +297,49 @@ enum decode_status decode_packet(int dlt, const uint8_t *p, size_t caplen,
 
 	switch (dlt) {
 	case DLT_EN10MB:
-		return decode_ether(s.p, s.len, out);
+		return ether(s.p, s.len, out, tun);
 	case DLT_LINUX_SLL:
-		return decode_sll(s, out);
+		return decode_sll(s, out, tun);
 	case DLT_LINUX_SLL2:
-		return decode_sll2(s, out);
+		return decode_sll2(s, out, tun);
 	case DLT_NULL:
-		return decode_loopback(s, false, out);
+		return decode_loopback(s, false, out, tun);
 	case DLT_LOOP:
-		return decode_loopback(s, true, out);
+		return decode_loopback(s, true, out, tun);
 	case DLT_RAW:
-		return decode_ip(s.p, s.len, out);
+		return next_ip(s, out, tun);
 	case DLT_IPV4:
-		return decode_ipv4(s.p, s.len, out);
+		return next_ipv4(s, out, tun);
 	case DLT_IPV6:
-		return decode_ipv6(s.p, s.len, out);
+		return next_ipv6(s, out, tun);
 	default:
 		return DECODE_NON_IP;
 	}
+}
+
+enum decode_status decode_packet(int dlt, const uint8_t *p, size_t caplen,
+				 size_t wirelen, struct pkt *out)
+{
+	return packet(dlt, p, caplen, wirelen, out, NULL);
+}
+
+/* All a packet outside any tunnel pays here is these few tests: the
+ * stack is the decapsulation's whole state, and the layers get the
+ * caller's. */
+enum decode_status decode_packet_tunnels(const struct decode_config *cfg,
+					 int dlt, const uint8_t *p,
+					 size_t caplen, size_t wirelen,
+					 struct pkt *out,
+					 struct tunnel_stack *tun)
+{
+	if (!tun)
+		return decode_tunnels_stackless(cfg, dlt, p, caplen, wirelen,
+						out);
+	tun->cfg = cfg;
+	tun->depth = 0;
+	if (!cfg || !cfg->decap)
+		return decode_packet(dlt, p, caplen, wirelen, out);
+	return packet(dlt, p, caplen, wirelen, out, tun);
 }
 
 void decode_frame(int dlt, int64_t ts_us, const uint8_t *bytes,

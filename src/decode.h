@@ -1,4 +1,5 @@
-/* decode.h: link layer -> IP -> TCP/UDP/ICMP into a small packet struct.
+/* decode.h: link layer -> IP -> TCP/UDP/ICMP into a small packet struct,
+ * through the tunnels a remote mirror arrives in when asked to.
  *
  * Every decoder has the same shape: it takes the bytes captured from its
  * layer on, never reads past them (see span.h), allocates nothing, fills
@@ -13,6 +14,7 @@
 #include <stdint.h>
 
 #include "proto.h"
+#include "tunables.h"
 
 enum decode_status {
 	DECODE_OK = 0,
@@ -35,6 +37,9 @@ enum decode_status {
 	DECODE_FRAG_FIRST_TOO_SHORT,
 	DECODE_FRAG_ORPHAN,	/* counted by frag.c, not by a decoder */
 	DECODE_BAD_TIMESTAMP,	/* a time outside LUCS_TIME_MIN_US..MAX_US */
+	DECODE_TUNNEL_TRUNCATED,	/* a tunnel header cut by the capture */
+	DECODE_TUNNEL_BAD_HEADER,	/* one that fails its strict checks */
+	DECODE_TUNNEL_TOO_DEEP,		/* one inside LUCS_MAX_TUNNEL_DEPTH */
 	DECODE_STATUS_COUNT
 };
 
@@ -65,6 +70,8 @@ struct pkt {
 	uint8_t tcp_flags;
 	uint8_t frag;		/* enum pkt_frag */
 	uint8_t icmp_type;
+	uint8_t tunnel_depth;	/* tunnels opened to reach this packet */
+	uint8_t unopened;	/* enum tunnel_unopened: one seen, not opened */
 };
 
 /* A frame as capture hands it on: decoded, with its time and length. */
@@ -99,5 +106,86 @@ enum decode_status decode_ipv4(const uint8_t *p, size_t len, struct pkt *out);
 enum decode_status decode_ipv6(const uint8_t *p, size_t len, struct pkt *out);
 enum decode_status decode_transport(const uint8_t *p, size_t len,
 				    struct pkt *out);
+
+/* --- tunnels (decode-tunnel.c) ------------------------------------------ */
+
+enum tunnel_type {
+	TUNNEL_NONE = 0,
+	TUNNEL_VXLAN,		/* RFC 7348, on a VXLAN port */
+	TUNNEL_GENEVE,		/* RFC 8926, on a Geneve port */
+	TUNNEL_GRE,		/* RFC 2784/2890: IPv4, IPv6 or Ethernet */
+	TUNNEL_ERSPAN,		/* types I, II and III, inside GRE */
+	TUNNEL_IPIP,		/* IPv4 or IPv6 in IPv4 or IPv6 */
+	TUNNEL_TYPE_COUNT
+};
+
+/* Encapsulations recognised (by port and a sanity check of their header)
+ * but not opened: the packet stays the flow that carries them. */
+enum tunnel_unopened {
+	UNOPENED_NONE = 0,
+	UNOPENED_TEREDO,	/* UDP 3544, RFC 4380 */
+	UNOPENED_GTP_U,		/* UDP 2152, 3GPP TS 29.281 */
+	UNOPENED_GTP_C,		/* UDP 2123, 3GPP TS 29.060, 29.274 */
+	UNOPENED_MPLS_UDP,	/* UDP 6635, RFC 7510 */
+	UNOPENED_VXLAN_GPE,	/* UDP 4790, or its header on a VXLAN port */
+	UNOPENED_L2TP,		/* UDP 1701, RFC 2661, RFC 3931 */
+	UNOPENED_GRE_UDP,	/* UDP 4754, RFC 8086 */
+	UNOPENED_GRE_OTHER,	/* PPTP's GRE (version 1), or a payload
+				 * other than IP, Ethernet or ERSPAN */
+	UNOPENED_GENEVE_OTHER,	/* a payload other than IP or Ethernet */
+	UNOPENED_FRAGMENT,	/* a tunnel's outer IP packet is a fragment */
+	UNOPENED_COUNT
+};
+
+/* One tunnel opened: what the packet around it said. */
+struct tunnel_layer {
+	uint8_t type;		/* enum tunnel_type */
+	uint8_t family;		/* 4 or 6: of the outer addresses */
+	bool has_id;		/* id is set */
+	uint8_t src[16];	/* outer IP endpoints; IPv4 in the first 4 */
+	uint8_t dst[16];
+	uint32_t id;		/* VNI, Geneve VNI, ERSPAN session or GRE key */
+};
+
+/* The tunnels opened, outermost first, under the configuration named. */
+struct tunnel_stack {
+	const struct decode_config *cfg; /* set by decode_packet_tunnels */
+	uint8_t depth;		/* layers filled in */
+	struct tunnel_layer layer[LUCS_MAX_TUNNEL_DEPTH];
+};
+
+/* What decode_packet_tunnels opens.  Set the ports with
+ * decode_config_ports, which keeps udp_filter in step with them. */
+struct decode_config {
+	bool decap;		/* open tunnels at all */
+	uint16_t vxlan_ports[LUCS_MAX_TUNNEL_PORTS];	/* UDP destination */
+	uint16_t geneve_ports[LUCS_MAX_TUNNEL_PORTS];	/* ports; 0: unused */
+	/* A bit per UDP port modulo 1024: set for the ports above and those
+	 * of the encapsulations recognised; a clear bit rules a port out. */
+	uint64_t udp_filter[16];
+};
+
+const char *tunnel_type_name(enum tunnel_type t);
+const char *tunnel_unopened_name(enum tunnel_unopened u);
+
+/* Tunnels opened, VXLAN on UDP 4789, Geneve on UDP 6081. */
+void decode_config_default(struct decode_config *cfg);
+
+/* The UDP destination ports (n of them, at most LUCS_MAX_TUNNEL_PORTS, none
+ * 0 nor another type's) of TUNNEL_VXLAN or TUNNEL_GENEVE; false, changing
+ * nothing, for anything else. */
+bool decode_config_ports(struct decode_config *cfg, enum tunnel_type type,
+			 const uint16_t *ports, size_t n);
+
+/* decode_packet, then through the tunnels cfg opens (none when cfg is NULL
+ * or cfg->decap false): out describes the innermost packet, tun (which may
+ * be NULL) the layers opened around it.  A status other than DECODE_OK
+ * after a layer was opened is the inner packet's: out->tunnel_depth and
+ * tun say how deep it was. */
+enum decode_status decode_packet_tunnels(const struct decode_config *cfg,
+					 int dlt, const uint8_t *p,
+					 size_t caplen, size_t wirelen,
+					 struct pkt *out,
+					 struct tunnel_stack *tun);
 
 #endif

@@ -8,7 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { IPPROTO_NUM_ICMP = 1, IPPROTO_NUM_TCP = 6, IPPROTO_NUM_UDP = 17,
+enum { IPPROTO_NUM_ICMP = 1, IPPROTO_NUM_IPIP = 4, IPPROTO_NUM_TCP = 6,
+       IPPROTO_NUM_UDP = 17, IPPROTO_NUM_IPV6 = 41, IPPROTO_NUM_GRE = 47,
        IPPROTO_NUM_ICMPV6 = 58 };
 
 /* The name of protocol num, or NULL when it has none here. */

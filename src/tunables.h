@@ -19,6 +19,8 @@
 /* Decoding */
 #define LUCS_MAX_LINK_TAGS 8		/* VLAN tags or MPLS labels per frame */
 #define LUCS_MAX_IPV6_EXT 8		/* IPv6 extension headers walked */
+#define LUCS_MAX_TUNNEL_DEPTH 4		/* tunnels opened inside one another */
+#define LUCS_MAX_TUNNEL_PORTS 4		/* UDP ports of VXLAN, of Geneve */
 
 /* Flow table */
 #define LUCS_DEFAULT_MAX_FLOWS 1000000	/* --max-flows */

@@ -1,6 +1,8 @@
 /* pktbuild.c: test frames built layer by layer (see pktbuild.h).  Header
  * layouts after IEEE 802.3/802.1Q, RFC 3032 (MPLS), RFC 2516 (PPPoE),
- * libpcap's LINKTYPE_LINUX_SLL/SLL2, RFC 791, RFC 8200, RFC 9293, RFC 768.
+ * libpcap's LINKTYPE_LINUX_SLL/SLL2, RFC 791, RFC 8200, RFC 9293, RFC 768,
+ * and for tunnels RFC 2784/2890 (GRE), RFC 7348 (VXLAN), RFC 8926
+ * (Geneve), draft-foschiano-erspan-03 (ERSPAN).
  */
 #include "pktbuild.h"
 
@@ -36,6 +38,33 @@ void fb_put32(struct fb *f, size_t off, uint32_t v)
 static size_t off_of(const struct fb *f, const uint8_t *p)
 {
 	return (size_t)(p - f->b);
+}
+
+/* A header wrapped by the one appended next keeps its length field for
+ * fb_end. */
+static void wrap_header(struct fb *f, size_t off, uint8_t kind)
+{
+	if (off == FB_NONE)
+		return;
+	if (f->nwrapped == FB_WRAPPED)
+		abort();
+	f->wrapped[f->nwrapped] = off;
+	f->wrapped_kind[f->nwrapped++] = kind;
+}
+
+static void put_length(struct fb *f, size_t off, uint8_t kind)
+{
+	switch (kind) {
+	case 4:
+		fb_put16(f, off + 2, (uint16_t)(f->len - off));
+		break;
+	case 6:
+		fb_put16(f, off + 4, (uint16_t)(f->len - off - 40));
+		break;
+	default:
+		fb_put16(f, off + 4, (uint16_t)(f->len - off));
+		break;
+	}
 }
 
 /* Set the pending protocol byte of the layer before to proto. */
@@ -146,6 +175,13 @@ void fb_null(struct fb *f, uint32_t af, bool big_endian)
 	f->need = f->len;
 }
 
+void fb_addr(const char *text, uint8_t out[16])
+{
+	memset(out, 0, 16);
+	if (inet_pton(strchr(text, ':') ? AF_INET6 : AF_INET, text, out) != 1)
+		abort();
+}
+
 static void put_addr(struct fb *f, size_t off, int family, const char *text)
 {
 	if (inet_pton(family, text, f->b + off) != 1)
@@ -157,6 +193,8 @@ void fb_ipv4(struct fb *f, const char *src, const char *dst)
 	uint8_t *p;
 
 	chain(f, 4);
+	wrap_header(f, f->ip4, 4);
+	wrap_header(f, f->ip6, 6);
 	p = grow(f, 20);
 	p[0] = 0x45;
 	p[8] = 64;		/* TTL */
@@ -195,6 +233,8 @@ void fb_ipv6(struct fb *f, const char *src, const char *dst)
 	uint8_t *p;
 
 	chain(f, 41);
+	wrap_header(f, f->ip4, 4);
+	wrap_header(f, f->ip6, 6);
 	p = grow(f, 40);
 	p[0] = 0x60;
 	p[7] = 64;		/* hop limit */
@@ -265,6 +305,7 @@ void fb_tcp(struct fb *f, uint16_t sport, uint16_t dport, uint8_t flags)
 void fb_udp(struct fb *f, uint16_t sport, uint16_t dport)
 {
 	chain(f, 17);
+	wrap_header(f, f->udp, 17);
 	f->udp = off_of(f, grow(f, 8));
 	fb_put16(f, f->udp, sport);
 	fb_put16(f, f->udp + 2, dport);
@@ -289,6 +330,85 @@ void fb_proto(struct fb *f, uint8_t proto)
 	chain(f, proto);
 }
 
+void fb_gre(struct fb *f, uint16_t flags, uint16_t proto, uint32_t key,
+	    uint32_t seq)
+{
+	size_t off;
+
+	chain(f, NH_GRE);
+	off = off_of(f, grow(f, 4));
+	fb_put16(f, off, flags);
+	fb_put16(f, off + 2, proto);
+	if (flags & GRE_FLAG_C)
+		grow(f, 4);		/* checksum 0, reserved1 0 */
+	if (flags & GRE_FLAG_K)
+		fb_put32(f, off_of(f, grow(f, 4)), key);
+	if (flags & GRE_FLAG_S)
+		fb_put32(f, off_of(f, grow(f, 4)), seq);
+	f->need = f->len;
+}
+
+void fb_vxlan(struct fb *f, uint32_t vni)
+{
+	size_t off = off_of(f, grow(f, 8));
+
+	f->b[off] = 0x08;		/* I: the VNI is valid */
+	fb_put32(f, off + 4, vni << 8);
+	f->need = f->len;
+}
+
+void fb_geneve(struct fb *f, uint16_t proto, uint32_t vni, size_t optlen)
+{
+	size_t off;
+
+	if (optlen % 4 != 0 || optlen > 252)
+		abort();
+	off = off_of(f, grow(f, 8 + optlen));
+	f->b[off] = (uint8_t)(optlen / 4);	/* version 0 */
+	fb_put16(f, off + 2, proto);
+	fb_put32(f, off + 4, vni << 8);
+	for (size_t o = off + 8, left = optlen; left;) {
+		size_t n = left < 20 ? left : 20;
+
+		fb_put16(f, o, 0x0108);		/* option class */
+		f->b[o + 2] = (uint8_t)(0x01 + (o - off) / 4);	/* type */
+		f->b[o + 3] = (uint8_t)((n - 4) / 4);	/* length in words */
+		memset(f->b + o + 4, 0x5a, n - 4);
+		o += n;
+		left -= n;
+	}
+	f->need = f->len;
+}
+
+void fb_erspan2(struct fb *f, uint16_t session)
+{
+	size_t off = off_of(f, grow(f, 8));
+
+	/* version 1, VLAN 10; COS 0, En 3 (tag kept), T 0, session */
+	fb_put16(f, off, 0x1000 | 10);
+	fb_put16(f, off + 2, (uint16_t)(0x1800 | (session & 0x3ff)));
+	fb_put32(f, off + 4, 0x00012);	/* reserved 0, index 18 */
+	f->need = f->len;
+}
+
+void fb_erspan3(struct fb *f, uint16_t session, bool platform,
+		uint8_t frame_type)
+{
+	size_t off = off_of(f, grow(f, platform ? 20 : 12));
+
+	fb_put16(f, off, 0x2000 | 10);	/* version 2, VLAN 10 */
+	fb_put16(f, off + 2, session & 0x3ff);
+	fb_put32(f, off + 4, 0x5eed1234);	/* timestamp */
+	/* SGT 0; P, frame type, hardware id 5, ingress, granularity 3, O */
+	fb_put16(f, off + 10, (uint16_t)((frame_type & 0x1f) << 10 | 5 << 4 |
+					 3 << 1 | (platform ? 1 : 0)));
+	if (platform) {
+		fb_put32(f, off + 12, 3u << 26 | 77);	/* platform 3, port */
+		fb_put32(f, off + 16, 0x00c0ffee);	/* timestamp */
+	}
+	f->need = f->len;
+}
+
 void fb_bytes(struct fb *f, const void *p, size_t n)
 {
 	memcpy(grow(f, n), p, n);
@@ -302,16 +422,28 @@ void fb_payload(struct fb *f, size_t n)
 		p[i] = (uint8_t)(0xa0 + i % 16);
 }
 
+uint8_t *fb_copy(const struct fb *f, size_t n)
+{
+	uint8_t *copy = malloc(n ? n : 1);
+
+	if (!copy || n > f->len)
+		abort();
+	memcpy(copy, f->b, n);
+	return copy;
+}
+
 size_t fb_end(struct fb *f)
 {
+	for (size_t i = 0; i < f->nwrapped; i++)
+		put_length(f, f->wrapped[i], f->wrapped_kind[i]);
 	if (f->pppoe != FB_NONE)
 		fb_put16(f, f->pppoe + 4, (uint16_t)(f->len - f->pppoe - 6));
 	if (f->ip4 != FB_NONE)
-		fb_put16(f, f->ip4 + 2, (uint16_t)(f->len - f->ip4));
+		put_length(f, f->ip4, 4);
 	if (f->ip6 != FB_NONE)
-		fb_put16(f, f->ip6 + 4, (uint16_t)(f->len - f->ip6 - 40));
+		put_length(f, f->ip6, 6);
 	if (f->udp != FB_NONE)
-		fb_put16(f, f->udp + 4, (uint16_t)(f->len - f->udp));
+		put_length(f, f->udp, 17);
 	return f->len;
 }
 

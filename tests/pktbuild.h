@@ -4,9 +4,11 @@
  * type that follows them explicitly (tests want to write odd ones); IP
  * layers are chained automatically: each IP header, extension header or
  * transport header patches the pending protocol or next-header byte of the
- * layer before it.  fb_end() then fills in the length fields (IPv4 total
- * length, IPv6 payload length, UDP length, PPPoE length) from what was
- * appended.  Checksums stay zero: lucsaudit never looks at them.
+ * layer before it (an IP header after another: IP in IP; GRE: protocol
+ * 47).  fb_end() then fills in the length fields (IPv4 total length, IPv6
+ * payload length, UDP length, PPPoE length) from what was appended, those
+ * of every IP and UDP header a tunnel wraps included: each reaches to the
+ * end of the frame.  Checksums stay zero: lucsaudit never looks at them.
  *
  *	struct fb f;
  *	fb_init(&f);
@@ -29,13 +31,18 @@
 enum {
 	ET_IPV4 = 0x0800, ET_ARP = 0x0806, ET_VLAN = 0x8100,
 	ET_QINQ = 0x88a8, ET_QINQ_OLD = 0x9100, ET_IPV6 = 0x86dd,
-	ET_MPLS = 0x8847, ET_PPPOE = 0x8864,
+	ET_MPLS = 0x8847, ET_PPPOE = 0x8864, ET_TEB = 0x6558,
+	ET_ERSPAN = 0x88be, ET_ERSPAN3 = 0x22eb,
 	PPP_IP = 0x0021, PPP_IPV6 = 0x0057, PPP_LCP = 0xc021
 };
 enum {
-	NH_HOPOPTS = 0, NH_ROUTING = 43, NH_FRAGMENT = 44, NH_GRE = 47,
-	NH_ESP = 50, NH_AH = 51, NH_DSTOPTS = 60
+	NH_HOPOPTS = 0, NH_IPIP = 4, NH_IPV6 = 41, NH_ROUTING = 43,
+	NH_FRAGMENT = 44, NH_GRE = 47, NH_ESP = 50, NH_AH = 51, NH_DSTOPTS = 60
 };
+/* GRE flags (RFC 2784, RFC 2890). */
+enum { GRE_FLAG_C = 0x8000, GRE_FLAG_K = 0x2000, GRE_FLAG_S = 0x1000 };
+
+#define FB_WRAPPED 8	/* IP and UDP headers a frame's tunnels wrap */
 
 struct fb {
 	uint8_t b[FB_MAX];
@@ -44,6 +51,9 @@ struct fb {
 	size_t need;		/* bytes decode_packet needs for DECODE_OK */
 	size_t next;		/* pending protocol / next-header byte */
 	size_t ip4, ip6, udp, pppoe, llc;	/* header offsets or FB_NONE */
+	size_t wrapped[FB_WRAPPED];	/* outer IP and UDP headers */
+	uint8_t wrapped_kind[FB_WRAPPED];	/* 4, 6 or 17 */
+	size_t nwrapped;
 	uint8_t family;		/* of the innermost IP header */
 	bool first_frag;	/* the IP header is a first fragment */
 };
@@ -85,13 +95,39 @@ void fb_icmp(struct fb *f, uint8_t type, uint8_t code);
 /* Name a protocol no builder writes (GRE, ESP); its bytes follow. */
 void fb_proto(struct fb *f, uint8_t proto);
 
+/* Tunnels: the header after an outer UDP header (VXLAN, Geneve) or IP
+ * header (GRE, chained as protocol 47); what it carries is appended next
+ * (fb_eth, fb_ipv4, fb_ipv6).  fb_gre writes the optional fields its flags
+ * ask for; its reserved and version bits are patched by tests that want
+ * them wrong. */
+void fb_gre(struct fb *f, uint16_t flags, uint16_t proto, uint32_t key,
+	    uint32_t seq);
+void fb_vxlan(struct fb *f, uint32_t vni);
+/* optlen bytes (a multiple of 4, at most 252) of options after the
+ * 8-byte header, as options of up to 20 bytes each. */
+void fb_geneve(struct fb *f, uint16_t proto, uint32_t vni, size_t optlen);
+/* ERSPAN type II (after fb_gre with GRE_FLAG_S and ET_ERSPAN) and type
+ * III (after ET_ERSPAN3): platform adds the 8-byte platform subheader
+ * (O flag); frame_type 0 is Ethernet, 2 an IP packet. */
+void fb_erspan2(struct fb *f, uint16_t session);
+void fb_erspan3(struct fb *f, uint16_t session, bool platform,
+		uint8_t frame_type);
+
 void fb_bytes(struct fb *f, const void *p, size_t n);
 void fb_payload(struct fb *f, size_t n);	/* n bytes of a pattern */
+
+/* The first n bytes of the frame in a heap block of exactly n bytes (at
+ * least 1), so AddressSanitizer catches a read past them; free() it. */
+uint8_t *fb_copy(const struct fb *f, size_t n);
 
 /* Fill in the length fields; returns f->len. */
 size_t fb_end(struct fb *f);
 /* Zero-pad to n bytes (Ethernet's 60), after fb_end: lengths stay. */
 void fb_pad_to(struct fb *f, size_t n);
+
+/* text's address in 16 bytes, an IPv4 one zero-padded as struct pkt
+ * holds it. */
+void fb_addr(const char *text, uint8_t out[16]);
 
 /* Big-endian stores, for tests that patch a field. */
 void fb_put16(struct fb *f, size_t off, uint16_t v);

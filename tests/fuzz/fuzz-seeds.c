@@ -4,7 +4,8 @@
  * in the input layouts of fuzz.h.
  *
  * Usage: fuzz-seeds OUTDIR [CAPTURE...]
- * Writes OUTDIR/decode/ and OUTDIR/flow/ (created if need be).  From each
+ * Writes OUTDIR/decode/, OUTDIR/decap/ (tunnels, made by hand) and
+ * OUTDIR/flow/ (created if need be).  From each
  * capture whose link type lucsaudit supports: up to DECODE_PER_CAPTURE
  * distinct frames as decode seeds, and its packets in chunks of
  * FLOW_CHUNK as flow seeds, cut to SEED_SNAPLEN bytes with the wire
@@ -21,6 +22,7 @@
 
 #include "decode.h"
 #include "fuzz.h"
+#include "tunables.h"
 
 #define DECODE_PER_CAPTURE 64
 #define FLOW_CHUNK 64
@@ -31,7 +33,7 @@
 static const char *outdir;
 static unsigned written;
 
-/* --- output ------------------------------------------------------------- */
+/* --- output -------------------------------------------------------------- */
 
 struct buf {
 	uint8_t b[65536];
@@ -82,25 +84,25 @@ static void write_seed(const char *target, const char *name,
 
 /* --- frames -------------------------------------------------------------- */
 
-struct frame {
+struct seed_frame {
 	uint8_t b[FRAME_MAX];
 	size_t len;
 };
 
-static void fput(struct frame *f, const void *p, size_t n)
+static void fput(struct seed_frame *f, const void *p, size_t n)
 {
 	memcpy(f->b + f->len, p, n);
 	f->len += n;
 }
 
-static void fput16(struct frame *f, unsigned v)
+static void fput16(struct seed_frame *f, unsigned v)
 {
 	uint8_t b[2] = { (uint8_t)(v >> 8), (uint8_t)v };
 
 	fput(f, b, 2);
 }
 
-static void fput32(struct frame *f, uint32_t v)
+static void fput32(struct seed_frame *f, uint32_t v)
 {
 	fput16(f, v >> 16);
 	fput16(f, v & 0xffff);
@@ -125,7 +127,7 @@ struct l4 {
 	size_t payload;		/* bytes after the transport header */
 };
 
-static void transport(struct frame *f, const struct l4 *t)
+static void transport(struct seed_frame *f, const struct l4 *t)
 {
 	switch (t->proto) {
 	case 6:
@@ -165,7 +167,7 @@ static size_t l4_len(const struct l4 *t)
 }
 
 /* An IPv4 datagram; frag is the raw flags/offset field. */
-static void ipv4(struct frame *f, const uint8_t *src, const uint8_t *dst,
+static void ipv4(struct seed_frame *f, const uint8_t *src, const uint8_t *dst,
 		 const struct l4 *t, uint16_t id, uint16_t frag)
 {
 	fput16(f, 0x4500);
@@ -181,7 +183,7 @@ static void ipv4(struct frame *f, const uint8_t *src, const uint8_t *dst,
 
 /* An IPv6 packet; ext lists extension headers (0, 43, 44, 60, 51) in
  * order, ending with 0xff. */
-static void ipv6(struct frame *f, const uint8_t *src, const uint8_t *dst,
+static void ipv6(struct seed_frame *f, const uint8_t *src, const uint8_t *dst,
 		 const struct l4 *t, const uint8_t *ext, uint16_t fragoff)
 {
 	size_t n = 0, extlen = 0;
@@ -230,7 +232,8 @@ static const uint8_t macs[12] = { 0x02, 0, 0, 0, 0, 1, 0x02, 0, 0, 0, 0, 2 };
 
 /* Wrap ip (an IPv4 or IPv6 packet) for link w: the link index of
  * fuzz_links it belongs to. */
-static int wrap(struct frame *out, enum wrap w, const struct frame *ip)
+static int wrap(struct seed_frame *out, enum wrap w,
+		const struct seed_frame *ip)
 {
 	bool v6 = ip->len > 0 && ip->b[0] >> 4 == 6;
 	unsigned type = v6 ? 0x86dd : 0x0800;
@@ -320,19 +323,27 @@ static int wrap(struct frame *out, enum wrap w, const struct frame *ip)
 
 /* --- seeds --------------------------------------------------------------- */
 
-static void decode_seed(const char *name, int link, unsigned mode,
-			unsigned arg, const uint8_t *p, size_t len)
+/* A decode or decap input (their layouts differ in byte 0 only). */
+static void frame_seed(const char *target, const char *name, unsigned b0,
+		       unsigned mode, unsigned arg, const uint8_t *p,
+		       size_t len)
 {
 	struct buf *b = calloc(1, sizeof *b);
 
 	if (!b)
 		exit(1);
-	put_u8(b, (unsigned)link);
+	put_u8(b, b0);
 	put_u8(b, mode);
 	put_be16(b, arg);
 	put(b, p, len);
-	write_seed("decode", name, b);
+	write_seed(target, name, b);
 	free(b);
+}
+
+static void decode_seed(const char *name, int link, unsigned mode,
+			unsigned arg, const uint8_t *p, size_t len)
+{
+	frame_seed("decode", name, (unsigned)link, mode, arg, p, len);
 }
 
 /* A flow seed under construction: records appended with their time. */
@@ -429,9 +440,9 @@ static void flow_control(struct flowseed *s, unsigned kind, int64_t ts_us)
 	flow_time(s, kind, 0, ts_us);
 }
 
-/* --- frames made by hand --------------------------------------------------- */
+/* --- frames made by hand ------------------------------------------------- */
 
-static void tcp_ip(struct frame *ip, bool v6, bool reply, uint8_t flags,
+static void tcp_ip(struct seed_frame *ip, bool v6, bool reply, uint8_t flags,
 		   uint16_t cport, uint16_t sport, size_t payload)
 {
 	struct l4 t = { 6, reply ? sport : cport, reply ? cport : sport,
@@ -465,7 +476,7 @@ static void hand_decode(void)
 	};
 	static const uint8_t ext_all[] = { 0, 43, 60, 51, 0xff };
 	static const uint8_t ext_frag[] = { 44, 0xff };
-	struct frame ip, fr;
+	struct seed_frame ip, fr;
 	char name[128];
 	int link;
 
@@ -539,7 +550,7 @@ static void hand_decode(void)
 	/* An IPv6 jumbogram (RFC 2675): payload length 0, a Jumbo Payload
 	 * option of 70000 bytes, UDP length 0. */
 	{
-		struct frame j;
+		struct seed_frame j;
 
 		j.len = 0;
 		fput32(&j, 0x60000000);
@@ -571,6 +582,126 @@ static void hand_decode(void)
 	}
 }
 
+/* --- tunnels, for the decap target --------------------------------------- */
+
+static const struct tunnel_seed {
+	const char *name;
+	bool outer_v6, inner_v6, ether;	/* ether: Ethernet inside */
+	uint8_t proto;
+	uint16_t dport;
+	uint8_t hl;
+	uint8_t hdr[24];
+	unsigned b0;		/* byte 0 beyond the link: fuzz.h */
+} tunnel_seeds[] = {
+	{ "vxlan", false, false, true, 17, 4789, 8,
+	  { 0x08, 0, 0, 0, 0, 0x12, 0x34, 0 }, 0 },
+	{ "vxlan-gbp-v6", true, true, true, 17, 4789, 8,
+	  { 0x88, 0x48, 0x12, 0x34, 0, 0, 7, 0 }, 0 },
+	{ "vxlan-8472", false, true, true, 17, 8472, 8,
+	  { 0x08, 0, 0, 0, 0, 0, 7, 0 }, FUZZ_DECAP_PORTS << 3 },
+	{ "vxlan-off", false, false, true, 17, 4789, 8,
+	  { 0x08, 0, 0, 0, 0, 0, 7, 0 }, FUZZ_DECAP_OFF << 3 },
+	{ "vxlan-stackless", true, false, true, 17, 4789, 8,
+	  { 0x08, 0, 0, 0, 0, 0, 7, 0 }, 0x20 },
+	{ "geneve-eth-options", false, false, true, 17, 6081, 20,
+	  { 0x03, 0, 0x65, 0x58, 0, 0, 9, 0, 0x01, 0x08, 0x01, 0x02,
+	    1, 2, 3, 4, 5, 6, 7, 8 }, 0 },
+	{ "geneve-ipv6", true, true, false, 17, 6081, 8,
+	  { 0, 0, 0x86, 0xdd, 0, 0, 9, 0 }, 0 },
+	{ "gre-ipv4", false, false, false, 47, 0, 4,
+	  { 0, 0, 0x08, 0 }, 0 },
+	{ "gre-cks-ipv6", true, true, false, 47, 0, 16,
+	  { 0xb0, 0, 0x86, 0xdd, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 1 }, 0 },
+	{ "gre-teb-key", false, false, true, 47, 0, 8,
+	  { 0x20, 0, 0x65, 0x58, 0, 0, 0, 42 }, 0 },
+	{ "pptp-gre", false, false, false, 47, 0, 14,
+	  { 0x30, 0x01, 0x88, 0x0b, 0, 42, 0, 7, 0, 0, 0, 1, 0, 0x21 }, 0 },
+	{ "erspan1", true, false, true, 47, 0, 4,
+	  { 0, 0, 0x88, 0xbe }, 0 },
+	{ "erspan2", false, false, true, 47, 0, 16,
+	  { 0x10, 0, 0x88, 0xbe, 0, 0, 0, 1, 0x10, 20, 0, 101, 0, 0, 0, 7 },
+	  0 },
+	{ "erspan3", false, true, true, 47, 0, 16,
+	  { 0, 0, 0x22, 0xeb, 0x20, 20, 0, 201, 1, 2, 3, 4, 0, 0, 0, 0x12 },
+	  0 },
+	{ "erspan3-platform", true, false, true, 47, 0, 24,
+	  { 0, 0, 0x22, 0xeb, 0x20, 20, 0, 202, 1, 2, 3, 4, 0, 0, 0, 0x13,
+	    0x0c, 0, 0, 7, 0, 0, 0, 1 }, 0 },
+	{ "erspan3-ip", false, false, false, 47, 0, 16,
+	  { 0, 0, 0x22, 0xeb, 0x20, 20, 0, 203, 1, 2, 3, 4, 0, 0, 0x08, 0x12 },
+	  0 },
+	{ "ipip-4in4", false, false, false, 4, 0, 0, { 0 }, 0 },
+	{ "ipip-6in4", false, true, false, 41, 0, 0, { 0 }, 0 },
+	{ "ipip-4in6", true, false, false, 4, 0, 0, { 0 }, 0 },
+	{ "ipip-6in6", true, true, false, 41, 0, 0, { 0 }, 0 },
+	{ "teredo", false, true, false, 17, 3544, 0, { 0 }, 0 },
+	{ "gtp-u", false, false, false, 17, 2152, 8,
+	  { 0x30, 0xff, 0, 40, 0, 0, 1, 0x71 }, 0 },
+	{ "gtp-c-v2", false, false, false, 17, 2123, 8,
+	  { 0x40, 1, 0, 44, 0, 0, 1, 0 }, 0 },
+	{ "mpls-in-udp", false, false, false, 17, 6635, 4,
+	  { 0, 0x3e, 0x81, 0x40 }, 0 },
+	{ "vxlan-gpe", false, false, false, 17, 4790, 8,
+	  { 0x0c, 0, 0, 1, 0, 0, 17, 0 }, 0 },
+	{ "l2tp", false, false, false, 17, 1701, 8,
+	  { 0x40, 0x02, 0, 48, 0, 1, 0, 2 }, 0 },
+	{ "gre-in-udp", true, false, false, 17, 4754, 4,
+	  { 0, 0, 0x08, 0 }, 0 },
+};
+
+/* The IP packet (of outer_v6's family) of tunnel t around ip, in
+ * Ethernet when t carries Ethernet: UDP to t's port, GRE or IP in IP, its
+ * header, then what it carries. */
+static void tunnel_ip(struct seed_frame *f, bool outer_v6,
+		      const struct tunnel_seed *t, const struct seed_frame *ip)
+{
+	static struct seed_frame body;
+	struct l4 l4 = { t->proto, 50000, t->dport, 0, 0, 0 };
+
+	if (t->ether)
+		wrap(&body, W_ETHER, ip);
+	else
+		body = *ip;
+	l4.payload = t->hl + body.len;
+	f->len = 0;
+	if (outer_v6)
+		ipv6(f, agent6, lucs6, &l4, NULL, 0);
+	else
+		ipv4(f, sql4, lucs4, &l4, 3, 0x4000);
+	memcpy(f->b + f->len - l4.payload, t->hdr, t->hl);
+	memcpy(f->b + f->len - body.len, body.b, body.len);
+}
+
+/* Every tunnel lucsaudit opens or names, over Ethernet, around an
+ * agent's TCP SYN to a LUCS server; and tunnels nested one deeper than
+ * LUCS_MAX_TUNNEL_DEPTH allows. */
+static void hand_decap(void)
+{
+	struct seed_frame ip, fr, nest[2];
+	char name[128];
+	int link;
+
+	for (size_t i = 0; i < sizeof tunnel_seeds / sizeof *tunnel_seeds;
+	     i++) {
+		const struct tunnel_seed *t = &tunnel_seeds[i];
+
+		tcp_ip(&ip, t->inner_v6, false, TCP_SYN, 40000, 443, 0);
+		tunnel_ip(&fr, t->outer_v6, t, &ip);
+		link = wrap(&ip, W_ETHER, &fr);
+		snprintf(name, sizeof name, "hand-%s", t->name);
+		frame_seed("decap", name, (unsigned)link | t->b0, 0, 0, ip.b,
+			   ip.len);
+	}
+	/* VXLAN and GRE by turns, LUCS_MAX_TUNNEL_DEPTH + 1 deep */
+	tcp_ip(&nest[0], false, false, TCP_SYN, 40000, 443, 0);
+	for (int depth = 0; depth <= LUCS_MAX_TUNNEL_DEPTH; depth++)
+		tunnel_ip(&nest[(depth + 1) % 2], false,
+			  &tunnel_seeds[depth % 2 ? 0 : 7], &nest[depth % 2]);
+	link = wrap(&fr, W_ETHER, &nest[(LUCS_MAX_TUNNEL_DEPTH + 1) % 2]);
+	frame_seed("decap", "hand-nested-too-deep", (unsigned)link, 0, 0,
+		   fr.b, fr.len);
+}
+
 static const uint8_t default_timeouts[5] = { 0, 0, 0, 0, 0 };
 
 /* A TCP conversation: handshake, data, close, over link w. */
@@ -585,7 +716,7 @@ static void conversation(struct flowseed *s, enum wrap w, bool v6,
 		{ true, TCP_ACK | TCP_PSH, 1200 }, { false, TCP_FIN | TCP_ACK, 0 },
 		{ true, TCP_FIN | TCP_ACK, 0 }, { false, TCP_ACK, 0 },
 	};
-	struct frame ip, fr;
+	struct seed_frame ip, fr;
 	int link;
 
 	for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
@@ -609,7 +740,7 @@ static void hand_flow(void)
 	static const uint8_t short_timeouts[5] = { 2, 5, 2, 3, 2 };
 	const uint32_t start = 1700000000;
 	int64_t t = (int64_t)start * 1000000;
-	struct frame ip, fr;
+	struct seed_frame ip, fr;
 	int link;
 
 	/* One conversation per link type, text report, port-only. */
@@ -717,7 +848,7 @@ static void hand_flow(void)
 	write_seed("flow", "hand-bursts-clients-groups-json", &s.b);
 }
 
-/* --- captures -------------------------------------------------------------- */
+/* --- captures ------------------------------------------------------------ */
 
 static uint64_t fnv1a(const uint8_t *p, size_t n)
 {
@@ -823,8 +954,10 @@ int main(int argc, char **argv)
 	outdir = argv[1];
 	make_dir(outdir, NULL);
 	make_dir(outdir, "decode");
+	make_dir(outdir, "decap");
 	make_dir(outdir, "flow");
 	hand_decode();
+	hand_decap();
 	hand_flow();
 	for (int i = 2; i < argc; i++)
 		from_capture(argv[i], (unsigned)(i - 2));

@@ -14,6 +14,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
 
 /* libFuzzer calls this once per input; replay-main.c calls it per file. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -111,6 +114,36 @@ enum fuzz_wire {
 	FUZZ_WIRE_COUNT
 };
 
+/* The promises decode.h makes about a packet decoded with status st from
+ * a frame of wirelen bytes on the wire (after decode_packet's clamping):
+ * fuzz_decode.c and fuzz_decap.c check them all. */
+static inline void fuzz_check_pkt(enum decode_status st, const struct pkt *p,
+				  size_t wirelen)
+{
+	FUZZ_CHECK((unsigned)st < DECODE_STATUS_COUNT);
+	/* Orphans are counted by the fragment table, never decoded. */
+	FUZZ_CHECK(st != DECODE_FRAG_ORPHAN);
+	FUZZ_CHECK(strcmp(decode_status_name(st), "unknown") != 0);
+	if (st != DECODE_OK)
+		return;
+	FUZZ_CHECK(p->family == 4 || p->family == 6);
+	FUZZ_CHECK(p->frag <= PKT_FRAG_LATER);
+	/* The IP length was checked against the frame's wire length. */
+	FUZZ_CHECK(p->ip_len <= wirelen);
+	FUZZ_CHECK(p->wire_left <= wirelen);
+	FUZZ_CHECK(p->payload_len <= p->ip_len);
+	FUZZ_CHECK(p->ip_len >= (p->family == 4 ? 20u : 40u));
+	if (p->proto != IPPROTO_NUM_TCP)
+		FUZZ_CHECK(p->tcp_flags == 0);
+	if (p->frag == PKT_FRAG_LATER ||
+	    (p->proto != IPPROTO_NUM_TCP && p->proto != IPPROTO_NUM_UDP))
+		FUZZ_CHECK(p->sport == 0 && p->dport == 0);
+	if (p->family == 4) {
+		for (size_t i = 4; i < 16; i++)
+			FUZZ_CHECK(p->src[i] == 0 && p->dst[i] == 0);
+	}
+}
+
 static inline unsigned fuzz_burst_copies(uint16_t v)
 {
 	return v >= 0xff00 ? 1 + (v & 0xffu) * 18 : 1 + v % 256u;
@@ -133,6 +166,23 @@ static inline size_t fuzz_wirelen(unsigned mode, size_t caplen, uint16_t arg)
 		return caplen;
 	}
 }
+
+/* --- the decap target's input (fuzz_decap.c) --------------------------------
+ *
+ * The decode target's layout, byte 0 read differently:
+ *   byte 0    bits 0-2: link, indexing fuzz_links; bits 3-4: the
+ *             configuration (enum fuzz_decap_cfg); bit 5: no tunnel stack
+ *   byte 1    wire length mode (enum fuzz_wire), bytes 2-3 its operand
+ *   bytes 4-  the frame as captured
+ * so that every decode input is a decap input too.
+ */
+enum fuzz_decap_cfg {
+	FUZZ_DECAP_DEFAULT = 0,	/* VXLAN on 4789, Geneve on 6081 */
+	FUZZ_DECAP_PORTS,	/* VXLAN on 8472 and 4790, Geneve on 4789 and
+				 * 6081: a configured port wins */
+	FUZZ_DECAP_OFF,		/* cfg->decap false: decode_packet's result */
+	FUZZ_DECAP_NONE		/* no configuration: decode_packet's result */
+};
 
 /* --- the flow target's input (fuzz_flow.c) ----------------------------------
  *

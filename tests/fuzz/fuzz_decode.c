@@ -11,33 +11,6 @@
 #include "decode.h"
 #include "fuzz.h"
 
-static void check_pkt(enum decode_status st, const struct pkt *p,
-		      size_t wirelen)
-{
-	FUZZ_CHECK((unsigned)st < DECODE_STATUS_COUNT);
-	/* Orphans are counted by the fragment table, never decoded. */
-	FUZZ_CHECK(st != DECODE_FRAG_ORPHAN);
-	FUZZ_CHECK(strcmp(decode_status_name(st), "unknown") != 0);
-	if (st != DECODE_OK)
-		return;
-	FUZZ_CHECK(p->family == 4 || p->family == 6);
-	FUZZ_CHECK(p->frag <= PKT_FRAG_LATER);
-	/* The IP length was checked against the frame's wire length. */
-	FUZZ_CHECK(p->ip_len <= wirelen);
-	FUZZ_CHECK(p->wire_left <= wirelen);
-	FUZZ_CHECK(p->payload_len <= p->ip_len);
-	FUZZ_CHECK(p->ip_len >= (p->family == 4 ? 20u : 40u));
-	if (p->proto != IPPROTO_NUM_TCP)
-		FUZZ_CHECK(p->tcp_flags == 0);
-	if (p->frag == PKT_FRAG_LATER ||
-	    (p->proto != IPPROTO_NUM_TCP && p->proto != IPPROTO_NUM_UDP))
-		FUZZ_CHECK(p->sport == 0 && p->dport == 0);
-	if (p->family == 4) {
-		for (size_t i = 4; i < 16; i++)
-			FUZZ_CHECK(p->src[i] == 0 && p->dst[i] == 0);
-	}
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fuzz_in in = { data, size };
@@ -56,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st = decode_packet(dlt, in.p, caplen, wirelen, &a);
 	if (link & 8)
 		FUZZ_CHECK(st == DECODE_NON_IP);
-	check_pkt(st, &a, effective);
+	fuzz_check_pkt(st, &a, effective);
 	/* Deterministic, and every field written (decode_packet clears the
 	 * struct first: garbage left in it must not show). */
 	memset(&b, 0xa5, sizeof b);

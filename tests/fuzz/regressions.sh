@@ -5,7 +5,7 @@
 # Run from the top build directory with srcdir set, as automake does.
 : "${srcdir:=.}"
 status=0
-for t in decode flow catalogue site pcapng; do
+for t in decode decap flow catalogue site pcapng; do
 	set --
 	for d in "$srcdir/tests/fuzz/seeds/$t" \
 		 "$srcdir/tests/fuzz/regressions/$t"; do
@@ -14,6 +14,7 @@ for t in decode flow catalogue site pcapng; do
 	case $t in	# the shipped files are seeds too
 	catalogue) set -- "$@" "$srcdir/rules/lucs.yaml" ;;
 	site) set -- "$@" "$srcdir/rules/site.example.yaml" ;;
+	decap) set -- "$@" "$srcdir/tests/fuzz/seeds/decode" ;;
 	esac
 	[ $# -gt 0 ] || continue
 	echo "== replay-$t"

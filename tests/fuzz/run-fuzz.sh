@@ -55,6 +55,7 @@ for t in $targets; do
 	done
 	case $t in
 	catalogue|site) set -- "-dict=$srcdir/$fz/yaml.dict" "$@" ;;
+	decap) set -- "$@" "$gen/decode" ;;	# decode's inputs are decap's
 	esac
 	echo "fuzz-$t: $seconds s, corpus $corpus"
 	./$fz/fuzz-$t -max_total_time="$seconds" -timeout=25 \
