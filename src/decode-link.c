@@ -57,6 +57,7 @@ static const char *const status_names[DECODE_STATUS_COUNT] = {
 	[DECODE_TUNNEL_TRUNCATED] = "tunnel_truncated",
 	[DECODE_TUNNEL_BAD_HEADER] = "tunnel_bad_header",
 	[DECODE_TUNNEL_TOO_DEEP] = "tunnel_too_deep",
+	[DECODE_LINK_BAD_LENGTH] = "link_bad_length",
 };
 
 const char *decode_status_name(enum decode_status st)
@@ -131,14 +132,23 @@ DECODE_BODY enum decode_status decode_mpls(struct span s, struct pkt *out,
 	return DECODE_TOO_MANY_TAGS;
 }
 
+/* A PPPoE session (RFC 2516): its length field counts the PPP protocol
+ * field and the payload, and, like every length, may only narrow what
+ * follows: a length too short to hold the protocol is damage. */
 DECODE_BODY enum decode_status decode_pppoe(struct span s, struct pkt *out,
 					    struct tunnel_stack *tun)
 {
-	uint16_t proto;
+	uint16_t proto, length;
 
-	if (!read_be16(s, 6, &proto))
+	if (!read_be16(s, 4, &length) || !read_be16(s, 6, &proto))
 		return DECODE_LINK_TRUNCATED;
+	if (length < PPPOE_HDR_LEN - 6)
+		return DECODE_LINK_BAD_LENGTH;
 	advance(&s, PPPOE_HDR_LEN, out);
+	length -= PPPOE_HDR_LEN - 6;	/* the payload, after the protocol */
+	s = span_clamp(s, length);
+	if (out->wire_left > length)
+		out->wire_left = length;
 	switch (proto) {
 	case PPP_IPV4:
 		return next_ipv4(s, out, tun);

@@ -40,6 +40,7 @@ enum decode_status {
 	DECODE_TUNNEL_TRUNCATED,	/* a tunnel header cut by the capture */
 	DECODE_TUNNEL_BAD_HEADER,	/* one that fails its strict checks */
 	DECODE_TUNNEL_TOO_DEEP,		/* one inside LUCS_MAX_TUNNEL_DEPTH */
+	DECODE_LINK_BAD_LENGTH,	/* a link-layer length field too short */
 	DECODE_STATUS_COUNT
 };
 

@@ -735,6 +735,32 @@ static void test_decode_pppoe(void **state)
 	fb_payload(&f, 20);
 	fb_end(&f);
 	assert_int_equal(decode_fb(DLT_EN10MB, &f, &p), DECODE_NON_IP);
+
+	/* The length field narrows what follows, never widens it: 0 and 1
+	 * cannot hold the PPP protocol; 65535 (more than the frame) leaves
+	 * the packet whole; 41 holds the protocol and 39 of the IPv4
+	 * packet's 40 bytes, whose total length then overruns it; 20 cuts
+	 * its very header. */
+	{
+		static const struct {
+			uint16_t length;
+			enum decode_status want;
+		} cases[] = {
+			{ 0, DECODE_LINK_BAD_LENGTH },
+			{ 1, DECODE_LINK_BAD_LENGTH },
+			{ 65535, DECODE_OK },
+			{ 42, DECODE_OK },
+			{ 41, DECODE_IPV4_BAD_TOTAL_LENGTH },
+			{ 20, DECODE_IPV4_TRUNCATED },
+		};
+
+		for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+			build(frame_named("eth_pppoe_ipv4_tcp"), &f);
+			fb_put16(&f, f.pppoe + 4, cases[i].length);
+			assert_int_equal(decode_fb(DLT_EN10MB, &f, &p),
+					 cases[i].want);
+		}
+	}
 }
 
 /* --- the other link types ------------------------------------------------ */
