@@ -364,9 +364,14 @@ static void source_failed(struct source *s, uint64_t packets)
 			 (unsigned long long)at, (unsigned long long)s->size);
 	const char *why = pcap_geterr(s->pcap);
 	/* libpcap 1.10 reads a pcapng file only while all its interfaces
-	 * share one link type and snapshot length. */
+	 * share one link type and snapshot length, and in one byte order: a
+	 * section in the other order reads as a huge block. */
 	const char *hint = strstr(why, "different from the")
-		? " (split the file by interface first, e.g. with tshark)" : "";
+		? " (split the file by interface first, e.g. with tshark)"
+		: strstr(why, "> maximum")
+		? " (a damaged block, or a pcapng section in the other byte "
+		  "order, which libpcap 1.10 does not read: rewrite the file "
+		  "with editcap -F pcapng IN OUT)" : "";
 
 	snprintf(msg, sizeof msg, "reading stopped after packet %llu%s: %s%s",
 		 (unsigned long long)packets, where, why, hint);

@@ -49,7 +49,12 @@ void progress_update(struct progress *p, uint64_t done, uint64_t total,
 	p->last = t;
 	human(read, sizeof read, (double)done, "B");
 	human(rate, sizeof rate, (double)packets / (t - p->start), "pkt/s");
-	if (total) {
+	if (total && done > total) {	/* written to while it is read */
+		human(size, sizeof size, (double)total, "B");
+		fprintf(stderr, "\r\033[Klucsaudit: %s read (the input has grown "
+			"past the %s it had), %s, %llu flows", read, size, rate,
+			(unsigned long long)flows);
+	} else if (total) {
 		human(size, sizeof size, (double)total, "B");
 		fprintf(stderr, "\r\033[Klucsaudit: %3.0f%% (%s of %s), %s, %llu flows",
 			100.0 * (double)done / (double)total, read, size, rate,
