@@ -295,7 +295,6 @@ static void group_of(const struct mshash_key *m, const struct flow *f,
 {
 	unsigned s = flow_server(f);
 
-	memset(id, 0, sizeof *id);
 	memcpy(id->server, f->key.addr[s], sizeof id->server);
 	id->port = f->key.port[s];
 	id->family = f->key.family;
@@ -329,10 +328,14 @@ void tally_flow(struct tally *t, const struct flow *f, enum flow_end why)
 	if ((k->verdict == VERDICT_EXPECTED || k->verdict == VERDICT_DEBUG) &&
 	    (f->state == TCP_STATE_REJECTED ||
 	     (f->state == TCP_STATE_ATTEMPTED && why != FLOW_END_INPUT))) {
-		char rules[sizeof ((struct group *)0)->rules];
-
-		rules_text(t->cls, f->class_id, rules, sizeof rules);
-		group_of(&t->group_key, f, rules, f->state, &id);
+		/* Failed flows come in runs of one class (a scan of one
+		 * documented port): its rules' names are made once a run. */
+		if (t->failed_class != f->class_id + 1) {
+			rules_text(t->cls, f->class_id, t->failed_rules,
+				   sizeof t->failed_rules);
+			t->failed_class = f->class_id + 1;
+		}
+		group_of(&t->group_key, f, t->failed_rules, f->state, &id);
 		group_flow(t, &t->kinds[GROUP_FAILED], f, &id, k->reason,
 			   packets, bytes);
 	}
@@ -363,6 +366,7 @@ bool tally_rebase(struct tally *t, const struct classifier *cls)
 	 * group whose rules did not change, and start one of their own (of
 	 * the new version) where they did. */
 	t->version++;
+	t->failed_class = 0;	/* class ids are the old classifier's */
 	free(t->per_rule);
 	t->per_rule = per_rule;
 	t->nrules = new_n;

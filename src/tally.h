@@ -74,6 +74,8 @@ struct tally {
 	struct counts *per_rule;	/* by compiled rule */
 	size_t nrules;
 	struct group_table kinds[GROUP_KIND_COUNT];
+	uint32_t failed_class;	/* class id + 1 that failed_rules names */
+	char failed_rules[160];	/* its rules' names, as groups keep them */
 };
 
 /* seed: the run's random hash key. */
