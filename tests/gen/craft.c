@@ -343,8 +343,10 @@ static size_t ether_wrap(enum link l, bool v6, const uint8_t *ip, size_t len,
 	return hl + len;
 }
 
+/* The frame of IP packet ip in the scene's link layer; *ip_off: where
+ * the packet starts in it. */
 static size_t link_frame(const struct scene *sc, const uint8_t *ip,
-			 size_t len, uint8_t *out)
+			 size_t len, uint8_t *out, size_t *ip_off)
 {
 	static const uint32_t vlan[] = { 0x81000064u };
 	static const uint32_t qinq[] = { 0x88a800c8u, 0x81000064u };
@@ -354,24 +356,40 @@ static size_t link_frame(const struct scene *sc, const uint8_t *ip,
 	uint8_t smac[6], dmac[6];
 	bool v6 = ip[0] >> 4 == 6;
 	uint16_t type = v6 ? 0x86dd : 0x0800;
-	size_t hl;
+	const uint32_t *tags = NULL;
+	size_t ntags = 0, hl;
 
 	ip_addrs(ip, &src, &dst);
 	mac_of(&src, smac);
 	mac_of(&dst, dmac);
 	switch (sc->link) {
-	case LINK_ETHER:
-		return ether_frame(out, dmac, smac, NULL, 0, type, ip, len);
 	case LINK_VLAN:
-		return ether_frame(out, dmac, smac, vlan, 1, type, ip, len);
+		tags = vlan;
+		ntags = 1;
+		break;
 	case LINK_QINQ:
-		return ether_frame(out, dmac, smac, qinq, 2, type, ip, len);
+		tags = qinq;
+		ntags = 2;
+		break;
 	case LINK_PRIO_TAG:
-		return ether_frame(out, dmac, smac, prio, 1, type, ip, len);
+		tags = prio;
+		ntags = 1;
+		break;
+	default:
+		break;
+	}
+	switch (sc->link) {
+	case LINK_ETHER:
+	case LINK_VLAN:
+	case LINK_QINQ:
+	case LINK_PRIO_TAG:
+		*ip_off = 14 + 4 * ntags;
+		return ether_frame(out, dmac, smac, tags, ntags, type, ip, len);
 	case LINK_SNAP:
 	case LINK_MPLS:
 	case LINK_PPPOE:
 		hl = ether_wrap(sc->link, v6, ip, len, body, &type);
+		*ip_off = 14 + hl - len;
 		return ether_frame(out, dmac, smac, NULL, 0, type, body, hl);
 	case LINK_SLL:
 	case LINK_SLL2:
@@ -394,6 +412,7 @@ static size_t link_frame(const struct scene *sc, const uint8_t *ip,
 		break;
 	}
 	memcpy(out + hl, ip, len);
+	*ip_off = hl;
 	return hl + len;
 }
 
@@ -438,6 +457,7 @@ void scene_record(struct scene *sc, int64_t ts, const uint8_t *data,
 	r->caplen = caplen;
 	r->wirelen = wirelen;
 	r->comment = sc->comment;
+	r->ip_off = r->ip_len = 0;
 	sc->comment = NULL;
 	r->data = malloc(caplen ? caplen : 1);
 	if (!r->data) {
@@ -468,8 +488,27 @@ void scene_frame(struct scene *sc, int64_t ts, const uint8_t *frame,
 void scene_ip(struct scene *sc, int64_t ts, const uint8_t *ip, size_t len)
 {
 	static uint8_t frame[FRAME_MAX];
+	size_t off;
+	struct rec *r;
 
-	scene_frame(sc, ts, frame, link_frame(sc, ip, len, frame));
+	scene_frame(sc, ts, frame, link_frame(sc, ip, len, frame, &off));
+	r = &sc->recs[sc->n - 1];
+	r->ip_off = (uint32_t)off;
+	r->ip_len = (uint32_t)len;
+}
+
+const uint8_t *scene_last_ip(const struct scene *sc, size_t *len)
+{
+	const struct rec *r = sc->n ? &sc->recs[sc->n - 1] : NULL;
+
+	if (!r || !r->ip_len || r->caplen < r->ip_off ||
+	    r->caplen - r->ip_off < r->ip_len) {
+		fputs("gen-pcaps: the last record is no whole IP packet\n",
+		      stderr);
+		exit(1);
+	}
+	*len = r->ip_len;
+	return r->data + r->ip_off;
 }
 
 void scene_spec(struct scene *sc, int64_t ts, struct ipspec *s)
@@ -730,7 +769,7 @@ void stun_binding(struct scene *sc, int64_t t, const char *client,
 	put32(req + 4, 0x2112a442u);		/* magic cookie */
 	rng_fill(&sc->rng, req + 8, 12);	/* transaction id */
 	udp_payload(sc, client, cport, server, sport, req, sizeof req, t);
-	if (c.family != 4)
+	if (c.family != 4 || rtt < 0)
 		return;
 	memcpy(resp, req, 20);
 	put16(resp, 0x0101);			/* Binding success response */
@@ -806,4 +845,54 @@ void ping(struct scene *sc, int64_t t, const char *src, const char *dst,
 	s.icmp_type = v6 ? 129 : 0;
 	s.ip_id = 0;
 	scene_spec(sc, t + rtt, &s);
+}
+
+/* --- ICMP errors ---------------------------------------------------------- */
+
+#define ICMP_ERROR_MAX 576	/* bytes: RFC 1812 4.3.2.3 */
+#define ICMPV6_ERROR_MAX 1280	/* bytes: RFC 4443 2.4 (c) */
+
+/* How many bytes of orig (len bytes) error e quotes. */
+static size_t quote_len(const struct icmperr *e, const uint8_t *orig,
+			size_t len, bool v6)
+{
+	int hl = v6 ? 40 : (orig[0] & 15) * 4;
+	size_t n;
+
+	if (e->quote == QUOTE_FILL)
+		n = v6 ? ICMPV6_ERROR_MAX - 40 - 8 : ICMP_ERROR_MAX - 20 - 8;
+	else
+		n = e->quote < -hl ? 0 : (size_t)(hl + e->quote);
+	return n < len ? n : len;
+}
+
+struct ipspec icmp_error_spec(const struct icmperr *e, const uint8_t *orig,
+			      size_t len)
+{
+	struct ipspec s = {
+		.src = addr_of(e->from), .icmp_type = e->type,
+		.icmp_code = e->code, .icmp_id = (uint16_t)(e->word >> 16),
+		.icmp_seq = (uint16_t)e->word, .payload = orig,
+	};
+	struct addr orig_dst;
+	bool v6 = orig[0] >> 4 == 6;
+
+	ip_addrs(orig, &s.dst, &orig_dst);	/* to the packet's source */
+	if (s.src.family != s.dst.family) {
+		fprintf(stderr, "gen-pcaps: %s cannot report on IPv%d\n",
+			e->from, s.dst.family);
+		exit(1);
+	}
+	s.proto = v6 ? IPP_ICMPV6 : IPP_ICMP;
+	s.plen = quote_len(e, orig, len, v6);
+	return s;
+}
+
+void icmp_error(struct scene *sc, int64_t t, const struct icmperr *e)
+{
+	size_t len;
+	const uint8_t *orig = scene_last_ip(sc, &len);
+	struct ipspec s = icmp_error_spec(e, orig, len);
+
+	scene_spec(sc, t, &s);
 }

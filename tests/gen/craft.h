@@ -2,7 +2,9 @@
  *
  * IPv4 (RFC 791) and IPv6 (RFC 8200) packets carrying TCP (RFC 9293),
  * UDP (RFC 768), ICMP (RFC 792) or ICMPv6 (RFC 4443), with valid
- * checksums; IP fragments cut from whole packets; the link layers
+ * checksums; ICMP and ICMPv6 errors quoting a packet as a router, a
+ * firewall or its destination sends them; IP fragments cut from whole
+ * packets; the link layers
  * lucsaudit reads; and scenes, which collect packets in any order and
  * write them sorted by time, so that each conversation of a capture can
  * be scripted on its own.  Everything is deterministic: the only
@@ -11,6 +13,7 @@
 #ifndef LUCS_GEN_CRAFT_H
 #define LUCS_GEN_CRAFT_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -115,6 +118,8 @@ struct rec {
 	uint32_t iface;
 	uint32_t caplen, wirelen;	/* bytes */
 	const char *comment;
+	uint32_t ip_off, ip_len;	/* bytes: the IP packet in data, if
+					 * scene_ip added it; else 0, 0 */
 	uint8_t *data;
 };
 
@@ -146,6 +151,10 @@ void scene_frame(struct scene *sc, int64_t ts, const uint8_t *frame,
 void scene_ip(struct scene *sc, int64_t ts, const uint8_t *ip, size_t len);
 /* Build s and add it. */
 void scene_spec(struct scene *sc, int64_t ts, struct ipspec *s);
+/* The IP packet of the record added last (before sorting), *len bytes:
+ * what an ICMP error about it quotes.  Exits when scene_ip did not add
+ * that record or the snaplen cut it. */
+const uint8_t *scene_last_ip(const struct scene *sc, size_t *len);
 
 /* Forget record i (in insertion order, before sorting): a packet the
  * capture missed. */
@@ -198,7 +207,8 @@ void udp_send(struct scene *sc, int64_t t, const char *src, uint16_t sport,
 void rtp_stream(struct scene *sc, int64_t t, const char *src, uint16_t sport,
 		const char *dst, uint16_t dport, int n, int64_t ptime,
 		size_t len);
-/* A STUN binding request (RFC 8489) and, after rtt, its response. */
+/* A STUN binding request (RFC 8489) and, after rtt, its response (rtt <
+ * 0: none). */
 void stun_binding(struct scene *sc, int64_t t, const char *client,
 		  uint16_t cport, const char *server, uint16_t sport,
 		  int64_t rtt);
@@ -209,5 +219,36 @@ void dns_lookup(struct scene *sc, int64_t t, const char *client,
 /* ICMP or ICMPv6 echo request and, after rtt, its reply (rtt < 0: none). */
 void ping(struct scene *sc, int64_t t, const char *src, const char *dst,
 	  uint16_t id, uint16_t seq, int64_t rtt);
+
+/* --- ICMP errors ---------------------------------------------------------- */
+
+#define QUOTE_FILL INT_MAX	/* quote as much as the error may carry */
+
+/* An ICMP (RFC 792) or ICMPv6 (RFC 4443) error about an IP packet, sent
+ * to that packet's source; ICMP or ICMPv6 as the packet is IPv4 or IPv6. */
+struct icmperr {
+	const char *from;	/* the reporter: a firewall, a router, the
+				 * destination itself */
+	uint8_t type, code;
+	uint32_t word;		/* the header's second 32 bits: 0 (unused),
+				 * the next-hop MTU (ICMP 3/4), the pointer
+				 * (ICMP 12, top byte; ICMPv6 4), the MTU
+				 * (ICMPv6 2) */
+	int quote;		/* bytes quoted after the packet's IP header
+				 * (IPv4's with options, IPv6's fixed 40):
+				 * RFC 792 asks for 8; fewer cut the transport
+				 * header, a negative count cuts that many
+				 * bytes off the IP header; QUOTE_FILL quotes
+				 * as much as fits in 576 bytes (ICMP, RFC 1812
+				 * 4.3.2.3) or 1280 (ICMPv6, RFC 4443 2.4 (c)).
+				 * Never more than the packet holds. */
+};
+
+/* Error e about the IP packet orig (len bytes), as an ipspec whose
+ * payload points into orig; set ip_id or no_df before building it. */
+struct ipspec icmp_error_spec(const struct icmperr *e, const uint8_t *orig,
+			      size_t len);
+/* Error e, at time t, about the packet added last to sc. */
+void icmp_error(struct scene *sc, int64_t t, const struct icmperr *e);
 
 #endif
