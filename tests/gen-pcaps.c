@@ -11,6 +11,7 @@
 #include "gen/craft.h"
 #include "gen/deployment.h"
 #include "gen/hosts.h"
+#include "gen/outcomes.h"
 #include "gen/tunnels.h"
 
 #define SNAPLEN 262144
@@ -887,5 +888,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < n_tunnel_captures; i++)
 		ok &= write_one(argv[1], tunnel_captures[i].file, argc, argv,
 				NULL, tunnel_captures[i].make);
+	for (size_t i = 0; i < n_outcome_captures; i++)
+		ok &= write_one(argv[1], outcome_captures[i].file, argc, argv,
+				NULL, outcome_captures[i].make);
 	return ok ? 0 : 1;
 }

@@ -896,3 +896,14 @@ void icmp_error(struct scene *sc, int64_t t, const struct icmperr *e)
 
 	scene_spec(sc, t, &s);
 }
+
+void tcp_attempt(struct tcp *k, int64_t t, int n, const struct icmperr *e)
+{
+	for (int i = 0; i < n; i++) {
+		int64_t at = t + SEC((1 << i) - 1);
+
+		tcp_syn(k, at);
+		if (e)
+			icmp_error(k->sc, at + k->rtt / 4, e);
+	}
+}

@@ -250,5 +250,10 @@ struct ipspec icmp_error_spec(const struct icmperr *e, const uint8_t *orig,
 			      size_t len);
 /* Error e, at time t, about the packet added last to sc. */
 void icmp_error(struct scene *sc, int64_t t, const struct icmperr *e);
+/* A connection attempt: the client's SYN at time t and n - 1
+ * retransmissions 1, 3, 7... s after it (Linux: an initial timeout of
+ * 1 s, doubled each time); with e, each answered k->rtt / 4 later by
+ * that error (from a firewall or router between the ends). */
+void tcp_attempt(struct tcp *k, int64_t t, int n, const struct icmperr *e);
 
 #endif

@@ -23,6 +23,10 @@
 #define ADMIN_PC "10.10.5.50"		/* an administrator's workstation */
 #define DOC_A "192.0.2.10"		/* RFC 5737 documentation hosts */
 #define DOC_B "192.0.2.20"
+#define FIREWALL "10.10.0.1"		/* a firewall between agents and servers */
+#define FIREWALL_V6 "2001:db8:10::1"
+#define ROUTER "10.10.0.254"		/* the servers' router */
+#define ROUTER_V6 "2001:db8:10::fe"
 
 /* 2024-03-12T09:00:00Z in nanoseconds: time zero of every capture */
 #define T0 ((int64_t)1710234000 * 1000000000)
