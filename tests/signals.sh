@@ -18,7 +18,7 @@ trap 'kill $pids 2>/dev/null; rm -rf "$dir"' EXIT
 trap 'exit 1' INT TERM
 status=0
 capture=$LUCS_SRCDIR/pcaps/lucs-deployment.pcap
-packets=994	# pcaps/README.md
+packets=1002	# pcaps/README.md
 
 fail() {
 	echo "signals.sh: FAIL: $*"

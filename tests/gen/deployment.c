@@ -4,9 +4,10 @@
  *
  * Busy from 0 to 150 s, quiet (not one packet) from 150 to 400 s, busy
  * again until 600 s.  The flows follow the vendor's port tables
- * (rules/lucs.yaml encodes them); a few are failed attempts, a debug
- * session, and traffic the tables do not document.  The expected verdict
- * of every flow is in the comment beside it.
+ * (rules/lucs.yaml encodes them); a few are failed attempts (two of them
+ * refused by ICMP errors), a debug session, and traffic the tables do not
+ * document.  The expected verdict of every flow is in the comment beside
+ * it.
  */
 #include "deployment.h"
 
@@ -201,6 +202,30 @@ static void session(struct scene *sc, const struct session *s)
 	}
 }
 
+/* Connections the network refuses with ICMP errors. */
+static void icmp_refusals(struct scene *sc)
+{
+	static const struct icmperr prohibited = { FIREWALL, 3, 13, 0, 8 };
+	static const struct icmperr port_closed = { EDGE, 3, 3, 0,
+						    QUOTE_FILL };
+	struct tcp k;
+
+	/* SIP over TLS to the pool refused by a firewall (10.10.0.1, not
+	 * inventoried): a SYN at 125 s and its retransmissions after 1 s
+	 * and 3 s, each answered by ICMP 3/13 (administratively
+	 * prohibited) quoting 8 bytes of TCP.  The SYNs: expected
+	 * lucs-sip-02, state attempted; the errors: an ICMP flow of their
+	 * own, unexpected undocumented_port */
+	tcp_begin(&k, sc, LUCS02, 51106, POOL_C, 5061, 0);
+	tcp_attempt(&k, T0 + MS(125000), 3, &prohibited);
+	/* a STUN request to the edge, whose relay does not run: ICMP port
+	 * unreachable (3/3) from the edge, quoting the whole datagram.  The
+	 * request: expected agent-edge-stun; the error: unexpected
+	 * undocumented_port */
+	stun_binding(sc, T0 + MS(130000), AGENT1, 50022, EDGE, 3478, -1);
+	icmp_error(sc, T0 + MS(130000) + US(300), &port_closed);
+}
+
 /* The conversations a table row cannot describe. */
 static void specials(struct scene *sc)
 {
@@ -287,6 +312,9 @@ static void specials(struct scene *sc)
 	 * expected agent-webapi-02, state attempted */
 	tcp_begin(&k, sc, AGENT9, 50999, LUCS02, 4444, 0);
 	tcp_syn(&k, T0 + MS(599500));
+
+	/* Added last, so that every packet above keeps its bytes. */
+	icmp_refusals(sc);
 }
 
 bool make_lucs_deployment(const char *path)
