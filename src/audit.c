@@ -23,6 +23,7 @@
 struct inflight {
 	struct frame in;
 	struct flow_ref ref;
+	struct frame_extra extra;	/* copied in when in.extra says so */
 };
 
 struct audit {
@@ -68,12 +69,23 @@ void audit_free(struct audit *a)
 
 /* --- packet time -------------------------------------------------------- */
 
+/* f leaves the table at end_us (packet time): to the report, with the
+ * reporter of the ICMP errors that quoted it, if any. */
+__attribute__((noinline))
+static void flow_ended(struct audit *a, const struct flow *f,
+		       enum flow_end why, int64_t end_us)
+{
+	report_flow_end(a->report, f, why, end_us,
+			f->icmp_errors ? flow_table_reporter(a->flows, f)
+				       : NULL);
+}
+
 static void end_idle_flows(struct audit *a, int64_t now_us)
 {
 	const struct flow *f;
 
 	while ((f = flow_table_expire_next(a->flows, now_us)))
-		report_flow_end(a->report, f, FLOW_END_IDLE);
+		flow_ended(a, f, FLOW_END_IDLE, now_us);
 }
 
 /* Packet time only moves forward: a capture whose timestamps step back
@@ -138,6 +150,28 @@ static void add_held_fragments(struct audit *a, struct inflight *e,
 		     false);
 }
 
+/* An ICMP error whose quote names a flow of the table counts on that
+ * flow and is no flow of its own; one that names none is an ICMP flow,
+ * as any other ICMP packet. */
+__attribute__((noinline, cold))
+static bool icmp_error_matched(struct audit *a, struct inflight *e)
+{
+	const struct pkt *p = &e->in.p;
+	uint32_t slot;
+
+	if (p->quote == QUOTE_DAMAGED) {
+		a->counts.icmp_quote_damaged++;
+		return false;
+	}
+	if (flow_table_icmp_error(a->flows, &e->extra.quote, p->src,
+				  p->icmp_type, p->icmp_code, &slot)) {
+		a->counts.icmp_matched++;
+		return true;
+	}
+	a->counts.icmp_unmatched++;
+	return false;
+}
+
 /* The last stage: the frame's packet counts in its flow, in arrival
  * order; what ends on the way is written out first. */
 static void update(struct audit *a, struct inflight *e)
@@ -152,6 +186,8 @@ static void update(struct audit *a, struct inflight *e)
 		a->counts.decode[e->in.status]++;
 		return;
 	}
+	if (p->quote != QUOTE_NONE && icmp_error_matched(a, e))
+		return;
 	if (p->frag == PKT_FRAG_LATER) {
 		/* Its ports come from the first fragment: located only now. */
 		if (!frag_table_later(a->frags, p, e->in.ts_us))
@@ -160,7 +196,7 @@ static void update(struct audit *a, struct inflight *e)
 	}
 	flow_table_update(a->flows, p, &e->ref, e->in.ts_us, &u);
 	if (u.ended)
-		report_flow_end(a->report, u.ended, u.why);
+		flow_ended(a, u.ended, u.why, a->now_us);
 	if (u.created && a->cls)
 		classify_new(a, &u);
 	report_count(a->report, u.flow, u.slot, 1, p->ip_len, u.created);
@@ -191,10 +227,15 @@ static void advance(struct audit *a)
 		update(a, &a->ring[a->tail++ % IN_FLIGHT]);
 }
 
-void audit_frames(struct audit *a, const struct frame *frames, size_t n)
+void audit_frames(struct audit *a, const struct frame *frames,
+		  const struct frame_extra *extras, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		a->ring[a->head % IN_FLIGHT].in = frames[i];
+		struct inflight *e = &a->ring[a->head % IN_FLIGHT];
+
+		e->in = frames[i];
+		if (e->in.extra)
+			e->extra = extras[e->in.extra - 1];
 		advance(a);
 	}
 }
@@ -221,7 +262,7 @@ void audit_finish(struct audit *a)
 	audit_drain(a);
 	report_close_interval(a->report, a->now_us);
 	while ((f = flow_table_flush_next(a->flows)))
-		report_flow_end(a->report, f, FLOW_END_INPUT);
+		flow_ended(a, f, FLOW_END_INPUT, a->now_us);
 	frag_table_expire(a->frags, INT64_MAX);
 }
 
@@ -261,7 +302,9 @@ bool audit_summary(struct audit *a, bool snapshot,
 	if (!report_snapshot_begin(a->report))
 		return false;
 	while ((f = flow_table_next(a->flows, &it, &slot)))
-		report_snapshot_flow(a->report, f);
+		report_snapshot_flow(a->report, f, a->now_us,
+				     f->icmp_errors
+				     ? flow_table_reporter(a->flows, f) : NULL);
 	report_snapshot_end(a->report, &in);
 	return true;
 }

@@ -28,9 +28,11 @@ struct audit *audit_new(const struct flow_config *fc, struct classifier *cls,
 			struct report *report);
 void audit_free(struct audit *a);
 
-/* Take n frames in arrival order.  Each is counted a few frames later
- * (see audit.c), or by audit_drain(). */
-void audit_frames(struct audit *a, const struct frame *frames, size_t n);
+/* Take n frames in arrival order, with what some carry beside them
+ * (frame.extra names its entry of extras).  Each is counted a few frames
+ * later (see audit.c), or by audit_drain(). */
+void audit_frames(struct audit *a, const struct frame *frames,
+		  const struct frame_extra *extras, size_t n);
 
 /* Count every frame taken so far: before reading any count, and at every
  * pause of the input. */

@@ -51,11 +51,10 @@ struct source {
 
 /* Frames on their way from the reader thread. */
 struct batch {
-	_Alignas(CACHE_LINE) size_t n;
+	_Alignas(CACHE_LINE) struct frame_sink sink;	/* RELAY_BATCH frames */
 	size_t source;		/* the input they came from */
 	bool source_done;	/* the input is read (or reading stopped) */
 	bool last;		/* nothing follows */
-	struct frame *frames;	/* RELAY_BATCH of them */
 };
 
 /* The reader fills batch[head], the caller consumes batch[tail]; each
@@ -99,8 +98,8 @@ struct capture {
 	atomic_int stop;	/* capture_stop was called */
 	struct relay *relay;	/* a replay's reader thread, or NULL */
 	bool relay_tried;	/* it was started, or could not be */
-	struct frame *frames;	/* without one: BATCH frames */
-	size_t nframes;
+	struct frame_sink sink;	/* without one: BATCH frames */
+	const struct decode_config *decode;
 	char live_error[PCAP_ERRBUF_SIZE + 16];
 };
 
@@ -254,8 +253,11 @@ struct capture *capture_open(const struct capture_config *cfg, char *err,
 	if (!c)
 		goto nomem;
 	c->ok = true;
-	c->frames = malloc(BATCH * sizeof *c->frames);
-	if (!c->frames)
+	c->decode = cfg->decode;
+	c->sink.cfg = cfg->decode;
+	c->sink.frames = malloc(BATCH * sizeof *c->sink.frames);
+	c->sink.extras = malloc(BATCH * sizeof *c->sink.extras);
+	if (!c->sink.frames || !c->sink.extras)
 		goto nomem;
 	if (cfg->iface) {
 		c->src = calloc(1, sizeof *c->src);
@@ -317,7 +319,8 @@ void capture_close(struct capture *c)
 	}
 	free(c->src);
 	free(c->info);
-	free(c->frames);
+	free(c->sink.frames);
+	free(c->sink.extras);
 	free(c);
 }
 
@@ -342,8 +345,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 	struct capture *c = (struct capture *)user;
 
 	c->info[c->current].packets++;
-	decode_frame(c->src[c->current].dlt, timestamp_us(&h->ts), bytes,
-		     h->caplen, h->len, &c->frames[c->nframes++]);
+	decode_frame(&c->sink, c->src[c->current].dlt, timestamp_us(&h->ts),
+		     bytes, h->caplen, h->len);
 }
 
 static uint64_t source_offset(const struct source *s)
@@ -407,7 +410,7 @@ static enum capture_status live_next(struct capture *c,
 		c->ok = false;
 		return CAPTURE_END;
 	}
-	c->nframes = 0;
+	c->sink.n = c->sink.nextras = 0;
 	r = pcap_dispatch(s->pcap, BATCH, on_packet, (u_char *)c);
 	if (r == PCAP_ERROR) {
 		snprintf(c->live_error, sizeof c->live_error, "%s",
@@ -415,8 +418,9 @@ static enum capture_status live_next(struct capture *c,
 		c->info[0].error = c->live_error;
 		c->ok = false;
 	}
-	b->frames = c->frames;
-	b->n = c->nframes;
+	b->frames = c->sink.frames;
+	b->extras = c->sink.extras;
+	b->n = c->sink.n;
 	return b->n ? CAPTURE_FRAMES : c->ok ? CAPTURE_QUIET : CAPTURE_END;
 }
 
@@ -429,7 +433,7 @@ static enum capture_status files_next(struct capture *c,
 		size_t i = c->current;
 		int r;
 
-		c->nframes = 0;
+		c->sink.n = c->sink.nextras = 0;
 		r = pcap_dispatch(c->src[i].pcap, BATCH, on_packet, (u_char *)c);
 		if (r <= 0) {
 			if (r == PCAP_ERROR) {
@@ -439,9 +443,10 @@ static enum capture_status files_next(struct capture *c,
 			source_done(c, i);
 			c->current++;
 		}
-		if (c->nframes) {
-			b->frames = c->frames;
-			b->n = c->nframes;
+		if (c->sink.n) {
+			b->frames = c->sink.frames;
+			b->extras = c->sink.extras;
+			b->n = c->sink.n;
 			return CAPTURE_FRAMES;
 		}
 	}
@@ -532,7 +537,8 @@ static void relay_publish(struct relay *rl, bool source_done, bool last)
 		return;
 	relay_wait(rl, 1);
 	b = &rl->batch[atomic_load(&rl->head) % RELAY_DEPTH];
-	b->n = 0;
+	b->sink.n = 0;
+	b->sink.nextras = 0;
 	b->source = rl->reading;
 }
 
@@ -545,9 +551,9 @@ static void relay_packet(u_char *user, const struct pcap_pkthdr *h,
 		&rl->head, memory_order_relaxed) % RELAY_DEPTH];
 
 	rl->read++;
-	decode_frame(c->src[rl->reading].dlt, timestamp_us(&h->ts), bytes,
-		     h->caplen, h->len, &b->frames[b->n]);
-	if (++b->n == RELAY_BATCH)
+	decode_frame(&b->sink, c->src[rl->reading].dlt, timestamp_us(&h->ts),
+		     bytes, h->caplen, h->len);
+	if (b->sink.n == RELAY_BATCH)
 		relay_publish(rl, false, false);
 }
 
@@ -589,8 +595,10 @@ static void relay_free(struct relay *rl)
 {
 	pthread_cond_destroy(&rl->wake);
 	pthread_mutex_destroy(&rl->lock);
-	for (int i = 0; i < RELAY_DEPTH; i++)
-		free(rl->batch[i].frames);
+	for (int i = 0; i < RELAY_DEPTH; i++) {
+		free(rl->batch[i].sink.frames);
+		free(rl->batch[i].sink.extras);
+	}
 	free(rl);
 }
 
@@ -616,12 +624,17 @@ static bool relay_start(struct capture *c)
 		return false;
 	memset(rl, 0, sizeof *rl);
 	relay_init_sync(rl);
-	for (int i = 0; i < RELAY_DEPTH; i++)
-		if (!(rl->batch[i].frames = malloc(RELAY_BATCH *
-						   sizeof(struct frame)))) {
+	for (int i = 0; i < RELAY_DEPTH; i++) {
+		struct batch *b = &rl->batch[i];
+
+		b->sink.cfg = c->decode;
+		b->sink.frames = malloc(RELAY_BATCH * sizeof *b->sink.frames);
+		b->sink.extras = malloc(RELAY_BATCH * sizeof *b->sink.extras);
+		if (!b->sink.frames || !b->sink.extras) {
 			relay_free(rl);
 			return false;
 		}
+	}
 	c->relay = rl;
 	if (thread_start(&rl->thread, reader_main, c) != 0) {
 		c->relay = NULL;
@@ -678,13 +691,14 @@ static enum capture_status relay_next(struct capture *c,
 		}
 		b = &rl->batch[atomic_load(&rl->tail) % RELAY_DEPTH];
 		c->current = b->source;
-		c->info[b->source].packets += b->n;
+		c->info[b->source].packets += b->sink.n;
 		if (b->source_done)
 			source_done(c, b->source);
 		rl->done = b->last;
-		if (b->n) {
-			out->frames = b->frames;
-			out->n = b->n;
+		if (b->sink.n) {
+			out->frames = b->sink.frames;
+			out->extras = b->sink.extras;
+			out->n = b->sink.n;
 			rl->held = true;
 			return CAPTURE_FRAMES;
 		}

@@ -29,6 +29,7 @@ struct capture_config {
 	bool promisc;		/* live: promiscuous mode */
 	unsigned buffer_kib;	/* live: kernel buffer, 0 = libpcap's */
 	bool inline_read;	/* files: no reader thread (tests) */
+	const struct decode_config *decode;	/* NULL: open no tunnel */
 };
 
 /* One input: its name, the packets read from it, and why reading stopped
@@ -53,10 +54,12 @@ struct capture *capture_open(const struct capture_config *cfg, char *err,
 			     size_t errlen);
 void capture_close(struct capture *c);
 
-/* Frames in arrival order; valid until the next capture_next. */
+/* Frames in arrival order, and what some of them carry beside
+ * (frame.extra); valid until the next capture_next. */
 struct capture_batch {
 	const struct frame *frames;
 	size_t n;
+	const struct frame_extra *extras;
 };
 
 enum capture_status {

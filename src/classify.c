@@ -628,6 +628,19 @@ bool classifier_has_site(const struct classifier *cl)
 	return cl->role_aware;
 }
 
+bool classifier_rule_applies(const struct classifier *cl, size_t rule)
+{
+	const struct rule *r = &cl->rules[rule];
+	uint64_t present = 0;
+
+	if (!cl->role_aware)
+		return true;
+	for (size_t i = 0; i < cl->site->nprefixes; i++)
+		present |= cl->site->prefixes[i].roles;
+	return (r->from == ROLES_ANY || (r->from & present)) &&
+	       (r->to == ROLES_ANY || (r->to & present));
+}
+
 uint64_t classifier_roles(const struct classifier *cl, int family,
 			  const uint8_t *addr)
 {

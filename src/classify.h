@@ -75,6 +75,9 @@ const struct rule *classifier_rules(const struct classifier *cl, size_t *n);
 const struct catalogue *classifier_catalogue(const struct classifier *cl);
 /* True when a site file gave at least one address (role-aware mode). */
 bool classifier_has_site(const struct classifier *cl);
+/* False when, in site mode, a role the rule names has no host in the
+ * site: the rule cannot be seen there (coverage's not_applicable). */
+bool classifier_rule_applies(const struct classifier *cl, size_t rule);
 /* Role mask of an address (0 without a site). */
 uint64_t classifier_roles(const struct classifier *cl, int family,
 			  const uint8_t *addr);

@@ -31,7 +31,7 @@ enum {
 };
 
 DECODE_BODY enum decode_status ip(const uint8_t *p, size_t len,
-				  struct pkt *out, struct tunnel_stack *tun)
+				  struct pkt *out, struct frame_extra *ext)
 {
 	struct span s = span_make(p, len);
 	uint8_t vhl;
@@ -40,9 +40,9 @@ DECODE_BODY enum decode_status ip(const uint8_t *p, size_t len,
 		return DECODE_IPV4_TRUNCATED;
 	switch (vhl >> 4) {
 	case 4:
-		return next_ipv4(s, out, tun);
+		return next_ipv4(s, out, ext);
 	case 6:
-		return next_ipv6(s, out, tun);
+		return next_ipv6(s, out, ext);
 	default:
 		return DECODE_IP_BAD_VERSION;
 	}
@@ -52,13 +52,13 @@ DECODE_LAYER(ip)	/* decode_ip, decode_ip_ctx */
 
 /* A later fragment has no payload to look into; a tunnel's is named. */
 DECODE_BODY enum decode_status later_fragment(struct span s, struct pkt *out,
-					      struct tunnel_stack *tun)
+					      struct frame_extra *ext)
 {
-	return tun ? decap_payload(tun, span_clamp(s, 0), out) : DECODE_OK;
+	return ext ? decap_payload(ext, span_clamp(s, 0), out) : DECODE_OK;
 }
 
 DECODE_BODY enum decode_status ipv4(const uint8_t *p, size_t len,
-				    struct pkt *out, struct tunnel_stack *tun)
+				    struct pkt *out, struct frame_extra *ext)
 {
 	struct span s = span_make(p, len);
 	uint8_t vhl, proto;
@@ -91,12 +91,12 @@ DECODE_BODY enum decode_status ipv4(const uint8_t *p, size_t len,
 	out->frag_id = id;
 	if (frag & 0x1fff) {
 		out->frag = PKT_FRAG_LATER;
-		return later_fragment(s, out, tun);
+		return later_fragment(s, out, ext);
 	}
 	if (frag & 0x2000)
 		out->frag = PKT_FRAG_FIRST;
 	span_tail(span_clamp(s, total), hlen, &s);
-	return next_transport(s, out, tun);
+	return next_transport(s, out, ext);
 }
 
 DECODE_LAYER(ipv4)	/* decode_ipv4, decode_ipv4_ctx */
@@ -180,7 +180,7 @@ static enum decode_status ipv6_walk(struct span s, size_t *off,
 }
 
 DECODE_BODY enum decode_status ipv6(const uint8_t *p, size_t len,
-				    struct pkt *out, struct tunnel_stack *tun)
+				    struct pkt *out, struct frame_extra *ext)
 {
 	struct span s = span_make(p, len);
 	uint8_t vtc, nh, hlen8;
@@ -216,9 +216,9 @@ DECODE_BODY enum decode_status ipv6(const uint8_t *p, size_t len,
 		return st;
 	out->payload_len = ip_len - (uint32_t)off;
 	if (out->frag == PKT_FRAG_LATER)
-		return later_fragment(s, out, tun);
+		return later_fragment(s, out, ext);
 	span_tail(s, off, &s);
-	return next_transport(s, out, tun);
+	return next_transport(s, out, ext);
 }
 
 DECODE_LAYER(ipv6)	/* decode_ipv6, decode_ipv6_ctx */

@@ -1,10 +1,10 @@
 /* decode-layers.h: what decode-link.c, decode-ip.c, decode-l4.c and
  * decode-tunnel.c share, and nothing else calls: each layer's decoder as
- * decode_packet_tunnels runs it, and the decapsulation it hands transport
+ * decode_packet_ext runs it, and the decapsulation it hands transport
  * payloads to.
  *
  * decode.h's decoders open nothing: a payload goes nowhere, as it always
- * did.  decode_packet_tunnels passes the caller's tunnel stack (which
+ * did.  decode_packet_ext passes the caller's tunnel stack (which
  * names the configuration) down the layers; a tunnel in a payload is
  * opened right where the transport decoder holds its bytes, and the
  * packet inside is decoded by the same layers, which may find the next.
@@ -23,7 +23,7 @@
 	__attribute__((nonnull(4)))                                        \
 	enum decode_status decode_##name##_ctx(const uint8_t *p, size_t len, \
 					       struct pkt *out,            \
-					       struct tunnel_stack *tun)
+					       struct frame_extra *ext)
 
 DECODE_CTX(ether);
 DECODE_CTX(ip);
@@ -32,12 +32,12 @@ DECODE_CTX(ipv6);
 DECODE_CTX(transport);
 
 /* Each layer is one body, always inlined into both its decoders: into
- * decode.h's with tun NULL, where every test of tun folds away (so
+ * decode.h's with ext NULL, where every test of ext folds away (so
  * decode_packet pays nothing for tunnels), and into the _ctx one, whose
  * nonnull attribute folds them the other way.  DECODE_LAYER(name) defines
  * the two, decode_name and decode_name_ctx, around the body name(p, len,
- * out, tun); a body calls the next layer, in another file, through
- * next_name(s, out, tun). */
+ * out, ext); a body calls the next layer, in another file, through
+ * next_name(s, out, ext). */
 #define DECODE_BODY static inline __attribute__((always_inline))
 
 #define DECODE_LAYER(name)                                                 \
@@ -48,15 +48,15 @@ DECODE_CTX(transport);
 	}                                                                  \
 	DECODE_CTX(name)                                                   \
 	{                                                                  \
-		return name(p, len, out, tun);                             \
+		return name(p, len, out, ext);                             \
 	}
 
 #define DECODE_NEXT(name)                                                  \
 	DECODE_BODY enum decode_status next_##name(struct span s,          \
 						   struct pkt *out,        \
-						   struct tunnel_stack *tun) \
+						   struct frame_extra *ext) \
 	{                                                                  \
-		return tun ? decode_##name##_ctx(s.p, s.len, out, tun)     \
+		return ext ? decode_##name##_ctx(s.p, s.len, out, ext)     \
 			   : decode_##name(s.p, s.len, out);               \
 	}
 
@@ -65,8 +65,8 @@ DECODE_NEXT(ipv4)
 DECODE_NEXT(ipv6)
 DECODE_NEXT(transport)
 
-/* decode_packet_tunnels for a caller with no stack: one of its own. */
-enum decode_status decode_tunnels_stackless(const struct decode_config *cfg,
+/* decode_packet_ext for a caller with no stack: one of its own. */
+enum decode_status decode_ext_stackless(const struct decode_config *cfg,
 					    int dlt, const uint8_t *p,
 					    size_t caplen, size_t wirelen,
 					    struct pkt *out);
@@ -75,16 +75,16 @@ enum decode_status decode_tunnels_stackless(const struct decode_config *cfg,
  * after its header, the IP payload of another protocol, nothing of a
  * fragment): a tunnel to open, one to name, or neither.  Its wire length
  * is out->payload_len. */
-enum decode_status decap_payload(struct tunnel_stack *tun,
+enum decode_status decap_payload(struct frame_extra *ext,
 				 struct span payload, struct pkt *out);
 
 /* Whether a UDP port is worth a closer look: the bit of the port modulo
  * 1024 in the configuration's filter.  All a datagram outside any tunnel
  * pays for them. */
-static inline bool decap_udp_port(const struct tunnel_stack *tun,
+static inline bool decap_udp_port(const struct frame_extra *ext,
 				  uint16_t port)
 {
-	return tun->cfg->udp_filter[port >> 6 & 15] >> (port & 63) & 1;
+	return ext->cfg->udp_filter[port >> 6 & 15] >> (port & 63) & 1;
 }
 
 #endif

@@ -4,7 +4,7 @@
  *
  * Link-layer framing is skipped, never trusted for lengths: the IP header
  * decides what the packet is worth.  The two entry points start here:
- * decode_packet, and decode_packet_tunnels (see decode-layers.h).
+ * decode_packet, and decode_packet_ext (see decode-layers.h).
  */
 #include "decode.h"
 
@@ -98,7 +98,7 @@ static void advance(struct span *s, size_t n, struct pkt *out)
 
 DECODE_BODY enum decode_status decode_mpls_payload(struct span s,
 						   struct pkt *out,
-						   struct tunnel_stack *tun)
+						   struct frame_extra *ext)
 {
 	uint8_t first;
 
@@ -106,9 +106,9 @@ DECODE_BODY enum decode_status decode_mpls_payload(struct span s,
 		return DECODE_LINK_TRUNCATED;
 	switch (first >> 4) {
 	case 4:
-		return next_ipv4(s, out, tun);
+		return next_ipv4(s, out, ext);
 	case 6:
-		return next_ipv6(s, out, tun);
+		return next_ipv6(s, out, ext);
 	default:		/* a pseudowire control word: not IP */
 		return DECODE_NON_IP;
 	}
@@ -118,7 +118,7 @@ DECODE_BODY enum decode_status decode_mpls_payload(struct span s,
  * carries no type, so the IP version nibble tells (RFC 4928 keeps
  * pseudowires from starting with 4 or 6). */
 DECODE_BODY enum decode_status decode_mpls(struct span s, struct pkt *out,
-					   struct tunnel_stack *tun)
+					   struct frame_extra *ext)
 {
 	for (unsigned depth = 0; depth < LUCS_MAX_LINK_TAGS; depth++) {
 		uint32_t entry;
@@ -127,7 +127,7 @@ DECODE_BODY enum decode_status decode_mpls(struct span s, struct pkt *out,
 			return DECODE_LINK_TRUNCATED;
 		advance(&s, MPLS_LABEL_LEN, out);
 		if (entry & 0x100)
-			return decode_mpls_payload(s, out, tun);
+			return decode_mpls_payload(s, out, ext);
 	}
 	return DECODE_TOO_MANY_TAGS;
 }
@@ -136,7 +136,7 @@ DECODE_BODY enum decode_status decode_mpls(struct span s, struct pkt *out,
  * field and the payload, and, like every length, may only narrow what
  * follows: a length too short to hold the protocol is damage. */
 DECODE_BODY enum decode_status decode_pppoe(struct span s, struct pkt *out,
-					    struct tunnel_stack *tun)
+					    struct frame_extra *ext)
 {
 	uint16_t proto, length;
 
@@ -151,9 +151,9 @@ DECODE_BODY enum decode_status decode_pppoe(struct span s, struct pkt *out,
 		out->wire_left = length;
 	switch (proto) {
 	case PPP_IPV4:
-		return next_ipv4(s, out, tun);
+		return next_ipv4(s, out, ext);
 	case PPP_IPV6:
-		return next_ipv6(s, out, tun);
+		return next_ipv6(s, out, ext);
 	default:
 		return DECODE_NON_IP;
 	}
@@ -181,7 +181,7 @@ static enum decode_status snap_type(struct span *s, struct pkt *out,
  * LUCS_MAX_LINK_TAGS of them before IP. */
 DECODE_BODY enum decode_status ethertype(uint16_t type, const uint8_t *p,
 					 size_t len, struct pkt *out,
-					 struct tunnel_stack *tun)
+					 struct frame_extra *ext)
 {
 	struct span s = span_make(p, len);
 
@@ -196,9 +196,9 @@ DECODE_BODY enum decode_status ethertype(uint16_t type, const uint8_t *p,
 		}
 		switch (type) {
 		case ETHERTYPE_IPV4:
-			return next_ipv4(s, out, tun);
+			return next_ipv4(s, out, ext);
 		case ETHERTYPE_IPV6:
-			return next_ipv6(s, out, tun);
+			return next_ipv6(s, out, ext);
 		case ETHERTYPE_VLAN:
 		case ETHERTYPE_QINQ:
 		case ETHERTYPE_QINQ_OLD:
@@ -208,9 +208,9 @@ DECODE_BODY enum decode_status ethertype(uint16_t type, const uint8_t *p,
 			break;
 		case ETHERTYPE_MPLS:
 		case ETHERTYPE_MPLS_MC:
-			return decode_mpls(s, out, tun);
+			return decode_mpls(s, out, ext);
 		case ETHERTYPE_PPPOE:
-			return decode_pppoe(s, out, tun);
+			return decode_pppoe(s, out, ext);
 		default:
 			return DECODE_NON_IP;
 		}
@@ -225,7 +225,7 @@ enum decode_status decode_ethertype(uint16_t type, const uint8_t *p,
 }
 
 DECODE_BODY enum decode_status ether(const uint8_t *p, size_t len,
-				     struct pkt *out, struct tunnel_stack *tun)
+				     struct pkt *out, struct frame_extra *ext)
 {
 	struct span s = span_make(p, len);
 	uint16_t type;
@@ -233,26 +233,26 @@ DECODE_BODY enum decode_status ether(const uint8_t *p, size_t len,
 	if (!read_be16(s, 12, &type))
 		return DECODE_LINK_TRUNCATED;
 	advance(&s, ETH_HDR_LEN, out);
-	return ethertype(type, s.p, s.len, out, tun);
+	return ethertype(type, s.p, s.len, out, ext);
 }
 
 DECODE_LAYER(ether)	/* decode_ether, decode_ether_ctx */
 
 /* Linux cooked capture v1: the protocol field ends the 16-byte header. */
 DECODE_BODY enum decode_status decode_sll(struct span s, struct pkt *out,
-					  struct tunnel_stack *tun)
+					  struct frame_extra *ext)
 {
 	uint16_t proto;
 
 	if (!read_be16(s, 14, &proto))
 		return DECODE_LINK_TRUNCATED;
 	advance(&s, SLL_HDR_LEN, out);
-	return ethertype(proto, s.p, s.len, out, tun);
+	return ethertype(proto, s.p, s.len, out, ext);
 }
 
 /* Linux cooked capture v2: the protocol field starts the 20-byte header. */
 DECODE_BODY enum decode_status decode_sll2(struct span s, struct pkt *out,
-					   struct tunnel_stack *tun)
+					   struct frame_extra *ext)
 {
 	uint16_t proto;
 
@@ -260,7 +260,7 @@ DECODE_BODY enum decode_status decode_sll2(struct span s, struct pkt *out,
 		return DECODE_LINK_TRUNCATED;
 	read_be16(s, 0, &proto);
 	advance(&s, SLL2_HDR_LEN, out);
-	return ethertype(proto, s.p, s.len, out, tun);
+	return ethertype(proto, s.p, s.len, out, ext);
 }
 
 /* The address-family values an IPv6 loopback header carries depend on the
@@ -276,7 +276,7 @@ static bool af_is_inet6(uint32_t af)
 DECODE_BODY enum decode_status decode_loopback(struct span s,
 					       bool network_order,
 					       struct pkt *out,
-					       struct tunnel_stack *tun)
+					       struct frame_extra *ext)
 {
 	uint32_t af;
 
@@ -286,15 +286,15 @@ DECODE_BODY enum decode_status decode_loopback(struct span s,
 		af = (af >> 24) | ((af >> 8) & 0xff00);
 	advance(&s, NULL_HDR_LEN, out);
 	if (af == 2)
-		return next_ipv4(s, out, tun);
+		return next_ipv4(s, out, ext);
 	if (af_is_inet6(af))
-		return next_ipv6(s, out, tun);
+		return next_ipv6(s, out, ext);
 	return DECODE_NON_IP;
 }
 
 DECODE_BODY enum decode_status packet(int dlt, const uint8_t *p,
 				      size_t caplen, size_t wirelen,
-				      struct pkt *out, struct tunnel_stack *tun)
+				      struct pkt *out, struct frame_extra *ext)
 {
 	struct span s = span_make(p, caplen);
 
@@ -307,21 +307,21 @@ DECODE_BODY enum decode_status packet(int dlt, const uint8_t *p,
 
 	switch (dlt) {
 	case DLT_EN10MB:
-		return ether(s.p, s.len, out, tun);
+		return ether(s.p, s.len, out, ext);
 	case DLT_LINUX_SLL:
-		return decode_sll(s, out, tun);
+		return decode_sll(s, out, ext);
 	case DLT_LINUX_SLL2:
-		return decode_sll2(s, out, tun);
+		return decode_sll2(s, out, ext);
 	case DLT_NULL:
-		return decode_loopback(s, false, out, tun);
+		return decode_loopback(s, false, out, ext);
 	case DLT_LOOP:
-		return decode_loopback(s, true, out, tun);
+		return decode_loopback(s, true, out, ext);
 	case DLT_RAW:
-		return next_ip(s, out, tun);
+		return next_ip(s, out, ext);
 	case DLT_IPV4:
-		return next_ipv4(s, out, tun);
+		return next_ipv4(s, out, ext);
 	case DLT_IPV6:
-		return next_ipv6(s, out, tun);
+		return next_ipv6(s, out, ext);
 	default:
 		return DECODE_NON_IP;
 	}
@@ -333,35 +333,60 @@ enum decode_status decode_packet(int dlt, const uint8_t *p, size_t caplen,
 	return packet(dlt, p, caplen, wirelen, out, NULL);
 }
 
+/* What nothing opens: the layers still get a frame_extra, for the quote
+ * of an ICMP error. */
+static const struct decode_config no_decap;
+
 /* All a packet outside any tunnel pays here is these few tests: the
- * stack is the decapsulation's whole state, and the layers get the
+ * frame_extra is the decapsulation's whole state, and the layers get the
  * caller's. */
-enum decode_status decode_packet_tunnels(const struct decode_config *cfg,
-					 int dlt, const uint8_t *p,
-					 size_t caplen, size_t wirelen,
-					 struct pkt *out,
-					 struct tunnel_stack *tun)
+enum decode_status decode_packet_ext(const struct decode_config *cfg,
+				     int dlt, const uint8_t *p, size_t caplen,
+				     size_t wirelen, struct pkt *out,
+				     struct frame_extra *ext)
 {
-	if (!tun)
-		return decode_tunnels_stackless(cfg, dlt, p, caplen, wirelen,
-						out);
-	tun->cfg = cfg;
-	tun->depth = 0;
-	if (!cfg || !cfg->decap)
-		return decode_packet(dlt, p, caplen, wirelen, out);
-	return packet(dlt, p, caplen, wirelen, out, tun);
+	if (!ext)
+		return decode_ext_stackless(cfg, dlt, p, caplen, wirelen, out);
+	ext->cfg = cfg && cfg->decap ? cfg : &no_decap;
+	ext->depth = 0;
+	return packet(dlt, p, caplen, wirelen, out, ext);
 }
 
-void decode_frame(int dlt, int64_t ts_us, const uint8_t *bytes,
-		  uint32_t caplen, uint32_t wirelen, struct frame *out)
+/* decode_frame with a frame_extra: tunnels to open, or an ICMP error's
+ * quote to read.  Out of line: the common frame keeps nothing. */
+__attribute__((noinline))
+static void decode_frame_ext(struct frame_sink *sk, const struct decode_config *cfg,
+			     int dlt, const uint8_t *bytes, uint32_t caplen,
+			     uint32_t wirelen, struct frame *out)
 {
+	out->status = (uint8_t)decode_packet_ext(cfg, dlt, bytes, caplen,
+						 wirelen, &out->p,
+						 &sk->extras[sk->nextras]);
+	if (out->p.tunnel_depth || out->p.quote == QUOTE_VALID)
+		out->extra = (uint16_t)++sk->nextras;
+}
+
+void decode_frame(struct frame_sink *sk, int dlt, int64_t ts_us,
+		  const uint8_t *bytes, uint32_t caplen, uint32_t wirelen)
+{
+	struct frame *out = &sk->frames[sk->n++];
+
 	out->ts_us = ts_us;
 	out->wirelen = wirelen;
+	out->extra = 0;
 	if (!ptime_plausible(ts_us)) {
 		memset(&out->p, 0, sizeof out->p);
 		out->status = DECODE_BAD_TIMESTAMP;
 		return;
 	}
-	out->status = (uint8_t)decode_packet(dlt, bytes, caplen, wirelen,
-					     &out->p);
+	if (sk->cfg && sk->cfg->decap) {
+		decode_frame_ext(sk, sk->cfg, dlt, bytes, caplen, wirelen, out);
+		return;
+	}
+	/* Without tunnels to open, a packet takes the decoder that keeps
+	 * nothing; an ICMP error, rare, is decoded again for its quote. */
+	out->status = (uint8_t)packet(dlt, bytes, caplen, wirelen, &out->p,
+				      NULL);
+	if (__builtin_expect(out->p.quote == QUOTE_UNREAD, 0))
+		decode_frame_ext(sk, NULL, dlt, bytes, caplen, wirelen, out);
 }

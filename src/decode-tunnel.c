@@ -86,9 +86,12 @@ struct inner {
 	uint32_t id;
 };
 
-/* Every frame's struct pkt goes from the reader thread to the audit in a
- * struct frame: the tunnel fields had to fit in its padding. */
-_Static_assert(sizeof(struct pkt) <= 60, "struct pkt grew");
+/* Every frame goes from the reader thread to the audit, and is copied
+ * again into the audit's ring: struct frame stays 80 bytes (what a frame
+ * carries beyond that goes in a struct frame_extra, for the few frames
+ * that have it). */
+_Static_assert(sizeof(struct pkt) <= 64, "struct pkt grew");
+_Static_assert(sizeof(struct frame) <= 80, "struct frame grew");
 
 static const char *const type_names[TUNNEL_TYPE_COUNT] = {
 	[TUNNEL_NONE] = "none",
@@ -638,24 +641,24 @@ static enum decode_status open_layer(const struct decode_config *cfg,
 
 static enum decode_status decode_inner(const struct inner *in,
 				       struct pkt *out,
-				       struct tunnel_stack *tun)
+				       struct frame_extra *ext)
 {
 	const uint8_t *p = in->frame.p;
 	size_t len = in->frame.len;
 
 	switch (in->link) {
 	case INNER_ETHER:
-		return decode_ether_ctx(p, len, out, tun);
+		return decode_ether_ctx(p, len, out, ext);
 	case INNER_IPV4:
-		return decode_ipv4_ctx(p, len, out, tun);
+		return decode_ipv4_ctx(p, len, out, ext);
 	case INNER_IPV6:
-		return decode_ipv6_ctx(p, len, out, tun);
+		return decode_ipv6_ctx(p, len, out, ext);
 	default:
-		return decode_ip_ctx(p, len, out, tun);
+		return decode_ip_ctx(p, len, out, ext);
 	}
 }
 
-enum decode_status decap_payload(struct tunnel_stack *tun, struct span payload,
+enum decode_status decap_payload(struct frame_extra *ext, struct span payload,
 				 struct pkt *out)
 {
 	struct inner in = { .link = INNER_NONE };
@@ -663,19 +666,19 @@ enum decode_status decap_payload(struct tunnel_stack *tun, struct span payload,
 	enum decode_status st;
 
 	if (out->frag != PKT_WHOLE) {
-		out->unopened = fragment_kind(tun->cfg, out);
+		out->unopened = fragment_kind(ext->cfg, out);
 		return DECODE_OK;
 	}
-	st = open_layer(tun->cfg, out, payload, &in);
+	st = open_layer(ext->cfg, out, payload, &in);
 	if (st != DECODE_OK)
 		return st;
 	if (in.link == INNER_NONE) {
 		out->unopened = in.unopened;
 		return DECODE_OK;
 	}
-	if (tun->depth == LUCS_MAX_TUNNEL_DEPTH)
+	if (ext->depth == LUCS_MAX_TUNNEL_DEPTH)
 		return DECODE_TUNNEL_TOO_DEEP;
-	l = &tun->layer[tun->depth++];
+	l = &ext->layer[ext->depth++];
 	l->type = in.type;
 	l->family = out->family;
 	l->has_id = in.has_id;
@@ -687,16 +690,16 @@ enum decode_status decap_payload(struct tunnel_stack *tun, struct span payload,
 	 * the next tunnel: at most LUCS_MAX_TUNNEL_DEPTH calls deep. */
 	memset(out, 0, sizeof *out);
 	out->wire_left = in.wire;
-	out->tunnel_depth = tun->depth;
-	return decode_inner(&in, out, tun);
+	out->tunnel_depth = ext->depth;
+	return decode_inner(&in, out, ext);
 }
 
-enum decode_status decode_tunnels_stackless(const struct decode_config *cfg,
+enum decode_status decode_ext_stackless(const struct decode_config *cfg,
 					    int dlt, const uint8_t *p,
 					    size_t caplen, size_t wirelen,
 					    struct pkt *out)
 {
-	struct tunnel_stack tun;
+	struct frame_extra ext;
 
-	return decode_packet_tunnels(cfg, dlt, p, caplen, wirelen, out, &tun);
+	return decode_packet_ext(cfg, dlt, p, caplen, wirelen, out, &ext);
 }

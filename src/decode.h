@@ -71,16 +71,43 @@ struct pkt {
 	uint8_t tcp_flags;
 	uint8_t frag;		/* enum pkt_frag */
 	uint8_t icmp_type;
+	uint8_t icmp_code;
+	uint8_t quote;		/* enum pkt_quote: an ICMP error's */
 	uint8_t tunnel_depth;	/* tunnels opened to reach this packet */
 	uint8_t unopened;	/* enum tunnel_unopened: one seen, not opened */
 };
 
-/* A frame as capture hands it on: decoded, with its time and length. */
+/* What an ICMP or ICMPv6 error (v4 types 3, 11, 12; v6 types 1 to 4)
+ * says of the packet it quotes, in struct frame_extra's quote. */
+enum pkt_quote {
+	QUOTE_NONE = 0,		/* not an error (or no frame_extra given) */
+	QUOTE_VALID,		/* the quote holds the packet's flow */
+	QUOTE_DAMAGED,		/* cut short or malformed: not believed */
+	QUOTE_UNREAD		/* an error, decoded with no frame_extra */
+};
+
+/* The packet an ICMP error quotes (RFC 792: its IP header and at least 8
+ * bytes more; RFC 4443: as much as fits), as its flow: the addresses,
+ * protocol and ports of the packet that was refused. */
+struct icmp_quote {
+	uint8_t src[16], dst[16];	/* IPv4 in the first 4 bytes */
+	uint16_t sport, dport;	/* 0 unless TCP or UDP */
+	uint8_t family;		/* 4 or 6, that of the error */
+	uint8_t proto;
+};
+
+struct frame_extra;
+struct decode_config;
+
+/* A frame as capture hands it on: decoded, with its time and length.
+ * What few frames carry beyond struct pkt (an ICMP error's quote, the
+ * tunnels opened) is in a struct frame_extra beside the batch's frames. */
 struct frame {
 	struct pkt p;
 	int64_t ts_us;		/* microseconds since the epoch */
 	uint32_t wirelen;	/* bytes on the wire */
 	uint8_t status;		/* enum decode_status */
+	uint16_t extra;		/* 1 + its frame_extra's index, 0: none */
 };
 
 const char *decode_status_name(enum decode_status st);
@@ -91,11 +118,23 @@ bool decode_linktype_supported(int dlt);
 /* Decode one frame: caplen bytes captured of wirelen on the wire. */
 enum decode_status decode_packet(int dlt, const uint8_t *p, size_t caplen,
 				 size_t wirelen, struct pkt *out);
-/* decode_packet into a frame, with the frame's time and length; a frame
- * whose time is not plausible (ptime.h) is not decoded: its status is
- * DECODE_BAD_TIMESTAMP. */
-void decode_frame(int dlt, int64_t ts_us, const uint8_t *bytes,
-		  uint32_t caplen, uint32_t wirelen, struct frame *out);
+/* Where decode_frame puts frames: frames[n], then n grows.  A frame that
+ * carries more than struct pkt (tunnels opened, an ICMP error's quote)
+ * takes extras[nextras] too, and names it; the others take none, so the
+ * extras hold just those frames'. */
+struct frame_sink {
+	const struct decode_config *cfg;	/* NULL: open no tunnel */
+	struct frame *frames;
+	struct frame_extra *extras;	/* room for as many as frames */
+	size_t n, nextras;
+};
+
+/* Decode a frame into the sink's next, with the frame's time and length;
+ * a frame whose time is not plausible (ptime.h) is not decoded: its
+ * status is DECODE_BAD_TIMESTAMP.  Six arguments, all in registers: this
+ * runs for every packet. */
+void decode_frame(struct frame_sink *sk, int dlt, int64_t ts_us,
+		  const uint8_t *bytes, uint32_t caplen, uint32_t wirelen);
 
 /* The layers, each callable on its own (tests, fuzzers).  out->wire_left
  * must hold the wire length from that layer on. */
@@ -148,14 +187,16 @@ struct tunnel_layer {
 	uint32_t id;		/* VNI, Geneve VNI, ERSPAN session or GRE key */
 };
 
-/* The tunnels opened, outermost first, under the configuration named. */
-struct tunnel_stack {
-	const struct decode_config *cfg; /* set by decode_packet_tunnels */
+/* What a frame may carry beyond struct pkt: the tunnels opened, outermost
+ * first, under the configuration named, and an ICMP error's quote. */
+struct frame_extra {
+	const struct decode_config *cfg; /* set by decode_packet_ext */
 	uint8_t depth;		/* layers filled in */
 	struct tunnel_layer layer[LUCS_MAX_TUNNEL_DEPTH];
+	struct icmp_quote quote;	/* pkt.quote == QUOTE_VALID */
 };
 
-/* What decode_packet_tunnels opens.  Set the ports with
+/* What decode_packet_ext opens.  Set the ports with
  * decode_config_ports, which keeps udp_filter in step with them. */
 struct decode_config {
 	bool decap;		/* open tunnels at all */
@@ -179,14 +220,15 @@ bool decode_config_ports(struct decode_config *cfg, enum tunnel_type type,
 			 const uint16_t *ports, size_t n);
 
 /* decode_packet, then through the tunnels cfg opens (none when cfg is NULL
- * or cfg->decap false): out describes the innermost packet, tun (which may
- * be NULL) the layers opened around it.  A status other than DECODE_OK
- * after a layer was opened is the inner packet's: out->tunnel_depth and
- * tun say how deep it was. */
-enum decode_status decode_packet_tunnels(const struct decode_config *cfg,
+ * or cfg->decap false): out describes the innermost packet, ext (which may
+ * be NULL) the layers opened around it and, for an ICMP error, what it
+ * quotes (out->quote).  A status other than DECODE_OK after a layer was
+ * opened is the inner packet's: out->tunnel_depth and ext say how deep it
+ * was. */
+enum decode_status decode_packet_ext(const struct decode_config *cfg,
 					 int dlt, const uint8_t *p,
 					 size_t caplen, size_t wirelen,
 					 struct pkt *out,
-					 struct tunnel_stack *tun);
+					 struct frame_extra *ext);
 
 #endif

@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 
 #include "flow-test.h"
+#include "ptime.h"
 #include "tunables.h"
 
 #define NIL UINT32_MAX
@@ -68,6 +69,8 @@ struct flow_table {
 	bool flushing;		/* flow_table_flush_next has begun */
 	struct idle_list idle[IDLE_CLASS_COUNT];
 	struct flush_run flush[IDLE_CLASS_COUNT];
+	uint8_t (*reporter)[16];	/* by pool slot: an ICMP error's sender;
+					 * pages mapped only where written */
 	struct mshash_key hash_key;	/* derived from the configured key */
 	struct flow_stats stats;
 };
@@ -83,6 +86,16 @@ static const char *const state_names[TCP_STATE_COUNT] = {
 static const char *const end_names[FLOW_END_COUNT] = {
 	"idle", "evicted", "port_reuse", "end"
 };
+
+static const char *const outcome_names[OUTCOME_COUNT] = {
+	"succeeded", "unanswered", "refused", "prohibited", "unreachable",
+	"undetermined"
+};
+
+const char *flow_outcome_name(enum flow_outcome o)
+{
+	return (unsigned)o < OUTCOME_COUNT ? outcome_names[o] : "?";
+}
 
 const char *idle_class_name(enum idle_class c)
 {
@@ -165,7 +178,9 @@ struct flow_table *flow_table_new(const struct flow_config *cfg)
 	t->pool = map_zeroed((size_t)flow_table_slots(cfg->max_flows) *
 			     sizeof *t->pool);
 	t->index = map_zeroed((size_t)t->index_size * sizeof *t->index);
-	if (!t->pool || !t->index) {
+	t->reporter = calloc(flow_table_slots(cfg->max_flows),
+			     sizeof *t->reporter);
+	if (!t->pool || !t->index || !t->reporter) {
 		flow_table_free(t);
 		return NULL;
 	}
@@ -187,6 +202,7 @@ void flow_table_free(struct flow_table *t)
 				    sizeof *t->pool);
 	if (t->index)
 		munmap(t->index, (size_t)t->index_size * sizeof *t->index);
+	free(t->reporter);
 	free(t);
 }
 
@@ -812,6 +828,97 @@ void flow_table_update(struct flow_table *t, const struct pkt *p,
 	account(t, f, ref->sender, p, ts_us);
 	u->flow = f;
 	u->slot = idx;
+}
+
+const struct flow *flow_table_icmp_error(struct flow_table *t,
+					 const struct icmp_quote *q,
+					 const uint8_t *reporter, uint8_t type,
+					 uint8_t code, uint32_t *slot)
+{
+	struct flow_key k;
+	struct pkt quoted;
+	struct flow *f;
+	unsigned sender;
+	uint32_t at;
+
+	/* the quoted packet, as a packet of its own */
+	memset(&quoted, 0, sizeof quoted);
+	memcpy(quoted.src, q->src, sizeof quoted.src);
+	memcpy(quoted.dst, q->dst, sizeof quoted.dst);
+	quoted.sport = q->sport;
+	quoted.dport = q->dport;
+	quoted.family = q->family;
+	quoted.proto = q->proto;
+	flow_key_from_pkt(&quoted, &k, &sender);
+	f = lookup(t, &k, table_hash(&t->hash_key, &k), &at);
+	if (!f)
+		return NULL;
+	*slot = pool_index(t, f);
+	f->icmp_type = type;
+	f->icmp_code = code;
+	if (f->icmp_errors < UINT16_MAX)
+		f->icmp_errors++;
+	memcpy(t->reporter[*slot], reporter, sizeof t->reporter[*slot]);
+	return f;
+}
+
+const uint8_t *flow_table_reporter(const struct flow_table *t,
+				   const struct flow *f)
+{
+	return t->reporter[pool_index(t, f)];
+}
+
+enum flow_outcome icmp_error_outcome(int family, uint8_t type, uint8_t code)
+{
+	if (family == 4 && type == 3)
+		return code == 3 ? OUTCOME_REFUSED
+		       : code == 9 || code == 10 || code == 13
+		       ? OUTCOME_PROHIBITED : OUTCOME_UNREACHABLE;
+	if (family == 6 && type == 1)
+		return code == 4 ? OUTCOME_REFUSED
+		       : code == 1 ? OUTCOME_PROHIBITED : OUTCOME_UNREACHABLE;
+	if ((family == 4 && type == 11) || (family == 6 && type == 3))
+		return OUTCOME_UNREACHABLE;	/* time exceeded */
+	return OUTCOME_SUCCEEDED;
+}
+
+/* A client's request that waits for an answer: a TCP SYN, any UDP, an
+ * ICMP echo request.  Other one-way traffic (a midstream TCP flow seen
+ * from one side, a router's advertisements) tells nothing. */
+static bool awaits_answer(const struct flow *f)
+{
+	switch (f->key.proto) {
+	case IPPROTO_NUM_TCP:
+		return f->state == TCP_STATE_ATTEMPTED;
+	case IPPROTO_NUM_UDP:
+		return true;
+	case IPPROTO_NUM_ICMP:
+	case IPPROTO_NUM_ICMPV6:
+		return f->oriented;	/* opened by an echo request */
+	default:
+		return false;
+	}
+}
+
+enum flow_outcome flow_outcome(const struct flow *f, int64_t end_us,
+			       int64_t answer_wait_us)
+{
+	enum flow_outcome said = OUTCOME_SUCCEEDED;
+
+	if (f->key.proto == IPPROTO_NUM_TCP && f->state == TCP_STATE_REJECTED)
+		return OUTCOME_REFUSED;
+	if (f->packets[flow_server(f)] > 0)	/* answered, or one-way */
+		return f->packets[f->client] > 0 ? OUTCOME_SUCCEEDED
+						 : OUTCOME_UNDETERMINED;
+	if (f->icmp_errors)
+		said = icmp_error_outcome(f->key.family, f->icmp_type,
+					  f->icmp_code);
+	if (said != OUTCOME_SUCCEEDED)
+		return said;
+	if (!awaits_answer(f))
+		return OUTCOME_UNDETERMINED;
+	return ptime_sub(end_us, f->last_us) >= answer_wait_us
+		       ? OUTCOME_UNANSWERED : OUTCOME_UNDETERMINED;
 }
 
 void flow_table_classify(struct flow_table *t, uint32_t slot,

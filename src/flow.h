@@ -36,6 +36,18 @@ enum idle_class {
 	IDLE_CLASS_COUNT
 };
 
+/* What came of a flow, for the troubleshooter's question: did the
+ * connection work, and if not, what said no (lucsaudit(1), Outcomes). */
+enum flow_outcome {
+	OUTCOME_SUCCEEDED = 0,	/* a handshake, or packets both ways */
+	OUTCOME_UNANSWERED,	/* nothing came back, and long enough */
+	OUTCOME_REFUSED,	/* RST to a SYN; ICMP port unreachable */
+	OUTCOME_PROHIBITED,	/* ICMP administratively prohibited */
+	OUTCOME_UNREACHABLE,	/* another ICMP unreachable, time exceeded */
+	OUTCOME_UNDETERMINED,	/* too soon to tell, or seen one way only */
+	OUTCOME_COUNT
+};
+
 enum flow_end {
 	FLOW_END_IDLE = 0,
 	FLOW_END_EVICTED,	/* the table was full */
@@ -78,6 +90,9 @@ struct flow {
 	uint8_t state;		/* enum tcp_state */
 	uint8_t idle;		/* enum idle_class */
 	uint8_t history_len;
+	uint8_t icmp_type;	/* the last ICMP error that quoted it */
+	uint8_t icmp_code;
+	uint16_t icmp_errors;	/* ICMP errors that quoted it (to 65535) */
 };
 
 struct flow_config {
@@ -155,6 +170,30 @@ void flow_table_classify(struct flow_table *t, uint32_t slot,
 void flow_table_add_packets(struct flow_table *t, uint32_t slot,
 			    unsigned from, uint64_t packets, uint64_t bytes,
 			    int64_t first_us);
+
+/* An ICMP or ICMPv6 error that quotes q, sent by reporter (the hop that
+ * answered: a firewall, a router, the host): counted on the flow q
+ * belongs to when it is in the table, which is returned (and its slot);
+ * NULL when it is not, and the error is then nothing to the table. */
+const struct flow *flow_table_icmp_error(struct flow_table *t,
+					 const struct icmp_quote *q,
+					 const uint8_t *reporter, uint8_t type,
+					 uint8_t code, uint32_t *slot);
+
+/* The address of the last ICMP error's reporter for f (a flow of this
+ * table, f->icmp_errors > 0); valid while f is. */
+const uint8_t *flow_table_reporter(const struct flow_table *t,
+				   const struct flow *f);
+
+/* What came of f, ended (or looked at) at end_us: a client that got no
+ * answer waited answer_wait_us at least for it to be unanswered. */
+enum flow_outcome flow_outcome(const struct flow *f, int64_t end_us,
+			       int64_t answer_wait_us);
+const char *flow_outcome_name(enum flow_outcome o);
+/* The outcome an ICMP error (type, code) stands for, in family (4, 6);
+ * OUTCOME_SUCCEEDED for an error that says nothing of the kind (a packet
+ * too big, a parameter problem). */
+enum flow_outcome icmp_error_outcome(int family, uint8_t type, uint8_t code);
 
 /* The next flow idle for longer than its timeout at now_us, ended
  * (FLOW_END_IDLE) and handed back; NULL when none is.  It stays readable

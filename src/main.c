@@ -30,7 +30,9 @@ struct options {
 	const struct report_writer *writer;
 	struct flow_config flow;
 	unsigned interval_s;	/* 0: no interval records */
-	uint32_t fail_on;	/* mask of 1 << enum verdict */
+	uint32_t fail_on;	/* verdicts (1 << v), FAIL_ON_* */
+	int64_t answer_wait_us;	/* --answer-wait */
+	enum coverage_mode coverage;	/* --coverage */
 	bool quiet;
 	const char *iface;	/* -i: live capture */
 	bool list_interfaces;	/* -D */
@@ -84,8 +86,14 @@ static void usage(void)
 "  -F, --format FORMAT      text (default), json or csv\n"
 "      --interval SECONDS   an interval record every SECONDS of packet time\n"
 "                           (default 300; 0: none)\n"
-"      --fail-on VERDICTS   exit 1 when a flow has one of these verdicts:\n"
-"                           unexpected, debug (comma-separated)\n"
+"      --fail-on WORDS      exit 1 when: unexpected, debug (a flow has the\n"
+"                           verdict), failed (a documented connection\n"
+"                           failed), empty (no packet audited); comma-separated\n"
+"      --answer-wait SECONDS  how long an unanswered client waits before its\n"
+"                           flow is unanswered, not undetermined (default 3)\n"
+"      --coverage WHICH     the text report's coverage: missing (default:\n"
+"                           TM twins, debug and not-applicable rules summed\n"
+"                           up), all, or none\n"
 "  -q, --quiet              no progress line on the terminal\n"
 "Flows:\n"
 "      --max-flows N        flows held at once (default 1000000); when full,\n"
@@ -150,13 +158,18 @@ static uint32_t parse_fail_on(const char *arg)
 			mask |= 1u << VERDICT_UNEXPECTED;
 		else if (n == 5 && strncmp(p, "debug", n) == 0)
 			mask |= 1u << VERDICT_DEBUG;
+		else if (n == 6 && strncmp(p, "failed", n) == 0)
+			mask |= FAIL_ON_FAILED;
+		else if (n == 5 && strncmp(p, "empty", n) == 0)
+			mask |= FAIL_ON_EMPTY;
 		else
-			usage_error("--fail-on: '%s' is not a list of unexpected "
-				    "and debug", arg);
+			usage_error("--fail-on: '%.*s' is not one of unexpected, "
+				    "debug, failed, empty", (int)n, p);
 		p += n + (p[n] == ',');
 	}
 	if (!mask)
-		usage_error("--fail-on: name unexpected, debug or both");
+		usage_error("--fail-on: name one or more of unexpected, debug, "
+			    "failed, empty");
 	return mask;
 }
 
@@ -186,8 +199,19 @@ static char *join_words(char **words, int n)
 
 enum {
 	OPT_MAX_FLOWS = 256, OPT_RULES, OPT_SITE, OPT_CHECK, OPT_LIST_RULES,
-	OPT_INTERVAL, OPT_FAIL_ON
+	OPT_INTERVAL, OPT_FAIL_ON, OPT_ANSWER_WAIT, OPT_COVERAGE
 };
+
+static enum coverage_mode parse_coverage(const char *arg)
+{
+	if (strcmp(arg, "missing") == 0)
+		return COVERAGE_MISSING;
+	if (strcmp(arg, "all") == 0)
+		return COVERAGE_ALL;
+	if (strcmp(arg, "none") == 0)
+		return COVERAGE_NONE;
+	usage_error("--coverage: '%s' is not missing, all or none", arg);
+}
 
 static void check_mode(const struct options *o)
 {
@@ -219,6 +243,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "list-rules", no_argument, NULL, OPT_LIST_RULES },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
+		{ "answer-wait", required_argument, NULL, OPT_ANSWER_WAIT },
+		{ "coverage", required_argument, NULL, OPT_COVERAGE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "list-interfaces", no_argument, NULL, 'D' },
@@ -235,6 +261,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof *o);
 	o->writer = &report_writer_text;
 	o->interval_s = LUCS_DEFAULT_INTERVAL;
+	o->answer_wait_us = LUCS_DEFAULT_ANSWER_WAIT_US;
 	o->snaplen = LUCS_DEFAULT_SNAPLEN;
 	flow_config_defaults(&o->flow);
 	o->files = calloc((size_t)argc, sizeof *o->files);
@@ -285,6 +312,13 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_FAIL_ON:
 			o->fail_on = parse_fail_on(optarg);
+			break;
+		case OPT_ANSWER_WAIT:
+			o->answer_wait_us = (int64_t)parse_number(
+				"--answer-wait", optarg, 0, 86400) * 1000000;
+			break;
+		case OPT_COVERAGE:
+			o->coverage = parse_coverage(optarg);
 			break;
 		case 'q':
 			o->quiet = true;
@@ -373,6 +407,7 @@ static int run_main(struct options *o)
 		.rules = src, .output = o->output, .user = o->user,
 		.writer = o->writer, .flow = o->flow,
 		.interval_s = o->interval_s, .fail_on = o->fail_on,
+		.answer_wait_us = o->answer_wait_us, .coverage = o->coverage,
 		.quiet = o->quiet,
 	};
 	struct rulebook book;

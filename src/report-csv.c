@@ -6,7 +6,8 @@
 static const char *const columns[] = {
 	"proto", "client", "client_port", "server", "server_port",
 	"packets_c2s", "packets_s2c", "bytes_c2s", "bytes_s2c", "first_seen",
-	"last_seen", "tcp_state", "history", "end", "verdict", "tags", "rules",
+	"last_seen", "tcp_state", "history", "end", "outcome", "icmp_type",
+	"icmp_code", "icmp_from", "icmp_errors", "verdict", "tags", "rules",
 	"reason",
 };
 
@@ -45,6 +46,21 @@ static void list(struct out *o, const char *const *s, size_t n)
 	out_csv_str(o, buf);
 }
 
+/* Empty fields when no ICMP error quoted the flow. */
+static void icmp_error(struct out *o, const struct flow_view *v)
+{
+	sep(o);
+	if (v->icmp_errors)
+		out_u64(o, v->icmp_type);
+	sep(o);
+	if (v->icmp_errors)
+		out_u64(o, v->icmp_code);
+	sep(o);
+	out_csv_str(o, v->icmp_errors ? v->icmp_from : "");
+	sep(o);
+	out_u64(o, v->icmp_errors);
+}
+
 static void csv_flow(struct sink *s, const struct flow_view *v)
 {
 	struct out *o = s->out;
@@ -74,6 +90,9 @@ static void csv_flow(struct sink *s, const struct flow_view *v)
 	out_csv_str(o, v->history);
 	sep(o);
 	out_csv_str(o, v->end ? v->end : "");
+	sep(o);
+	out_csv_str(o, v->outcome ? v->outcome : "");
+	icmp_error(o, v);
 	sep(o);
 	out_csv_str(o, v->verdict ? v->verdict : "");
 	list(o, v->tags, v->ntags);

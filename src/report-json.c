@@ -99,7 +99,7 @@ static void proto_field(struct out *o, const char *proto,
  * record adds fixed text, two IPv6 addresses, eight numbers, two times. */
 #define CLASS_TEXT_MAX \
 	(256 + 64 * (CAT_MAX_ID + 8) + CAT_MAX_TAGS * (CAT_MAX_TAG + 3))
-#define FLOW_RECORD_MAX (1024 + CLASS_TEXT_MAX)
+#define FLOW_RECORD_MAX (1280 + CLASS_TEXT_MAX)
 
 static char *put_word(char *p, const char *s)
 {
@@ -161,6 +161,20 @@ static char *put_classification(char *p, const struct flow_view *v)
 	return p;
 }
 
+static char *put_icmp_error(char *p, const struct flow_view *v)
+{
+	p = PUT_LIT(p, ",\"icmp_error\":{\"type\":");
+	p = put_u64(p, v->icmp_type);
+	p = PUT_LIT(p, ",\"code\":");
+	p = put_u64(p, v->icmp_code);
+	p = PUT_LIT(p, ",\"from\":");
+	p = put_word(p, v->icmp_from);
+	p = PUT_LIT(p, ",\"count\":");
+	p = put_u64(p, v->icmp_errors);
+	*p++ = '}';
+	return p;
+}
+
 static void json_flow(struct sink *s, const struct flow_view *v)
 {
 	struct out *o = s->out;
@@ -195,6 +209,10 @@ static void json_flow(struct sink *s, const struct flow_view *v)
 		p = PUT_LIT(p, ",\"end\":");
 		p = put_word(p, v->end);
 	}
+	p = PUT_LIT(p, ",\"outcome\":");
+	p = put_word(p, v->outcome);
+	if (v->icmp_errors)
+		p = put_icmp_error(p, v);
 	p = v->class_text ? put_mem(p, v->class_text, v->class_len)
 			  : put_classification(p, v);
 	p = PUT_LIT(p, "}\n");
@@ -298,6 +316,24 @@ static void decode_errors(struct out *o, const struct summary_view *s)
 	out_char(o, '}');
 }
 
+static void outcomes(struct out *o, const struct summary_view *s)
+{
+	key(o, "outcomes");
+	for (int i = 0; i < OUTCOME_COUNT; i++) {
+		out_char(o, i ? ',' : '{');
+		name_key(o, flow_outcome_name((enum flow_outcome)i));
+		out_u64(o, s->tally->outcomes[i]);
+	}
+	out_char(o, '}');
+	field_u64(o, "undetermined", s->tally->undetermined);
+	key(o, "icmp_errors");
+	out_str(o, "{\"matched\":");
+	out_u64(o, s->frames->icmp_matched);
+	field_u64(o, "unmatched", s->frames->icmp_unmatched);
+	field_u64(o, "quote_damaged", s->frames->icmp_quote_damaged);
+	out_char(o, '}');
+}
+
 static void inputs(struct out *o, const struct summary_view *s)
 {
 	key(o, "inputs");
@@ -324,7 +360,9 @@ static void coverage(struct out *o, const struct summary_view *s)
 	out_char(o, '[');
 	for (size_t i = 0; i < n; i++) {
 		const struct rule *r = &rules[i];
-		const struct counts *c = &s->tally->per_rule[i];
+		const struct rule_counts *rc = &s->tally->per_rule[i];
+		const struct counts *c = &rc->c;
+		enum coverage_status st = coverage_status(s->cls, i, rc);
 		char ports[256];
 
 		ports_format(r->ports, r->nports, ports, sizeof ports);
@@ -335,8 +373,13 @@ static void coverage(struct out *o, const struct summary_view *s)
 		field_word(o, "to", r->to_name);
 		field_word(o, "ports", ports);
 		field_word(o, "tag", cat->tags[r->tag]);
-		field_bool(o, "seen", c->flows > 0);
+		/* a blocked attempt is no sighting of the documented flow */
+		field_bool(o, "seen", st == COVERAGE_SUCCEEDED ||
+				      st == COVERAGE_UNDETERMINED);
+		field_word(o, "status", coverage_status_name(st));
 		field_u64(o, "flows", c->flows);
+		field_u64(o, "flows_succeeded", rc->succeeded);
+		field_u64(o, "flows_failed", rc->failed);
 		field_u64(o, "packets", c->packets);
 		field_u64(o, "bytes", c->bytes);
 		out_char(o, '}');
@@ -378,6 +421,39 @@ static void reasons(struct out *o, uint32_t mask)
 	string_array(o, names, n);
 }
 
+/* A failed group's outcome, what it likely means, its rules (the group
+ * keeps their ids joined) and the hops whose ICMP errors said no. */
+static void failed_members(struct out *o, const struct group *g)
+{
+	enum flow_outcome oc = (enum flow_outcome)g->outcome;
+	char name[CAT_MAX_ID + 1], addr[48];
+
+	first_key(o, "outcome");
+	word(o, flow_outcome_name(oc));
+	field_word(o, "likely", failure_cause(oc, g->proto, g->nreporters > 0, false));
+	key(o, "rules");
+	out_char(o, '[');
+	for (size_t i = 0; names_nth(g->rules, i, name, sizeof name); i++) {
+		if (i)
+			out_char(o, ',');
+		word(o, name);
+	}
+	out_char(o, ']');
+	if (!g->nreporters)
+		return;
+	key(o, "reported_by");
+	out_char(o, '[');
+	for (uint8_t i = 0; i < g->nreporters; i++) {
+		if (i)
+			out_char(o, ',');
+		format_addr(addr, sizeof addr, g->family, g->reporters[i]);
+		word(o, addr);
+	}
+	out_char(o, ']');
+	if (g->more_reporters)
+		field_bool(o, "reported_by_more", true);
+}
+
 static void groups(struct sink *sk, const struct summary_view *s,
 		   enum group_kind kind, const char *name)
 {
@@ -392,11 +468,7 @@ static void groups(struct sink *sk, const struct summary_view *s,
 	for (size_t i = 0; g && i < n; i++) {
 		out_str(o, i ? ",{" : "{");
 		if (kind == GROUP_FAILED) {
-			first_key(o, "rules");
-			word(o, g[i]->rules);
-			field_word(o, "tcp_state",
-				   tcp_state_name((enum tcp_state)g[i]->state));
-			field_word(o, "likely", failure_cause(g[i]->state, false));
+			failed_members(o, g[i]);
 			if (s->tally->version)
 				field_u64(o, "rules_version", g[i]->version);
 		} else {
@@ -446,6 +518,7 @@ static void json_summary(struct sink *sk, const struct summary_view *s)
 	}
 	out_char(o, '}');
 	decode_errors(o, s);
+	outcomes(o, s);
 	capture_members(o, s->capture);
 	inputs(o, s);
 	verdict_and_tag_totals(o, s->verdicts, s->tags,

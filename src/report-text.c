@@ -9,9 +9,10 @@
 #include "tunables.h"
 
 #define W_VERDICT 13
-#define W_PROTO 6
+#define W_PROTO 7
 #define W_ENDPOINT 22	/* "255.255.255.255:65535" and a space */
 #define W_STATE 12
+#define W_OUTCOME 13
 #define W_COUNT 9
 #define W_BYTES 11
 #define W_SECONDS 10
@@ -56,6 +57,7 @@ static void text_begin(struct sink *sk)
 	out_str_width(o, "client", W_ENDPOINT + 1);
 	out_str_width(o, "server", W_ENDPOINT + 1);
 	out_str_width(o, "state", W_STATE);
+	out_str_width(o, "outcome", W_OUTCOME - 1);
 	out_str(o, " pkts c>s pkts s>c  bytes c>s  bytes s>c");
 	out_str(o, "  first seen (UTC)       seconds  tags       rules\n");
 	out_end_record(o);
@@ -107,6 +109,7 @@ static void text_flow(struct sink *sk, const struct flow_view *v)
 	out_str_width(o, s, W_ENDPOINT);
 	out_char(o, ' ');
 	out_str_width(o, v->tcp_state ? v->tcp_state : "-", W_STATE);
+	out_str_width(o, v->outcome ? v->outcome : "-", W_OUTCOME - 1);
 	out_u64_width(o, v->packets_c2s, W_COUNT);
 	out_u64_width(o, v->packets_s2c, W_COUNT);
 	out_u64_width(o, v->bytes_c2s, W_BYTES);
@@ -274,6 +277,26 @@ static void line_u64(struct out *o, const char *label, uint64_t v)
 	out_char(o, '\n');
 }
 
+static void outcome_lines(struct out *o, const struct summary_view *s)
+{
+	const struct frame_counts *a = s->frames;
+
+	line_u64(o, "ICMP errors on flows", a->icmp_matched);
+	line_u64(o, "  quoting no known flow", a->icmp_unmatched);
+	if (a->icmp_quote_damaged)
+		line_u64(o, "  quote damaged", a->icmp_quote_damaged);
+	out_str(o, "  ");
+	out_str_width(o, "flows by outcome", 28);
+	for (int i = 0; i < OUTCOME_COUNT; i++) {
+		out_str(o, i ? ", " : "");
+		out_u64(o, s->tally->outcomes[i]);
+		out_char(o, ' ');
+		out_str(o, flow_outcome_name((enum flow_outcome)i));
+	}
+	out_char(o, '\n');
+	line_u64(o, "documented, undetermined", s->tally->undetermined);
+}
+
 static void overview(struct sink *sk, const struct summary_view *s)
 {
 	struct out *o = sk->out;
@@ -311,6 +334,7 @@ static void overview(struct sink *sk, const struct summary_view *s)
 			 decode_status_name((enum decode_status)i));
 		line_u64(o, label, a->decode[i]);
 	}
+	outcome_lines(o, s);
 	capture_line(o, s->capture);
 	for (size_t i = 0; i < s->ninputs; i++) {
 		out_str(o, "  input ");
@@ -362,6 +386,36 @@ static void reasons(struct out *o, uint32_t mask)
 	out_str(o, buf);
 }
 
+/* The outcome, then on a line of its own what it likely means, who said
+ * so, and the rules that document the connection. */
+static void failed_lines(struct out *o, const struct group *g, bool versions)
+{
+	enum flow_outcome oc = (enum flow_outcome)g->outcome;
+	char addr[48];
+
+	out_str(o, "  ");
+	out_str(o, flow_outcome_name(oc));
+	out_str(o, "\n      likely: ");
+	out_str(o, failure_cause(oc, g->proto, g->nreporters > 0, true));
+	for (uint8_t i = 0; i < g->nreporters; i++) {
+		format_addr(addr, sizeof addr, g->family, g->reporters[i]);
+		out_str(o, i ? ", " : "; ICMP from ");
+		out_str(o, addr);
+		if (memcmp(g->reporters[i], g->server, sizeof g->server) == 0)
+			out_str(o, " (the server)");
+	}
+	if (g->more_reporters)
+		out_str(o, " and more");
+	out_str(o, "\n      rules: ");
+	out_str(o, g->rules);
+	if (versions) {
+		out_str(o, " (rules version ");
+		out_u64(o, g->version);
+		out_char(o, ')');
+	}
+	out_char(o, '\n');
+}
+
 static void group_section(struct out *o, const struct summary_view *s,
 			  enum group_kind kind, const char *title)
 {
@@ -376,21 +430,13 @@ static void group_section(struct out *o, const struct summary_view *s,
 		return;
 	}
 	out_str(o, "\n  server:port/proto                  flows  clients   packets        bytes");
-	out_str(o, kind == GROUP_FAILED ? "  state      cause, rules\n"
+	out_str(o, kind == GROUP_FAILED ? "  outcome\n"
 		   : kind == GROUP_UNEXPECTED ? "  reason\n" : "\n");
 	for (size_t i = 0; g && i < n && i < LUCS_TEXT_GROUPS; i++) {
 		group_line(o, g[i]);
 		if (kind == GROUP_FAILED) {
-			out_str(o, "  ");
-			out_str_width(o, tcp_state_name((enum tcp_state)g[i]->state), 11);
-			out_str(o, failure_cause(g[i]->state, true));
-			out_str(o, ": ");
-			out_str(o, g[i]->rules);
-			if (s->tally->version) {
-				out_str(o, " (rules version ");
-				out_u64(o, g[i]->version);
-				out_char(o, ')');
-			}
+			failed_lines(o, g[i], s->tally->version != 0);
+			continue;
 		} else if (kind == GROUP_UNEXPECTED) {
 			out_str(o, "  ");
 			reasons(o, g[i]->reasons);
@@ -410,9 +456,11 @@ static void group_section(struct out *o, const struct summary_view *s,
 }
 
 static void coverage_line(struct out *o, const struct rule *r,
-			  const struct counts *c)
+			  const struct rule_counts *rc,
+			  enum coverage_status status)
 {
 	char pair[80], ports[128];
+	const struct counts *c = &rc->c;
 
 	snprintf(pair, sizeof pair, "%s -> %s", r->from_name, r->to_name);
 	out_str(o, "  ");
@@ -421,11 +469,16 @@ static void coverage_line(struct out *o, const struct rule *r,
 	out_str_width(o, pair, 36);
 	if (c->flows) {
 		out_u64_width(o, c->flows, 9);
+		out_u64_width(o, rc->succeeded, 10);
+		out_u64_width(o, rc->failed, 8);
 		out_u64_width(o, c->packets, 12);
 		out_u64_width(o, c->bytes, 15);
 	} else {
 		ports_format(r->ports, r->nports, ports, sizeof ports);
-		out_str(o, "  not seen (");
+		out_str(o, "  ");
+		out_str(o, status == COVERAGE_NOT_APPLICABLE ? "not applicable"
+							     : "not seen");
+		out_str(o, " (");
 		out_str(o, r->l4 == PROTO_UDP ? "udp " : r->l4 == PROTO_TCP ? "tcp "
 			   : r->l4 ? "tcp/udp " : "");
 		out_str(o, r->nports ? ports : "no ports");
@@ -434,37 +487,94 @@ static void coverage_line(struct out *o, const struct rule *r,
 	out_char(o, '\n');
 }
 
-/* Seen rules first, then the documented flows that never happened; debug
- * rules are expected to stay unseen, so they are only counted. */
-static void coverage(struct out *o, const struct summary_view *s)
+static void summed_line(struct out *o, size_t n, const char *what)
 {
-	size_t n, unseen = 0, debug_unseen = 0;
-	const struct rule *rules = classifier_rules(s->cls, &n);
-	const struct counts *c = s->tally->per_rule;
+	if (!n)
+		return;
+	out_str(o, "  and ");
+	out_u64(o, n);
+	out_char(o, ' ');
+	out_str(o, what);
+	out_char(o, '\n');
+}
 
-	out_str(o, "\ncoverage: documented flows seen\n");
-	out_str(o, "  rule                      from -> to                             flows     packets          bytes\n");
-	for (size_t i = 0; i < n; i++)
-		if (c[i].flows)
-			coverage_line(o, &rules[i], &c[i]);
-	out_str(o, "\ncoverage: documented flows not seen\n");
+/* Rules not seen that --coverage missing sums up in a line each. */
+enum unseen_kind { UNSEEN_LISTED, UNSEEN_TWIN, UNSEEN_DEBUG, UNSEEN_NA,
+		   UNSEEN_KIND_COUNT };
+
+static enum unseen_kind unseen_kind(const struct rule *r,
+				    enum coverage_status st)
+{
+	if (st == COVERAGE_NOT_APPLICABLE)
+		return UNSEEN_NA;
+	if (r->debug)
+		return UNSEEN_DEBUG;
+	return r->twin_of >= 0 ? UNSEEN_TWIN : UNSEEN_LISTED;
+}
+
+static const char *const coverage_titles[COVERAGE_STATUS_COUNT] = {
+	"documented flows that succeeded",
+	"documented flows that failed, never succeeding",
+	"documented flows seen, outcome undetermined",
+	"documented flows not seen",
+	"documented flows not applicable (a role has no host in the site)",
+};
+
+static void coverage_status_section(struct out *o, const struct summary_view *s,
+				    enum coverage_status want)
+{
+	size_t n, listed = 0, summed[UNSEEN_KIND_COUNT] = { 0 };
+	const struct rule *rules = classifier_rules(s->cls, &n);
+	bool all = s->coverage == COVERAGE_ALL;
+
+	if (want == COVERAGE_NOT_APPLICABLE && !all)
+		return;	/* summed up with the rules not seen */
+	out_str(o, "\ncoverage: ");
+	out_str(o, coverage_titles[want]);
+	out_char(o, '\n');
 	for (size_t i = 0; i < n; i++) {
-		if (c[i].flows)
+		const struct rule_counts *rc = &s->tally->per_rule[i];
+		enum coverage_status st = coverage_status(s->cls, i, rc);
+		enum unseen_kind k = UNSEEN_LISTED;
+
+		if (want == COVERAGE_NOT_SEEN && st == COVERAGE_NOT_APPLICABLE)
+			k = UNSEEN_NA;
+		else if (st != want)
 			continue;
-		if (rules[i].debug) {
-			debug_unseen++;
+		else if (want == COVERAGE_NOT_SEEN)
+			k = unseen_kind(&rules[i], st);
+		if (!all && k != UNSEEN_LISTED) {
+			summed[k]++;
 			continue;
 		}
-		coverage_line(o, &rules[i], &c[i]);
-		unseen++;
+		if (all && k == UNSEEN_NA)
+			continue;	/* listed in a section of their own */
+		if (!listed++ && want < COVERAGE_NOT_SEEN)
+			out_str(o, "  rule                      from -> to                             flows succeeded  failed     packets          bytes\n");
+		coverage_line(o, &rules[i], rc, st);
 	}
-	if (!unseen)
-		out_str(o, "  none: every documented flow was seen\n");
-	if (debug_unseen) {
-		out_str(o, "  and ");
-		out_u64(o, debug_unseen);
-		out_str(o, " debug rules (troubleshooting only)\n");
-	}
+	if (!listed && !summed[UNSEEN_TWIN] && !summed[UNSEEN_DEBUG] &&
+	    !summed[UNSEEN_NA])
+		out_str(o, want == COVERAGE_NOT_SEEN
+				   ? "  none: every documented flow was seen\n"
+				   : "  none\n");
+	summed_line(o, summed[UNSEEN_TWIN], "TM twins (LUCS ports +2000) not seen");
+	summed_line(o, summed[UNSEEN_DEBUG], "debug rules (troubleshooting only) not seen");
+	summed_line(o, summed[UNSEEN_NA],
+		    "rules not applicable: a role has no host in the site");
+}
+
+/* Succeeded, failed-only, undetermined and unseen rules apart: "which
+ * documented flow never happened?" is the last list, and a blocked
+ * attempt is never in the first. */
+static void coverage(struct out *o, const struct summary_view *s)
+{
+	if (s->coverage == COVERAGE_NONE)
+		return;
+	for (int st = 0; st < COVERAGE_STATUS_COUNT; st++)
+		coverage_status_section(o, s, (enum coverage_status)st);
+	if (s->coverage != COVERAGE_ALL)
+		out_str(o, "  (--coverage all lists every rule)\n");
 }
 
 static void text_summary(struct sink *sk, const struct summary_view *s)

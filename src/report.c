@@ -52,6 +52,8 @@ struct report {
 	struct class_text *class_texts;	/* by class id; NULL: none */
 	size_t nclass_texts;
 	int64_t interval_us;
+	int64_t answer_wait_us;	/* --answer-wait */
+	enum coverage_mode coverage;
 	bool live;		/* intervals by the monotonic clock, all written */
 	bool clock_seen;	/* live: mono_us and wall_offset_us are set */
 	int64_t mono_us;	/* live: the monotonic clock, last seen */
@@ -109,6 +111,8 @@ struct report *report_new(const struct report_config *cfg)
 	r->sink.color = cfg->color;
 	r->cls = cfg->cls;
 	r->interval_us = cfg->interval_us;
+	r->answer_wait_us = cfg->answer_wait_us;
+	r->coverage = cfg->coverage;
 	r->live = cfg->live;
 	r->iv.seq = 1;
 	/* What intervals need is reserved now, as the tallies are: running
@@ -184,11 +188,73 @@ void names_join(char *buf, size_t size, const char *const *names, size_t n,
 	}
 }
 
-const char *failure_cause(uint8_t tcp_state, bool words)
+const char *failure_cause(enum flow_outcome o, uint8_t proto, bool by_icmp,
+			  bool words)
 {
-	if (tcp_state == TCP_STATE_REJECTED)
-		return words ? "likely stopped service" : "stopped_service";
-	return words ? "likely firewall block" : "firewall_block";
+	switch (o) {
+	case OUTCOME_PROHIBITED:
+		return words ? "a firewall rejects it" : "firewall_rejects";
+	case OUTCOME_REFUSED:
+		if (!words)
+			return "nothing_listens";
+		return by_icmp ? "nothing listens (or a firewall rejecting with "
+				 "port unreachable, as iptables REJECT does)"
+			       : "nothing listens (or a firewall rejecting with "
+				 "a TCP reset)";
+	case OUTCOME_UNREACHABLE:
+		return words ? "routing: no way to the server" : "routing";
+	default:
+		if (proto == IPPROTO_NUM_UDP)
+			return words ? "a silent drop or a host down (one-way "
+				       "media looks like this too)"
+				     : "silent_drop_or_host_down";
+		return words ? "a silent drop or a host down"
+			     : "silent_drop_or_host_down";
+	}
+}
+
+enum coverage_status coverage_status(const struct classifier *cls,
+				     size_t rule, const struct rule_counts *c)
+{
+	if (c->succeeded)
+		return COVERAGE_SUCCEEDED;
+	if (c->failed)
+		return COVERAGE_FAILED;
+	if (c->c.flows)
+		return COVERAGE_UNDETERMINED;
+	return classifier_rule_applies(cls, rule) ? COVERAGE_NOT_SEEN
+						  : COVERAGE_NOT_APPLICABLE;
+}
+
+const char *coverage_status_name(enum coverage_status s)
+{
+	static const char *const names[COVERAGE_STATUS_COUNT] = {
+		"succeeded", "failed", "undetermined", "not_seen",
+		"not_applicable",
+	};
+
+	return (unsigned)s < COVERAGE_STATUS_COUNT ? names[s] : "?";
+}
+
+bool names_nth(const char *names, size_t i, char *buf, size_t size)
+{
+	const char *end;
+	size_t len;
+
+	for (; i > 0; i--) {
+		if (!(names = strchr(names, ',')))
+			return false;
+		names++;
+	}
+	if (!*names)
+		return false;
+	end = strchr(names, ',');
+	len = end ? (size_t)(end - names) : strlen(names);
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, names, len);
+	buf[len] = '\0';
+	return true;
 }
 
 /* Every classification member of v, from the class alone. */
@@ -229,6 +295,21 @@ static void view_endpoints(const struct flow_key *k, unsigned client,
 		       k->proto == IPPROTO_NUM_UDP;
 	v->client_port = k->port[client];
 	v->server_port = k->port[server];
+}
+
+/* What came of f, and the ICMP errors that quoted it. */
+static void view_outcome(const struct flow *f, int64_t end_us,
+			 int64_t answer_wait_us, const uint8_t *reporter,
+			 struct flow_view *v)
+{
+	v->outcome_id = flow_outcome(f, end_us, answer_wait_us);
+	v->outcome = flow_outcome_name(v->outcome_id);
+	v->icmp_errors = f->icmp_errors;
+	if (!f->icmp_errors || !reporter)
+		return;
+	v->icmp_type = f->icmp_type;
+	v->icmp_code = f->icmp_code;
+	format_addr(v->icmp_from, sizeof v->icmp_from, f->key.family, reporter);
 }
 
 /* The view of f; ended says whether it leaves the table (why). */
@@ -560,14 +641,25 @@ void report_close_interval(struct report *r, int64_t now_us)
 /* --- flows and the summary -------------------------------------------------------- */
 
 void report_flow_end(struct report *r, const struct flow *f,
-		     enum flow_end why)
+		     enum flow_end why, int64_t end_us, const uint8_t *reporter)
 {
 	struct flow_view v;
 
 	ended_flow_view(r, f, why, &v);
+	view_outcome(f, end_us, r->answer_wait_us, reporter, &v);
 	r->w->flow(&r->sink, &v);
 	out_end_record(r->sink.out);
-	tally_flow(&r->tally, f, why);
+	tally_flow(&r->tally, f, v.outcome_id, reporter);
+}
+
+uint64_t report_failed(const struct report *r)
+{
+	return r->tally.failed;
+}
+
+uint64_t report_packets(const struct report *r)
+{
+	return r->packets;
 }
 
 uint64_t report_flows_with(const struct report *r, uint32_t verdicts)
@@ -575,7 +667,7 @@ uint64_t report_flows_with(const struct report *r, uint32_t verdicts)
 	uint64_t n = 0;
 
 	for (int v = 0; v < VERDICT_COUNT; v++)
-		if (verdicts & (1u << v))
+		if (verdicts & (1u << v))	/* bits above are FAIL_ON_* */
 			n += r->tally.verdicts[v].flows;
 	return n;
 }
@@ -588,6 +680,7 @@ static void write_summary(struct report *r, const struct tally *t,
 		.inputs = in->inputs, .ninputs = in->ninputs,
 		.capture = in->capture, .packets = r->packets,
 		.bytes = r->bytes, .tally = t, .cls = r->cls,
+		.coverage = r->coverage,
 	};
 
 	for (int i = 0; i < DECODE_STATUS_COUNT; i++)
@@ -611,10 +704,12 @@ bool report_snapshot_begin(struct report *r)
 	return r->in_snapshot;
 }
 
-void report_snapshot_flow(struct report *r, const struct flow *f)
+void report_snapshot_flow(struct report *r, const struct flow *f,
+			  int64_t now_us, const uint8_t *reporter)
 {
 	if (r->in_snapshot)
-		tally_flow(&r->snapshot, f, FLOW_END_INPUT);
+		tally_flow(&r->snapshot, f,
+			   flow_outcome(f, now_us, r->answer_wait_us), reporter);
 }
 
 void report_snapshot_end(struct report *r, const struct summary_input *in)

@@ -37,6 +37,9 @@ struct frame_counts {
 	uint64_t bytes_read;	/* their wire lengths */
 	uint64_t decode[DECODE_STATUS_COUNT];	/* frames that gave no flow */
 	uint64_t timed;		/* frames with a believable time */
+	uint64_t icmp_matched;	/* ICMP errors counted on a flow they quote */
+	uint64_t icmp_unmatched;	/* ... quoting no flow of the table */
+	uint64_t icmp_quote_damaged;	/* ... whose quote was not believed */
 	int64_t first_us, last_us;	/* their packet time, 0 if none */
 };
 
@@ -66,6 +69,11 @@ struct flow_view {
 	const char *tcp_state;	/* NULL unless TCP */
 	char history[FLOW_HISTORY_MAX + 1];
 	const char *end;	/* why the flow was written, NULL if it goes on */
+	enum flow_outcome outcome_id;
+	const char *outcome;	/* NULL where none (a new-unexpected entry) */
+	uint16_t icmp_errors;	/* ICMP errors that quoted it; then: */
+	uint8_t icmp_type, icmp_code;
+	char icmp_from[48];	/* the last one's reporter */
 	enum verdict verdict_id;
 	const char *verdict;	/* "expected", "debug", "unexpected", ... */
 	const char *reason;	/* why unexpected, or NULL */
@@ -96,8 +104,26 @@ struct interval_view {
 	const struct capture_stats *capture;	/* live only, else NULL */
 };
 
+/* What came of a documented flow (a rule) over the run. */
+enum coverage_status {
+	COVERAGE_SUCCEEDED = 0,	/* at least one flow succeeded */
+	COVERAGE_FAILED,	/* flows, none succeeded, at least one failed */
+	COVERAGE_UNDETERMINED,	/* flows, none succeeded or failed */
+	COVERAGE_NOT_SEEN,
+	COVERAGE_NOT_APPLICABLE,	/* site mode: a role has no host */
+	COVERAGE_STATUS_COUNT
+};
+
+/* How much of the coverage the text report lists (--coverage). */
+enum coverage_mode {
+	COVERAGE_MISSING = 0,	/* TM twins, debug, N/A summed up */
+	COVERAGE_ALL,
+	COVERAGE_NONE,
+};
+
 /* The end-of-run totals as the writers see them. */
 struct summary_view {
+	enum coverage_mode coverage;
 	bool partial;		/* a report asked for mid-run (SIGUSR1) */
 	const struct frame_counts *frames;
 	const struct flow_stats *flows;
@@ -138,6 +164,8 @@ struct report_config {
 	bool color;		/* text on a terminal, NO_COLOR unset */
 	const struct classifier *cls;
 	int64_t interval_us;	/* 0: no interval records */
+	int64_t answer_wait_us;	/* --answer-wait */
+	enum coverage_mode coverage;	/* --coverage */
 	bool live;		/* intervals by the clock, every one written */
 	struct hash_key hash_key;	/* the run's random key */
 	uint32_t flow_slots;	/* the flow table's (flow_table_slots) */
@@ -152,9 +180,11 @@ void report_free(struct report *r);
  * and classified). */
 void report_count(struct report *r, const struct flow *f, uint32_t slot,
 		  uint64_t packets, uint64_t bytes, bool created);
-/* f leaves the flow table: write its record and tally it. */
+/* f leaves the flow table (why) at end_us of packet time: write its
+ * record and tally it; reporter is the last ICMP error's sender, when
+ * f->icmp_errors. */
 void report_flow_end(struct report *r, const struct flow *f,
-		     enum flow_end why);
+		     enum flow_end why, int64_t end_us, const uint8_t *reporter);
 /* A replay's packet time is now_us: write the interval that ended, if it
  * counted anything, and go on to the one now_us falls in.  Returns the
  * time of the next interval boundary (INT64_MAX when there is none to
@@ -176,13 +206,18 @@ void report_close_interval(struct report *r, int64_t now_us);
 void report_set_capture_stats(struct report *r, const struct capture_stats *cs);
 /* Flows whose verdict --fail-on names (a mask of 1 << enum verdict). */
 uint64_t report_flows_with(const struct report *r, uint32_t verdicts);
+/* Documented connections that failed (--fail-on failed). */
+uint64_t report_failed(const struct report *r);
+/* Packets counted in flows, the whole run (--fail-on empty). */
+uint64_t report_packets(const struct report *r);
 
 void report_summary(struct report *r, const struct summary_input *in);
 
 /* SIGUSR1: a summary now, counting the flows still in the table as if
  * they had ended: begin, add each active flow, end. */
 bool report_snapshot_begin(struct report *r);
-void report_snapshot_flow(struct report *r, const struct flow *f);
+void report_snapshot_flow(struct report *r, const struct flow *f,
+			  int64_t now_us, const uint8_t *reporter);
 void report_snapshot_end(struct report *r, const struct summary_input *in);
 
 /* After the rules were reloaded: classes and rules are new. */
@@ -193,8 +228,16 @@ const char *proto_text(uint8_t proto, char buf[4]);
 /* names joined by sep into buf, cut (never overrun) when it is full. */
 void names_join(char *buf, size_t size, const char *const *names, size_t n,
 		char sep);
-/* Why a documented connection failed, from its TCP state: a word for
- * JSON ("firewall_block", "stopped_service") or words for people. */
-const char *failure_cause(uint8_t tcp_state, bool words);
+enum coverage_status coverage_status(const struct classifier *cls,
+				     size_t rule, const struct rule_counts *c);
+const char *coverage_status_name(enum coverage_status s);
+/* The i-th name of names (joined by ','), into buf: false past the end. */
+bool names_nth(const char *names, size_t i, char *buf, size_t size);
+
+/* What a failed documented connection's outcome likely means: a word for
+ * JSON ("firewall_rejects") or words for people; by_icmp: ICMP errors
+ * said so (else a TCP reset, or silence). */
+const char *failure_cause(enum flow_outcome o, uint8_t proto, bool by_icmp,
+			  bool words);
 
 #endif

@@ -364,6 +364,8 @@ static bool open_audit(struct run *r)
 			 !(getenv("NO_COLOR") && *getenv("NO_COLOR")),
 		.cls = r->book->cls,
 		.interval_us = (int64_t)r->cfg->interval_s * 1000000,
+		.answer_wait_us = r->cfg->answer_wait_us,
+		.coverage = r->cfg->coverage,
 		.live = r->live, .hash_key = fc.hash_key,
 		.flow_slots = flow_table_slots(fc.max_flows),
 	};
@@ -433,6 +435,13 @@ static void say_drops(const struct run *r)
 			 (unsigned long long)r->cstats.if_dropped);
 }
 
+static bool fail_on_matched(uint32_t fail_on, const struct report *rep)
+{
+	return report_flows_with(rep, fail_on) ||
+	       ((fail_on & FAIL_ON_FAILED) && report_failed(rep)) ||
+	       ((fail_on & FAIL_ON_EMPTY) && report_packets(rep) == 0);
+}
+
 /* Everything is read (or the run was stopped): the flows still in the
  * table are written, then the summary; the exit status. */
 static int run_end(struct run *r)
@@ -457,7 +466,7 @@ static int run_end(struct run *r)
 			complain("%s: %s", inputs[i].name, inputs[i].error);
 	if (!capture_ok(r->cap))
 		status = EXIT_TROUBLE;
-	else if (r->cfg->fail_on && report_flows_with(r->report, r->cfg->fail_on))
+	else if (fail_on_matched(r->cfg->fail_on, r->report))
 		status = EXIT_FOUND;
 	werr = out_close(&r->out);
 	r->out_opened = false;
@@ -478,7 +487,8 @@ int run_audit(const struct run_config *cfg, struct rulebook *book)
 	if (run_start(&run, cfg, book)) {
 		while ((st = capture_next(run.cap, &batch)) != CAPTURE_END) {
 			if (st == CAPTURE_FRAMES)
-				audit_frames(run.audit, batch.frames, batch.n);
+				audit_frames(run.audit, batch.frames,
+					     batch.extras, batch.n);
 			between_batches(&run);
 		}
 		status = run_end(&run);

@@ -17,6 +17,10 @@ enum exit_status {
 	EXIT_TROUBLE = 2	/* usage, input or output error */
 };
 
+/* --fail-on words beyond the verdicts (1 << enum verdict). */
+#define FAIL_ON_FAILED (1u << 30)	/* a documented connection failed */
+#define FAIL_ON_EMPTY (1u << 31)	/* no packet was audited */
+
 struct run_config {
 	struct capture_config capture;	/* files, or a live interface */
 	struct rule_sources rules;	/* read again on SIGHUP */
@@ -25,7 +29,9 @@ struct run_config {
 	const struct report_writer *writer;
 	struct flow_config flow;
 	unsigned interval_s;		/* 0: no interval records */
-	uint32_t fail_on;		/* mask of 1 << enum verdict */
+	uint32_t fail_on;		/* verdicts (1 << v), FAIL_ON_* */
+	int64_t answer_wait_us;		/* --answer-wait */
+	enum coverage_mode coverage;	/* --coverage */
 	bool quiet;			/* no progress line */
 };
 

@@ -167,7 +167,7 @@ struct group_id {
 	const char *rules;	/* failed: the names, else NULL */
 	uint16_t port;
 	uint8_t family, proto;
-	uint8_t state;
+	uint8_t outcome;	/* failed: enum flow_outcome */
 	uint32_t hash;		/* of the members above, for the index */
 };
 
@@ -177,7 +177,7 @@ struct group_id {
  * the store buffer, so it waits for them (on the flood, half the samples
  * of group_flow sat there). */
 static uint32_t group_hash(const struct mshash_key *m, const struct flow *f,
-			   unsigned server, uint32_t rules_key, uint8_t state)
+			   unsigned server, uint32_t rules_key, uint8_t outcome)
 {
 	uint32_t w[7];
 
@@ -185,14 +185,14 @@ static uint32_t group_hash(const struct mshash_key *m, const struct flow *f,
 	w[4] = rules_key;
 	w[5] = f->key.port[server] | (uint32_t)f->key.family << 16 |
 	       (uint32_t)f->key.proto << 24;
-	w[6] = state;
+	w[6] = outcome;
 	return mshash_words(m, w, 7);
 }
 
 static bool group_matches(const struct group *g, const struct group_id *id)
 {
 	return g->family == id->family && g->proto == id->proto &&
-	       g->port == id->port && g->state == id->state &&
+	       g->port == id->port && g->outcome == id->outcome &&
 	       g->rules_key == id->rules_key &&
 	       memcmp(g->server, id->server, sizeof g->server) == 0 &&
 	       (!id->rules || strcmp(g->rules, id->rules) == 0);
@@ -247,15 +247,16 @@ static void rules_text(const struct classifier *cls, uint32_t class_id,
 	}
 }
 
-static void group_flow(struct tally *t, struct group_table *gt,
-		       const struct flow *f, const struct group_id *id,
-		       enum reason why, uint64_t packets, uint64_t bytes)
+static struct group *group_flow(struct tally *t, struct group_table *gt,
+				const struct flow *f, const struct group_id *id,
+				enum reason why, uint64_t packets,
+				uint64_t bytes)
 {
 	struct group *g = group_find(gt, id);
 
 	if (!g) {
 		add(&gt->other, packets, bytes);
-		return;
+		return NULL;
 	}
 	if (g->c.flows == 0) {
 		if (id->rules)
@@ -266,7 +267,7 @@ static void group_flow(struct tally *t, struct group_table *gt,
 		g->port = id->port;
 		g->family = id->family;
 		g->proto = id->proto;
-		g->state = id->state;
+		g->outcome = id->outcome;
 		g->first_us = f->first_us;
 		g->last_us = f->last_us;
 	}
@@ -277,6 +278,7 @@ static void group_flow(struct tally *t, struct group_table *gt,
 	if (f->last_us > g->last_us)
 		g->last_us = f->last_us;
 	client_count_add(&g->clients, client_hash(f->key.addr[f->client]));
+	return g;
 }
 
 /* FNV-1a of the rules' names: the same on either side of a reload, so
@@ -291,7 +293,7 @@ static uint32_t rules_key(const char *names)
 }
 
 static void group_of(const struct mshash_key *m, const struct flow *f,
-		     const char *rules, uint8_t state, struct group_id *id)
+		     const char *rules, uint8_t outcome, struct group_id *id)
 {
 	unsigned s = flow_server(f);
 
@@ -301,44 +303,87 @@ static void group_of(const struct mshash_key *m, const struct flow *f,
 	id->proto = f->key.proto;
 	id->rules = rules;
 	id->rules_key = rules ? rules_key(rules) : 0;
-	id->state = state;
-	id->hash = group_hash(m, f, s, id->rules_key, state);
+	id->outcome = outcome;
+	id->hash = group_hash(m, f, s, id->rules_key, outcome);
 }
 
 /* --- flows ------------------------------------------------------------------ */
 
-void tally_flow(struct tally *t, const struct flow *f, enum flow_end why)
+bool outcome_failed(enum flow_outcome o)
+{
+	return o == OUTCOME_UNANSWERED || o == OUTCOME_REFUSED ||
+	       o == OUTCOME_PROHIBITED || o == OUTCOME_UNREACHABLE;
+}
+
+/* A failed group names the hops whose ICMP errors said no, a few. */
+static void add_reporter(struct group *g, int family, const uint8_t *addr)
+{
+	size_t len = family == 4 ? 4 : 16;
+
+	for (uint8_t i = 0; i < g->nreporters; i++)
+		if (memcmp(g->reporters[i], addr, len) == 0)
+			return;
+	if (g->nreporters == GROUP_REPORTERS) {
+		g->more_reporters = true;
+		return;
+	}
+	memset(g->reporters[g->nreporters], 0, sizeof g->reporters[0]);
+	memcpy(g->reporters[g->nreporters++], addr, len);
+}
+
+static void tally_failed(struct tally *t, const struct flow *f,
+			 enum flow_outcome o, const uint8_t *reporter,
+			 uint64_t packets, uint64_t bytes)
+{
+	struct group_table *gt = &t->kinds[GROUP_FAILED];
+	struct group_id id;
+	struct group *g;
+
+	/* Failed flows come in runs of one class (a scan of one documented
+	 * port): its rules' names are made once a run. */
+	if (t->failed_class != f->class_id + 1) {
+		rules_text(t->cls, f->class_id, t->failed_rules,
+			   sizeof t->failed_rules);
+		t->failed_class = f->class_id + 1;
+	}
+	group_of(&t->group_key, f, t->failed_rules, (uint8_t)o, &id);
+	g = group_flow(t, gt, f, &id, REASON_NONE, packets, bytes);
+	if (g && reporter && o != OUTCOME_UNANSWERED)
+		add_reporter(g, f->key.family, reporter);
+}
+
+void tally_flow(struct tally *t, const struct flow *f, enum flow_outcome o,
+		const uint8_t *reporter)
 {
 	const struct verdict_class *k = classifier_class(t->cls, f->class_id);
 	uint64_t packets = f->packets[0] + f->packets[1];
 	uint64_t bytes = f->bytes[0] + f->bytes[1];
+	bool documented = k->verdict == VERDICT_EXPECTED ||
+			  k->verdict == VERDICT_DEBUG;
+	bool failed = documented && outcome_failed(o);
 	struct group_id id;
 
 	add(&t->verdicts[k->verdict], packets, bytes);
 	for (uint32_t tags = k->tags; tags; tags &= tags - 1)
 		add(&t->tags[__builtin_ctz(tags)], packets, bytes);
-	for (size_t i = 0; i < k->nrules; i++)
-		add(&t->per_rule[k->rules[i]], packets, bytes);
+	for (size_t i = 0; i < k->nrules; i++) {
+		struct rule_counts *rc = &t->per_rule[k->rules[i]];
+
+		add(&rc->c, packets, bytes);
+		rc->succeeded += o == OUTCOME_SUCCEEDED;
+		rc->failed += failed;
+	}
+	t->outcomes[o < OUTCOME_COUNT ? o : OUTCOME_UNDETERMINED]++;
+	t->failed += failed;
+	t->undetermined += documented && o == OUTCOME_UNDETERMINED;
 	if (k->verdict == VERDICT_UNEXPECTED || k->verdict == VERDICT_DEBUG) {
 		group_of(&t->group_key, f, NULL, 0, &id);
 		group_flow(t, &t->kinds[k->verdict == VERDICT_DEBUG
 						? GROUP_DEBUG : GROUP_UNEXPECTED],
 			   f, &id, k->reason, packets, bytes);
 	}
-	if ((k->verdict == VERDICT_EXPECTED || k->verdict == VERDICT_DEBUG) &&
-	    (f->state == TCP_STATE_REJECTED ||
-	     (f->state == TCP_STATE_ATTEMPTED && why != FLOW_END_INPUT))) {
-		/* Failed flows come in runs of one class (a scan of one
-		 * documented port): its rules' names are made once a run. */
-		if (t->failed_class != f->class_id + 1) {
-			rules_text(t->cls, f->class_id, t->failed_rules,
-				   sizeof t->failed_rules);
-			t->failed_class = f->class_id + 1;
-		}
-		group_of(&t->group_key, f, t->failed_rules, f->state, &id);
-		group_flow(t, &t->kinds[GROUP_FAILED], f, &id, k->reason,
-			   packets, bytes);
-	}
+	if (failed)
+		tally_failed(t, f, o, reporter, packets, bytes);
 }
 
 bool tally_rebase(struct tally *t, const struct classifier *cls)
@@ -348,7 +393,7 @@ bool tally_rebase(struct tally *t, const struct classifier *cls)
 	size_t old_n, new_n;
 	const struct rule *old_rules = classifier_rules(t->cls, &old_n);
 	const struct rule *new_rules = classifier_rules(cls, &new_n);
-	struct counts *per_rule = calloc(new_n + 1, sizeof *per_rule);
+	struct rule_counts *per_rule = calloc(new_n + 1, sizeof *per_rule);
 	struct counts tags[CAT_MAX_TAGS] = { { 0, 0, 0 } };
 	if (!per_rule)
 		return false;
@@ -394,7 +439,7 @@ static int group_order(const void *a, const void *b)
 		return x->proto < y->proto ? -1 : 1;
 	if ((c = strcmp(x->rules, y->rules)) != 0)
 		return c;
-	return (int)x->state - (int)y->state;
+	return (int)x->outcome - (int)y->outcome;
 }
 
 const struct group *const *tally_sorted(const struct tally *t,

@@ -39,19 +39,34 @@ struct client_count {
 enum group_kind { GROUP_UNEXPECTED = 0, GROUP_DEBUG, GROUP_FAILED,
 		  GROUP_KIND_COUNT };
 
+#define GROUP_REPORTERS 4	/* reporters a failed group names */
+#define GROUP_RULES 1024	/* bytes of rule names a failed group keeps */
+
 /* Flows of one kind to one server port: for failed connections also one
- * set of rules (by name) and TCP state. */
+ * outcome and one set of rules (by name). */
 struct group {
-	uint8_t family, proto, state;
+	uint8_t family, proto;
+	uint8_t outcome;	/* failed: enum flow_outcome */
 	uint16_t port;
 	uint8_t server[16];
 	uint32_t rules_key;	/* failed: a hash of rules, part of the key */
 	uint32_t version;	/* the rules version it began under */
 	uint32_t reasons;	/* unexpected: mask of enum reason seen */
-	char rules[160];	/* failed: the documented rules tried */
+	char rules[GROUP_RULES];	/* failed: the documented rules tried,
+					 * ids joined by commas */
+	uint8_t reporters[GROUP_REPORTERS][16];	/* failed: ICMP errors' */
+	uint8_t nreporters;	/* of them; more_reporters beyond */
+	bool more_reporters;
 	struct counts c;
 	struct client_count clients;
 	int64_t first_us, last_us;
+};
+
+/* A rule's flows, and what came of them. */
+struct rule_counts {
+	struct counts c;
+	uint64_t succeeded;	/* flows whose outcome was succeeded */
+	uint64_t failed;	/* unanswered, refused, prohibited, unreachable */
 };
 
 struct group_table {
@@ -71,11 +86,14 @@ struct tally {
 	struct mshash_key group_key;	/* keys the group indexes, per run */
 	struct counts verdicts[VERDICT_COUNT];
 	struct counts tags[CAT_MAX_TAGS];	/* by catalogue tag index */
-	struct counts *per_rule;	/* by compiled rule */
+	struct rule_counts *per_rule;	/* by compiled rule */
+	uint64_t outcomes[OUTCOME_COUNT];	/* flows by outcome */
+	uint64_t failed;	/* documented flows that failed */
+	uint64_t undetermined;	/* documented flows undetermined */
 	size_t nrules;
 	struct group_table kinds[GROUP_KIND_COUNT];
 	uint32_t failed_class;	/* class id + 1 that failed_rules names */
-	char failed_rules[160];	/* its rules' names, as groups keep them */
+	char failed_rules[GROUP_RULES];	/* its rules' names, as groups keep them */
 };
 
 /* seed: the run's random hash key. */
@@ -90,9 +108,15 @@ bool tally_rebase(struct tally *t, const struct classifier *cls);
 /* A copy to which a snapshot adds the flows still in the table. */
 bool tally_copy(struct tally *dst, const struct tally *src);
 
-/* Tally a flow that ended (why).  An attempt still unanswered when the
- * input ended is not a failed connection: its timeout had not run. */
-void tally_flow(struct tally *t, const struct flow *f, enum flow_end why);
+/* Tally a flow that ended, with what came of it and who said so (the
+ * last ICMP error's reporter, or NULL).  A documented flow that was
+ * unanswered, refused, prohibited or unreachable is a failed connection;
+ * an undetermined one is not, and is only counted. */
+void tally_flow(struct tally *t, const struct flow *f, enum flow_outcome o,
+		const uint8_t *reporter);
+
+/* True for the outcomes of a failed connection. */
+bool outcome_failed(enum flow_outcome o);
 
 void counts_add(struct counts *c, uint64_t flows, uint64_t packets,
 		uint64_t bytes);

@@ -50,6 +50,7 @@
 #define LUCS_WRITE_BUFFER (1 << 20)	/* report output buffer */
 #define LUCS_DEFAULT_SNAPLEN 256	/* -s: every header we decode */
 #define LUCS_DEFAULT_INTERVAL 300	/* --interval, seconds */
+#define LUCS_DEFAULT_ANSWER_WAIT_US 3000000	/* --answer-wait: 3 s */
 
 /* pcapng files, read by src/pcapng.c */
 #define LUCS_PCAPNG_BUFFER (1 << 20)	/* bytes asked of stdio at once */
@@ -66,7 +67,7 @@
 #define LUCS_INTERVAL_NEW_MAX 100	/* new unexpected flows listed per interval */
 #define LUCS_INTERVAL_CLASSES 1024	/* classifications counted per
 					 * interval without more memory */
-#define LUCS_SUMMARY_RESERVE (8 << 20)	/* output room kept for the summary:
+#define LUCS_SUMMARY_RESERVE (16 << 20)	/* output room kept for the summary:
 					 * every group of every kind, and the
 					 * coverage of a large catalogue */
 #define LUCS_TEXT_GROUPS 50		/* groups a text summary lists */

@@ -1,4 +1,4 @@
-/* decap-dump.c: what decode_packet_tunnels finds in captures, summed up per
+/* decap-dump.c: what decode_packet_ext finds in captures, summed up per
  * capture in a few stable lines: the statuses, the tunnels opened (type
  * and id), the encapsulations named, and the protocols and ports of the
  * packets inside.  tests/corpus-tunnels.sh runs it over the corpus.
@@ -98,9 +98,9 @@ static int dump(const char *path, const char *name)
 	dlt = pcap_datalink(p);
 	decode_config_default(&cfg);
 	while ((rc = pcap_next_ex(p, &h, &bytes)) == 1) {
-		struct tunnel_stack tun;
+		struct frame_extra tun;
 		struct pkt pkt;
-		enum decode_status st = decode_packet_tunnels(
+		enum decode_status st = decode_packet_ext(
 			&cfg, dlt, bytes, h->caplen, h->len, &pkt, &tun);
 		const char *proto = proto_name(pkt.proto);
 		size_t n = 0;

@@ -44,9 +44,19 @@ function val(s, k,   i, r) {
 	match(r, /^[^,}]*/); return substr(r, 1, RLENGTH)
 }
 /"type":"flow"/ {
-	n = split("proto client client_port server server_port packets_c2s packets_s2c bytes_c2s bytes_s2c first_seen last_seen tcp_state history end verdict tags rules reason", k, " ")
+	# the ICMP error object: its members are CSV columns icmp_*
+	ie = ""
+	if ((i = index($0, "\"icmp_error\":{"))) {
+		ie = substr($0, i + 14)
+		ie = "," substr(ie, 1, index(ie, "}"))
+	}
+	n = split("proto client client_port server server_port packets_c2s packets_s2c bytes_c2s bytes_s2c first_seen last_seen tcp_state history end outcome", k, " ")
 	line = ""
 	for (i = 1; i <= n; i++) line = line (i > 1 ? "|" : "") val($0, k[i])
+	count = val(ie, "count")
+	line = line "|" val(ie, "type") "|" val(ie, "code") "|" val(ie, "from") "|" (count == "" ? 0 : count)
+	n = split("verdict tags rules reason", k, " ")
+	for (i = 1; i <= n; i++) line = line "|" val($0, k[i])
 	print line
 }' "$dir/all.json" | LC_ALL=C sort >"$dir/json.rows"
 
@@ -79,7 +89,7 @@ NR == 1 { header = $0; next }
 END { print header > "/dev/stderr" }' "$dir/flows.csv" 2>"$dir/header" |
 	LC_ALL=C sort >"$dir/csv.rows"
 
-[ "$(cat "$dir/header")" = "proto,client,client_port,server,server_port,packets_c2s,packets_s2c,bytes_c2s,bytes_s2c,first_seen,last_seen,tcp_state,history,end,verdict,tags,rules,reason" ] ||
+[ "$(cat "$dir/header")" = "proto,client,client_port,server,server_port,packets_c2s,packets_s2c,bytes_c2s,bytes_s2c,first_seen,last_seen,tcp_state,history,end,outcome,icmp_type,icmp_code,icmp_from,icmp_errors,verdict,tags,rules,reason" ] ||
 	fail "CSV header: $(cat "$dir/header")"
 [ "$(wc -l <"$dir/json.rows")" -gt 0 ] || fail "no flow records"
 cmp -s "$dir/json.rows" "$dir/csv.rows" ||

@@ -418,7 +418,7 @@ check_against_tcpdump audit "$out"
 expect_flows "$out"
 check_totals audit "$out"
 stderr_is audit "lucsaudit: still running as root"
-has audit "$out" "\"failed\":[{\"rules\":\"agent-webapi-01\",\"tcp_state\":\"rejected\",\"likely\":\"stopped_service\",\"proto\":\"tcp\",\"server\":\"$lucs\",\"server_port\":4444,\"flows\":1,\"clients\":1," \
+has audit "$out" "\"failed\":[{\"outcome\":\"refused\",\"likely\":\"nothing_listens\",\"rules\":[\"agent-webapi-01\"],\"proto\":\"tcp\",\"server\":\"$lucs\",\"server_port\":4444,\"flows\":1,\"clients\":1," \
 	"the refused connection in the summary's failed list"
 for u in "tcp $agent 3389 undocumented_port" "udp $agent 40000 undocumented_port" \
 	 "tcp $agent 19400 role_mismatch"; do
@@ -429,9 +429,9 @@ for u in "tcp $agent 3389 undocumented_port" "udp $agent 40000 undocumented_port
 	has audit "$out" "{\"verdict\":\"unexpected\",\"proto\":\"$1\",\"server\":\"$lucs\",\"server_port\":$3,\"flows\":1,\"clients\":1," \
 		"the $1 $3 flows among the summary's unexpected"
 done
-has audit "$out" '{"rule":"agent-fe-01","from":"agent_pc","to":"lucs_server_01","ports":"443","tag":"LUCS","seen":true,"flows":1,' \
+has audit "$out" '{"rule":"agent-fe-01","from":"agent_pc","to":"lucs_server_01","ports":"443","tag":"LUCS","seen":true,"status":"succeeded","flows":1,' \
 	"agent-fe-01 covered"
-has audit "$out" '{"rule":"smd-ps-01-tm","from":"sfb_fe_pool","to":"lucs_server_01","ports":"21400","tag":"TM","seen":true,"flows":1,' \
+has audit "$out" '{"rule":"smd-ps-01-tm","from":"sfb_fe_pool","to":"lucs_server_01","ports":"21400","tag":"TM","seen":true,"status":"succeeded","flows":1,' \
 	"smd-ps-01-tm covered"
 echo "$me: traffic and verdicts: $(wc -l <"$work/audit.expect") exchanges, $packets_seen packets, $(($(date +%s) - t0)) s"
 
@@ -538,7 +538,7 @@ n=$(grep -c '"type":"flow"\|"type":"summary"' "$out.1")
 	fail "hup: $n flow and summary records in the file moved away before SIGHUP, expected 1 (the first snapshot)"
 n=$(grep -c '"type":"summary"' "$out")
 [ "$n" -eq 2 ] || fail "hup: $n summaries in the reopened file, expected 2 (a snapshot, the end)"
-has hup "$out" "\"failed\":[{\"rules\":\"agent-webapi-01\",\"tcp_state\":\"rejected\",\"likely\":\"stopped_service\",\"rules_version\":1,\"proto\":\"tcp\",\"server\":\"$lucs\",\"server_port\":4444,\"flows\":2," \
+has hup "$out" "\"failed\":[{\"outcome\":\"refused\",\"likely\":\"nothing_listens\",\"rules\":[\"agent-webapi-01\"],\"rules_version\":1,\"proto\":\"tcp\",\"server\":\"$lucs\",\"server_port\":4444,\"flows\":2," \
 	"one failed group for both refusals, across the reloads"
 echo "$me: SIGUSR1, SIGHUP and -o reopen: $(($(date +%s) - t0)) s"
 

@@ -1,4 +1,4 @@
-/* test_decap.c: decode_packet_tunnels on hand-built frames: VXLAN, Geneve,
+/* test_decap.c: decode_packet_ext on hand-built frames: VXLAN, Geneve,
  * GRE with every combination of its C, K and S bits, ERSPAN types I, II
  * and III, IP in IP, each over IPv4 and IPv6; tunnels inside tunnels up to
  * the depth limit and one past it; every strict check failing; the
@@ -46,9 +46,9 @@ static size_t wire_of(const struct fb *f)
 }
 
 static enum decode_status decap_fb(int dlt, const struct fb *f, struct pkt *p,
-				   struct tunnel_stack *t)
+				   struct frame_extra *t)
 {
-	return decode_packet_tunnels(&cfg, dlt, f->b, f->len, wire_of(f), p,
+	return decode_packet_ext(&cfg, dlt, f->b, f->len, wire_of(f), p,
 				     t);
 }
 
@@ -369,7 +369,7 @@ static void for_each_frame(void (*check)(const struct test_frame *fr,
 
 static void decodes(const struct test_frame *fr, struct fb *f)
 {
-	struct tunnel_stack t;
+	struct frame_extra t;
 	struct pkt p;
 	enum decode_status st = decap_fb(fr->dlt, f, &p, &t);
 
@@ -396,26 +396,26 @@ static void test_decap_frames(void **state)
 static void off_is_decode_packet(const struct test_frame *fr, struct fb *f)
 {
 	struct decode_config off = cfg;
-	struct tunnel_stack t;
+	struct frame_extra t;
 	struct pkt want, p;
 	enum decode_status st;
 
 	off.decap = false;
 	st = decode_packet(fr->dlt, f->b, f->len, f->len, &want);
 	memset(&p, 0xa5, sizeof p);
-	assert_int_equal(decode_packet_tunnels(NULL, fr->dlt, f->b, f->len,
+	assert_int_equal(decode_packet_ext(NULL, fr->dlt, f->b, f->len,
 					       f->len, &p, &t), st);
 	assert_memory_equal(&p, &want, sizeof p);
 	assert_int_equal(t.depth, 0);
 	memset(&p, 0xa5, sizeof p);
-	assert_int_equal(decode_packet_tunnels(&off, fr->dlt, f->b, f->len,
+	assert_int_equal(decode_packet_ext(&off, fr->dlt, f->b, f->len,
 					       f->len, &p, &t), st);
 	assert_memory_equal(&p, &want, sizeof p);
 	assert_int_equal(t.depth, 0);
 
 	assert_int_equal(decap_fb(fr->dlt, f, &want, &t), DECODE_OK);
 	memset(&p, 0xa5, sizeof p);
-	assert_int_equal(decode_packet_tunnels(&cfg, fr->dlt, f->b, f->len,
+	assert_int_equal(decode_packet_ext(&cfg, fr->dlt, f->b, f->len,
 					       f->len, &p, NULL), DECODE_OK);
 	assert_memory_equal(&p, &want, sizeof p);
 }
@@ -436,9 +436,9 @@ static void cut_every_byte(const struct test_frame *fr, struct fb *f)
 	assert_int_equal(decap_fb(fr->dlt, f, &whole, NULL), DECODE_OK);
 	for (size_t cut = 0; cut <= f->len; cut++) {
 		uint8_t *copy = fb_copy(f, cut);
-		struct tunnel_stack t;
+		struct frame_extra t;
 		struct pkt p;
-		enum decode_status st = decode_packet_tunnels(
+		enum decode_status st = decode_packet_ext(
 			&cfg, fr->dlt, copy, cut, f->len, &p, &t);
 
 		free(copy);
@@ -467,7 +467,7 @@ static void inner_one_too_long(const struct test_frame *fr, struct fb *f)
 {
 	bool v6 = fr->arg & A_IN6;
 	size_t off = inner_off(f) + (v6 ? 4 : 2);
-	struct tunnel_stack t;
+	struct frame_extra t;
 	struct pkt p;
 
 	fb_put16(f, off, (uint16_t)((f->b[off] << 8 | f->b[off + 1]) + 1));
@@ -488,7 +488,7 @@ static void test_decap_inner_length_against_wire(void **state)
  * the carrier's, is the packet's. */
 static void test_decap_inner_padding(void **state)
 {
-	struct tunnel_stack t;
+	struct frame_extra t;
 	struct fb f;
 	struct pkt p;
 	uint16_t total;
@@ -634,7 +634,7 @@ static void test_decap_geneve_strict(void **state)
 		{ 7, 0x01 },		/* the byte after the VNI */
 		{ 8 + 3, 0x1f },	/* an option past the options */
 	};
-	struct tunnel_stack t;
+	struct frame_extra t;
 	struct pkt p;
 
 	(void)state;
@@ -677,7 +677,7 @@ static void test_decap_gre_flags(void **state)
 				       (bits & 4 ? A_S : 0) |
 				       (out ? A_OUT6 : 0);
 			size_t gre = 14 + (out ? 40 : 20);
-			struct tunnel_stack t;
+			struct frame_extra t;
 			struct fb f;
 			struct pkt p;
 
@@ -706,7 +706,7 @@ static void test_decap_gre_strict(void **state)
 	/* RFC 1701's routing bit, strict source route, recursion, flags */
 	static const uint16_t reserved[] = { 0x4000, 0x0800, 0x0100, 0x0400,
 					     0x0080, 0x0008 };
-	struct tunnel_stack t;
+	struct frame_extra t;
 	struct fb f;
 	struct pkt p;
 
@@ -759,7 +759,7 @@ static void test_decap_erspan(void **state)
 		"erspan1_v4", "erspan2_v4", "erspan3_v4", "erspan3_v4_platform",
 		"erspan3_ip_v4_platform"
 	};
-	struct tunnel_stack t;
+	struct frame_extra t;
 	struct fb f;
 	struct pkt p;
 
@@ -848,7 +848,7 @@ static void test_decap_erspan_strict(void **state)
 	/* ERSPAN carrying a frame that is not IP: like any such frame. */
 	{
 		static const uint8_t arp[28] = { 0, 1, 8, 0, 6, 4, 0, 1 };
-		struct tunnel_stack t;
+		struct frame_extra t;
 		struct fb f;
 
 		fb_init(&f);
@@ -871,7 +871,7 @@ static void test_decap_ipip(void **state)
 {
 	static const char *const names[] = { "ipip_4in4", "ipip_6in4",
 					     "ipip_4in6_sll", "ipip_6in6_raw" };
-	struct tunnel_stack t;
+	struct frame_extra t;
 	struct pkt p;
 
 	(void)state;
@@ -940,7 +940,7 @@ static void test_decap_depth_limit(void **state)
 	static const uint8_t types[5] = { TUNNEL_IPIP, TUNNEL_GRE,
 					  TUNNEL_VXLAN, TUNNEL_GENEVE,
 					  TUNNEL_ERSPAN };
-	struct tunnel_stack t;
+	struct frame_extra t;
 	struct fb f;
 	struct pkt p;
 
@@ -979,7 +979,7 @@ static void test_decap_depth_limit(void **state)
 	/* Cut at every byte, on the way down. */
 	for (size_t cut = 0; cut < f.len; cut++) {
 		uint8_t *copy = fb_copy(&f, cut);
-		enum decode_status st = decode_packet_tunnels(
+		enum decode_status st = decode_packet_ext(
 			&cfg, DLT_EN10MB, copy, cut, f.len, &p, &t);
 
 		free(copy);
@@ -992,7 +992,7 @@ static void test_decap_depth_limit(void **state)
  * are alike, the layers tell them apart. */
 static void test_decap_two_sessions(void **state)
 {
-	struct tunnel_stack ta, tb;
+	struct frame_extra ta, tb;
 	struct pkt a, b;
 	struct fb f;
 
@@ -1106,7 +1106,7 @@ static void test_decap_unopened_udp(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof udp_cases / sizeof *udp_cases; i++) {
 		const struct udp_case *c = &udp_cases[i];
-		struct tunnel_stack t;
+		struct frame_extra t;
 		struct fb f;
 		struct pkt p;
 
@@ -1126,7 +1126,7 @@ static void test_decap_unopened_udp(void **state)
 			assert_int_equal(p.sport, c->sport);
 			assert_int_equal(p.payload_len, c->len);
 			/* Without decapsulation nothing is recognised. */
-			assert_int_equal(decode_packet_tunnels(NULL, DLT_EN10MB,
+			assert_int_equal(decode_packet_ext(NULL, DLT_EN10MB,
 							       f.b, f.len,
 							       f.len, &p, &t),
 					 DECODE_OK);
@@ -1138,7 +1138,7 @@ static void test_decap_unopened_udp(void **state)
 /* A recognised encapsulation inside an opened tunnel is named there. */
 static void test_decap_unopened_inside(void **state)
 {
-	struct tunnel_stack t;
+	struct frame_extra t;
 	struct fb f;
 	struct pkt p;
 
@@ -1162,7 +1162,7 @@ static void test_decap_unopened_inside(void **state)
  * the outer flow, named. */
 static void test_decap_fragments(void **state)
 {
-	struct tunnel_stack t;
+	struct frame_extra t;
 	struct fb f;
 	struct pkt p;
 
@@ -1233,18 +1233,18 @@ static void test_decap_config_ports(void **state)
 	fb_vxlan(&f, 1);
 	inner(&f, A_ETH);
 	fb_end(&f);
-	assert_int_equal(decode_packet_tunnels(&c, DLT_EN10MB, f.b, f.len,
+	assert_int_equal(decode_packet_ext(&c, DLT_EN10MB, f.b, f.len,
 					       f.len, &p, NULL), DECODE_OK);
 	assert_int_equal(p.tunnel_depth, 1);
 	fb_put16(&f, 14 + 20 + 2, 4789);
-	assert_int_equal(decode_packet_tunnels(&c, DLT_EN10MB, f.b, f.len,
+	assert_int_equal(decode_packet_ext(&c, DLT_EN10MB, f.b, f.len,
 					       f.len, &p, NULL), DECODE_OK);
 	assert_int_equal(p.tunnel_depth, 0);
 	/* A port may be Geneve's once VXLAN gave it up; none at all. */
 	assert_true(decode_config_ports(&c, TUNNEL_GENEVE, many, 4));
 	assert_true(decode_config_ports(&c, TUNNEL_VXLAN, NULL, 0));
 	assert_int_equal(c.vxlan_ports[0], 0);
-	assert_int_equal(decode_packet_tunnels(&c, DLT_EN10MB, f.b, f.len,
+	assert_int_equal(decode_packet_ext(&c, DLT_EN10MB, f.b, f.len,
 					       f.len, &p, NULL), DECODE_OK);
 	assert_int_equal(p.tunnel_depth, 0);
 }
@@ -1278,7 +1278,7 @@ static void test_decap_config_filter(void **state)
 		fb_geneve(&f, ET_IPV4, 1, 0);
 		inner_ip(&f, 0);
 		fb_end(&f);
-		assert_int_equal(decode_packet_tunnels(&c, DLT_EN10MB, f.b,
+		assert_int_equal(decode_packet_ext(&c, DLT_EN10MB, f.b,
 						       f.len, f.len, &p, NULL),
 				 DECODE_OK);
 		assert_int_equal(p.tunnel_depth, 1);
@@ -1329,7 +1329,7 @@ static void test_decap_plain_traffic(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof udp_ports / sizeof *udp_ports; i++) {
-		struct tunnel_stack t;
+		struct frame_extra t;
 		struct pkt want, p;
 		struct fb f;
 

@@ -1537,6 +1537,183 @@ static void test_decode_wirelen_table(void **state)
 	}
 }
 
+/* --- ICMP errors: the quoted flow ------------------------------------------ */
+
+/* The packet an error quotes, built whole: its first n bytes are the
+ * quote. */
+static void quoted_packet(struct fb *q, int family, uint8_t proto)
+{
+	fb_init(q);
+	if (family == 4)
+		fb_ipv4(q, "10.20.0.5", "10.10.0.11");
+	else
+		fb_ipv6(q, "2001:db8:20::5", "2001:db8:10::11");
+	if (proto == 6)
+		fb_tcp(q, 51102, 5061, TCP_SYN);
+	else if (proto == 17)
+		fb_udp(q, 50020, 3478);
+	else
+		fb_icmp(q, family == 4 ? 8 : 128, 0);
+	fb_payload(q, 20);
+	fb_end(q);
+}
+
+/* A firewall's error (v4 3/13, v6 1/1) quoting n bytes of q (fb_icmp
+ * writes the 8-byte header the quote follows). */
+static void icmp_error_frame(struct fb *f, int family, const struct fb *q,
+			     size_t n)
+{
+	fb_init(f);
+	if (family == 4) {
+		fb_ipv4(f, "10.10.0.1", "10.20.0.5");
+		fb_icmp(f, 3, 13);
+	} else {
+		fb_ipv6(f, "2001:db8::1", "2001:db8:20::5");
+		fb_icmp(f, 1, 1);
+	}
+	fb_bytes(f, q->b, n);
+	fb_end(f);
+}
+
+static enum decode_status decode_ext(const struct fb *f, size_t caplen,
+				     struct pkt *p, struct frame_extra *ext)
+{
+	uint8_t *copy = fb_copy(f, caplen);
+	enum decode_status st = decode_packet_ext(NULL, DLT_RAW, copy, caplen,
+						  f->len, p, ext);
+
+	free(copy);
+	return st;
+}
+
+/* The quote of an error read back: the quoted packet's flow. */
+static void test_decode_icmp_quote(void **state)
+{
+	static const struct { int family; uint8_t proto; } cases[] = {
+		{ 4, 6 }, { 4, 17 }, { 4, 1 }, { 6, 6 }, { 6, 17 }, { 6, 58 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct fb q, f;
+		struct pkt p;
+		struct frame_extra ext;
+		bool ports = cases[i].proto == 6 || cases[i].proto == 17;
+
+		quoted_packet(&q, cases[i].family, cases[i].proto);
+		icmp_error_frame(&f, cases[i].family, &q, q.len);
+		assert_int_equal(decode_ext(&f, f.len, &p, &ext), DECODE_OK);
+		assert_int_equal(p.icmp_type, cases[i].family == 4 ? 3 : 1);
+		assert_int_equal(p.icmp_code, cases[i].family == 4 ? 13 : 1);
+		assert_int_equal(p.quote, QUOTE_VALID);
+		assert_int_equal(ext.quote.family, cases[i].family);
+		assert_int_equal(ext.quote.proto, cases[i].proto);
+		assert_addr(ext.quote.src, cases[i].family == 4
+						   ? "10.20.0.5" : "2001:db8:20::5");
+		assert_addr(ext.quote.dst, cases[i].family == 4
+						   ? "10.10.0.11"
+						   : "2001:db8:10::11");
+		assert_int_equal(ext.quote.dport,
+				 !ports ? 0 : cases[i].proto == 6 ? 5061 : 3478);
+		/* the error's own flow is the reporter's, as any ICMP */
+		assert_addr(p.src, cases[i].family == 4 ? "10.10.0.1"
+							: "2001:db8::1");
+	}
+}
+
+/* A quote cut at every byte, by its sender (the IP length says so) or by
+ * the capture (snaplen): believed only once the ports are in it, never
+ * read past its end, and the error itself still decodes. */
+static void test_decode_icmp_quote_cut(void **state)
+{
+	(void)state;
+	for (int family = 4; family <= 6; family += 2) {
+		struct fb q, f, whole;
+		size_t ports_end = (family == 4 ? 20 : 40) + 4;
+		size_t head = (family == 4 ? 20 : 40) + 8;	/* IP + ICMP */
+
+		quoted_packet(&q, family, 6);
+		icmp_error_frame(&whole, family, &q, q.len);
+		for (size_t n = 0; n <= q.len; n++) {
+			struct pkt p;
+			struct frame_extra ext;
+
+			icmp_error_frame(&f, family, &q, n);
+			assert_int_equal(decode_ext(&f, f.len, &p, &ext),
+					 DECODE_OK);
+			assert_int_equal(p.quote, n >= ports_end ? QUOTE_VALID
+								 : QUOTE_DAMAGED);
+			if (p.quote == QUOTE_VALID)
+				assert_int_equal(ext.quote.sport, 51102);
+		}
+		for (size_t cap = 0; cap <= whole.len; cap++) {
+			struct pkt p;
+			struct frame_extra ext;
+			enum decode_status st = decode_ext(&whole, cap, &p,
+							   &ext);
+
+			if (cap < (family == 4 ? 20 : 40) + 4) {
+				assert_true(is_short(st));
+				continue;
+			}
+			assert_int_equal(st, DECODE_OK);
+			assert_int_equal(p.quote, cap >= head + ports_end
+						  ? QUOTE_VALID : QUOTE_DAMAGED);
+		}
+	}
+}
+
+/* Quotes that are not believed: the wrong IP version, a header length
+ * past the quote, a later fragment (no ports). */
+static void test_decode_icmp_quote_damaged(void **state)
+{
+	struct fb q, f;
+	struct pkt p;
+	struct frame_extra ext;
+
+	(void)state;
+	quoted_packet(&q, 6, 6);	/* IPv6 quoted by ICMPv4 */
+	icmp_error_frame(&f, 4, &q, q.len);
+	assert_int_equal(decode_ext(&f, f.len, &p, &ext), DECODE_OK);
+	assert_int_equal(p.quote, QUOTE_DAMAGED);
+
+	quoted_packet(&q, 4, 17);
+	q.b[0] = 0x4f;			/* IHL 60 bytes: past the quote */
+	icmp_error_frame(&f, 4, &q, 40);
+	assert_int_equal(decode_ext(&f, f.len, &p, &ext), DECODE_OK);
+	assert_int_equal(p.quote, QUOTE_DAMAGED);
+
+	quoted_packet(&q, 4, 17);
+	q.b[6] = 0x00;
+	q.b[7] = 0x10;			/* fragment offset 128 */
+	icmp_error_frame(&f, 4, &q, q.len);
+	assert_int_equal(decode_ext(&f, f.len, &p, &ext), DECODE_OK);
+	assert_int_equal(p.quote, QUOTE_DAMAGED);
+
+	/* no frame_extra: the error says so, its quote unread */
+	quoted_packet(&q, 4, 6);
+	icmp_error_frame(&f, 4, &q, q.len);
+	assert_int_equal(decode_fb(DLT_RAW, &f, &p), DECODE_OK);
+	assert_int_equal(p.quote, QUOTE_UNREAD);
+}
+
+/* An echo request or reply has no quote. */
+static void test_decode_icmp_not_error(void **state)
+{
+	struct fb f;
+	struct pkt p;
+	struct frame_extra ext;
+
+	(void)state;
+	fb_init(&f);
+	fb_ipv4(&f, "10.0.0.1", "10.0.0.2");
+	fb_icmp(&f, 8, 0);
+	fb_payload(&f, 56);
+	fb_end(&f);
+	assert_int_equal(decode_ext(&f, f.len, &p, &ext), DECODE_OK);
+	assert_int_equal(p.quote, QUOTE_NONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1575,6 +1752,10 @@ int main(void)
 		cmocka_unit_test(test_decode_ip_length_against_wire),
 		cmocka_unit_test(test_decode_wirelen_below_caplen),
 		cmocka_unit_test(test_decode_wirelen_table),
+		cmocka_unit_test(test_decode_icmp_quote),
+		cmocka_unit_test(test_decode_icmp_quote_cut),
+		cmocka_unit_test(test_decode_icmp_quote_damaged),
+		cmocka_unit_test(test_decode_icmp_not_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

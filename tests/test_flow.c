@@ -1261,6 +1261,146 @@ static void test_flow_collision_flood(void **state)
 	free(flood);
 }
 
+/* --- ICMP errors and outcomes ------------------------------------------- */
+
+/* The quote of a packet from src:sport to dst:dport. */
+static struct icmp_quote quote_of(uint8_t proto, const char *src,
+				  uint16_t sport, const char *dst,
+				  uint16_t dport)
+{
+	struct icmp_quote q;
+
+	memset(&q, 0, sizeof q);
+	set_addr(q.src, src, &q.family);
+	set_addr(q.dst, dst, &q.family);
+	q.proto = proto;
+	q.sport = sport;
+	q.dport = dport;
+	return q;
+}
+
+/* An error quoting a flow's packet counts on that flow, whichever way the
+ * quoted packet went, keeps the last type, code and reporter, and is no
+ * packet of the flow; one quoting no flow is nothing to the table. */
+static void test_flow_icmp_error_matched(void **state)
+{
+	struct fx *x = *state;
+	const uint8_t fw[16] = { 10, 10, 0, 1 }, host[16] = { 10, 0, 0, 2 };
+	struct icmp_quote q = quote_of(IPPROTO_NUM_TCP, CLI, 40000, SRV, 5061);
+	struct icmp_quote other = quote_of(IPPROTO_NUM_TCP, CLI, 40001, SRV,
+					   5061);
+	struct icmp_quote udp_q = quote_of(IPPROTO_NUM_UDP, CLI, 40000, SRV,
+					   5061);
+	const struct flow *f;
+	uint32_t slot = 0;
+
+	f = first(x, tcp(CLI, 40000, SRV, 5061, TCP_SYN, 0), S(1));
+	assert_ptr_equal(flow_table_icmp_error(x->t, &q, fw, 3, 13, &slot), f);
+	assert_int_equal(slot, x->slot);
+	assert_int_equal(f->icmp_errors, 1);
+	assert_int_equal(f->icmp_type, 3);
+	assert_int_equal(f->icmp_code, 13);
+	assert_memory_equal(flow_table_reporter(x->t, f), fw, 4);
+	assert_int_equal(f->packets[0] + f->packets[1], 1);
+	assert_null(flow_table_icmp_error(x->t, &other, fw, 3, 13, &slot));
+	assert_null(flow_table_icmp_error(x->t, &udp_q, fw, 3, 3, &slot));
+	/* the reverse packet's quote names the same flow */
+	q = quote_of(IPPROTO_NUM_TCP, SRV, 5061, CLI, 40000);
+	assert_ptr_equal(flow_table_icmp_error(x->t, &q, host, 3, 3, &slot), f);
+	assert_int_equal(f->icmp_errors, 2);
+	assert_int_equal(f->icmp_code, 3);
+	assert_memory_equal(flow_table_reporter(x->t, f), host, 4);
+	assert_int_equal(stats(x).created, 1);
+}
+
+/* Each ICMP and ICMPv6 error the issue names, to its outcome. */
+static void test_flow_icmp_error_outcome(void **state)
+{
+	static const struct {
+		int family;
+		uint8_t type, code;
+		enum flow_outcome want;
+	} cases[] = {
+		{ 4, 3, 3, OUTCOME_REFUSED },
+		{ 4, 3, 9, OUTCOME_PROHIBITED },
+		{ 4, 3, 10, OUTCOME_PROHIBITED },
+		{ 4, 3, 13, OUTCOME_PROHIBITED },
+		{ 4, 3, 0, OUTCOME_UNREACHABLE },
+		{ 4, 3, 1, OUTCOME_UNREACHABLE },
+		{ 4, 3, 4, OUTCOME_UNREACHABLE },	/* needs fragmenting */
+		{ 4, 11, 0, OUTCOME_UNREACHABLE },	/* TTL exceeded */
+		{ 4, 12, 0, OUTCOME_SUCCEEDED },	/* says nothing */
+		{ 6, 1, 4, OUTCOME_REFUSED },
+		{ 6, 1, 1, OUTCOME_PROHIBITED },
+		{ 6, 1, 0, OUTCOME_UNREACHABLE },
+		{ 6, 1, 3, OUTCOME_UNREACHABLE },
+		{ 6, 3, 0, OUTCOME_UNREACHABLE },	/* hop limit */
+		{ 6, 2, 0, OUTCOME_SUCCEEDED },		/* too big */
+		{ 6, 4, 0, OUTCOME_SUCCEEDED },		/* parameter problem */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		assert_int_equal(icmp_error_outcome(cases[i].family,
+						    cases[i].type,
+						    cases[i].code),
+				 cases[i].want);
+}
+
+/* The outcome rules, each on the flow it is about: answered, refused by
+ * RST or by ICMP, silent for longer than the answer wait or not. */
+static void test_flow_outcomes(void **state)
+{
+	struct fx *x = *state;
+	const struct flow *f;
+	struct icmp_quote q;
+	const uint8_t fw[16] = { 10, 10, 0, 1 };
+	uint32_t slot;
+	const int64_t wait = S(3);
+
+	/* a handshake */
+	f = first(x, tcp(CLI, 40000, SRV, 80, TCP_SYN, 0), S(1));
+	more(x, tcp(SRV, 80, CLI, 40000, TCP_SYN | TCP_ACK, 0), S(1));
+	assert_int_equal(flow_outcome(f, S(1), wait), OUTCOME_SUCCEEDED);
+	/* RST to a SYN */
+	f = first(x, tcp(CLI, 40001, SRV, 80, TCP_SYN, 0), S(1));
+	more(x, tcp(SRV, 80, CLI, 40001, TCP_RST | TCP_ACK, 0), S(1));
+	assert_int_equal(flow_outcome(f, S(9), wait), OUTCOME_REFUSED);
+	/* a SYN alone: unanswered once the wait passed, else undetermined */
+	f = first(x, tcp(CLI, 40002, SRV, 80, TCP_SYN, 0), S(10));
+	assert_int_equal(flow_outcome(f, S(12), wait), OUTCOME_UNDETERMINED);
+	assert_int_equal(flow_outcome(f, S(13), wait), OUTCOME_UNANSWERED);
+	/* ... and prohibited by a firewall, however soon the input ends */
+	q = quote_of(IPPROTO_NUM_TCP, CLI, 40002, SRV, 80);
+	flow_table_icmp_error(x->t, &q, fw, 3, 13, &slot);
+	assert_int_equal(flow_outcome(f, S(10), wait), OUTCOME_PROHIBITED);
+	/* UDP: a reply, none, an ICMP port unreachable */
+	f = first(x, udp(CLI, 50000, SRV, 53, 30), S(20));
+	assert_int_equal(flow_outcome(f, S(30), wait), OUTCOME_UNANSWERED);
+	more(x, udp(SRV, 53, CLI, 50000, 60), S(20));
+	assert_int_equal(flow_outcome(f, S(30), wait), OUTCOME_SUCCEEDED);
+	f = first(x, udp(CLI, 50001, SRV, 3478, 30), S(20));
+	q = quote_of(IPPROTO_NUM_UDP, CLI, 50001, SRV, 3478);
+	flow_table_icmp_error(x->t, &q, (const uint8_t[16]){ 10, 0, 0, 2 }, 3,
+			      3, &slot);
+	assert_int_equal(flow_outcome(f, S(20), wait), OUTCOME_REFUSED);
+	/* an error does not undo an answer */
+	q = quote_of(IPPROTO_NUM_TCP, CLI, 40000, SRV, 80);
+	f = flow_table_icmp_error(x->t, &q, fw, 3, 13, &slot);
+	assert_int_equal(flow_outcome(f, S(30), wait), OUTCOME_SUCCEEDED);
+	/* midstream, one way: nothing to tell */
+	f = first(x, tcp(CLI, 40003, SRV, 80, TCP_ACK, 100), S(40));
+	assert_int_equal(flow_outcome(f, S(99), wait), OUTCOME_UNDETERMINED);
+	/* an echo request answered, and one not */
+	f = first(x, icmp(CLI, SRV, 8), S(50));
+	assert_int_equal(flow_outcome(f, S(60), wait), OUTCOME_UNANSWERED);
+	more(x, icmp(SRV, CLI, 0), S(50));
+	assert_int_equal(flow_outcome(f, S(60), wait), OUTCOME_SUCCEEDED);
+	/* a reply seen alone: one way */
+	f = first(x, icmp("10.0.0.7", "10.0.0.8", 0), S(50));
+	assert_int_equal(flow_outcome(f, S(60), wait), OUTCOME_UNDETERMINED);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1291,6 +1431,9 @@ int main(void)
 		T(test_flow_handed_back_stays_readable),
 		T(test_flow_index_random),
 		T(test_flow_collision_flood),
+		T(test_flow_icmp_error_matched),
+		T(test_flow_icmp_error_outcome),
+		T(test_flow_outcomes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -106,7 +106,7 @@ static void open_report(struct fx *x, bool live)
 {
 	struct report_config rc = {
 		.writer = &keeper, .out = &x->out, .cls = x->cls,
-		.interval_us = STEP, .live = live,
+		.interval_us = STEP, .live = live, .answer_wait_us = S(3),
 		.flow_slots = flow_table_slots(16),
 	};
 
@@ -183,7 +183,7 @@ static void test_report_flow_record(void **state)
 	f.first_us = S(10);
 	f.last_us = S(12);
 	f.state = TCP_STATE_CLOSED;
-	report_flow_end(x->r, &f, FLOW_END_IDLE);
+	report_flow_end(x->r, &f, FLOW_END_IDLE, S(40), NULL);
 	assert_int_equal(got.nflows, 1);
 	assert_string_equal(got.flows[0].client, "10.20.0.5");
 	assert_int_equal(got.flows[0].client_port, 40005);
@@ -194,11 +194,65 @@ static void test_report_flow_record(void **state)
 	assert_string_equal(got.flows[0].proto, "tcp");
 	assert_string_equal(got.flows[0].tcp_state, "closed");
 	assert_string_equal(got.flows[0].end, "idle");
+	assert_string_equal(got.flows[0].outcome, "succeeded");
+	assert_int_equal(got.flows[0].icmp_errors, 0);
 	assert_string_equal(got.flows[0].verdict, "expected");
 	assert_int_equal(got.flows[0].nrules, 1);
 	assert_string_equal(got.flows[0].rules[0], "web");
 	assert_int_equal(report_flows_with(x->r, 1u << VERDICT_EXPECTED), 1);
 	assert_int_equal(report_flows_with(x->r, 1u << VERDICT_UNEXPECTED), 0);
+}
+
+/* An unanswered SYN is unanswered once the answer wait passed before the
+ * flow (or the input) ended, undetermined before; one an ICMP error
+ * quoted says what the error said, and who said it.  Coverage follows:
+ * a rule whose only flows failed is failed, not seen as working. */
+static void test_report_outcomes(void **state)
+{
+	struct fx *x = *state;
+	struct flow syn = flow_to(x->cls, 5, IPPROTO_NUM_TCP, 443);
+	struct flow ok = flow_to(x->cls, 6, IPPROTO_NUM_TCP, 443);
+	const uint8_t firewall[16] = { 10, 10, 0, 254 };
+	const struct rule_counts *web;
+
+	syn.state = TCP_STATE_ATTEMPTED;
+	syn.packets[syn.client] = 2;
+	syn.first_us = S(9);
+	syn.last_us = S(10);
+	report_flow_end(x->r, &syn, FLOW_END_INPUT, S(12), NULL);
+	assert_string_equal(got.flows[0].outcome, "undetermined");
+	assert_int_equal(report_failed(x->r), 0);
+	report_flow_end(x->r, &syn, FLOW_END_INPUT, S(13), NULL);
+	assert_string_equal(got.flows[1].outcome, "unanswered");
+	assert_int_equal(report_failed(x->r), 1);
+
+	syn.icmp_errors = 2;
+	syn.icmp_type = 3;
+	syn.icmp_code = 13;
+	report_flow_end(x->r, &syn, FLOW_END_IDLE, S(40), firewall);
+	assert_string_equal(got.flows[2].outcome, "prohibited");
+	assert_int_equal(got.flows[2].icmp_errors, 2);
+	assert_int_equal(got.flows[2].icmp_type, 3);
+	assert_int_equal(got.flows[2].icmp_code, 13);
+	assert_string_equal(got.flows[2].icmp_from, "10.10.0.254");
+	assert_int_equal(report_failed(x->r), 2);
+
+	report_summary(x->r, &(struct summary_input){
+		&(struct frame_counts){ .packets_read = 1 },
+		&(struct flow_stats){ .created = 1 }, NULL, 0, NULL });
+	web = &got.summaries[0].tally->per_rule[0];
+	assert_int_equal(coverage_status(x->cls, 0, web), COVERAGE_FAILED);
+	assert_int_equal(coverage_status(x->cls, 1,
+					 &got.summaries[0].tally->per_rule[1]),
+			 COVERAGE_NOT_SEEN);
+
+	ok.state = TCP_STATE_CLOSED;
+	ok.packets[0] = ok.packets[1] = 3;
+	report_flow_end(x->r, &ok, FLOW_END_IDLE, S(40), NULL);
+	assert_string_equal(got.flows[3].outcome, "succeeded");
+	assert_int_equal(coverage_status(x->cls, 0, web), COVERAGE_SUCCEEDED);
+	assert_int_equal(web->failed, 2);
+	assert_int_equal(web->succeeded, 1);
 }
 
 /* Each flow is counted once per interval however many packets it has,
@@ -239,7 +293,7 @@ static void test_report_interval_slot_reused(void **state)
 	struct flow b = flow_to(x->cls, 2, IPPROTO_NUM_TCP, 443);
 
 	packet(x, &a, 7, S(1), true);
-	report_flow_end(x->r, &a, FLOW_END_PORT_REUSE);
+	report_flow_end(x->r, &a, FLOW_END_PORT_REUSE, S(2), NULL);
 	packet(x, &b, 7, S(2), true);
 	packet(x, &b, 7, S(3), false);
 	finish(x, S(4));
@@ -454,9 +508,9 @@ static void test_report_snapshot(void **state)
 
 	web.packets[1] = 1;
 	odd.packets[1] = 1;
-	report_flow_end(x->r, &web, FLOW_END_IDLE);
+	report_flow_end(x->r, &web, FLOW_END_IDLE, S(60), NULL);
 	assert_true(report_snapshot_begin(x->r));
-	report_snapshot_flow(x->r, &odd);
+	report_snapshot_flow(x->r, &odd, S(60), NULL);
 	report_snapshot_end(x->r, &in);
 	assert_int_equal(got.nsummaries, 1);
 	assert_true(got.summaries[0].partial);
@@ -484,7 +538,8 @@ static void test_report_summary_fits_reserve(void **state)
 	struct frame_counts fc = { .packets_read = 1 };
 	struct flow_stats fs = { .created = 1 };
 	struct summary_input in = { &fc, &fs, NULL, 0, NULL };
-	static const uint16_t ports[3] = { 9000, 19513, 5061 };
+	/* 443: the port with the most rules, the longest failed groups */
+	static const uint16_t ports[3] = { 9000, 19513, 443 };
 	struct report_config rc = { .writer = &report_writer_json,
 				    .out = &out, .flow_slots = 16 };
 
@@ -514,16 +569,29 @@ static void test_report_summary_fits_reserve(void **state)
 			f.key.port[1] = 40000;
 			f.client = 1;
 			f.oriented = 1;
-			f.state = k == 2 ? TCP_STATE_REJECTED : TCP_STATE_CLOSED;
+			f.state = k == 2 ? TCP_STATE_ATTEMPTED : TCP_STATE_CLOSED;
 			f.packets[1] = UINT32_MAX;
 			f.bytes[1] = UINT64_MAX / 4;
 			f.first_us = f.last_us = S(1700000000);
 			c = classify_flow(cls, &f);
 			f.class_id = c.class_id;
 			f.client = c.client;
-			report_flow_end(r, &f, FLOW_END_IDLE);
-			out.len = 0;	/* only the summary is measured */
-			out.record = 0;
+			/* failed ones prohibited, by every reporter a
+			 * group names and one more */
+			f.icmp_type = 1;
+			f.icmp_code = 1;
+			f.icmp_errors = k == 2;
+			for (int j = 0; j < (k == 2 ? GROUP_REPORTERS + 1 : 1);
+			     j++) {
+				uint8_t reporter[16];
+
+				memset(reporter, 0xfe, sizeof reporter);
+				reporter[15] = (uint8_t)j;
+				report_flow_end(r, &f, FLOW_END_IDLE, S(1700000060),
+						reporter);
+				out.len = 0;	/* only the summary counts */
+				out.record = 0;
+			}
 		}
 	report_summary(r, &in);
 	assert_int_equal(out_error(&out), 0);
@@ -540,6 +608,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(test_report_flow_record),
+		TEST(test_report_outcomes),
 		TEST(test_report_interval_counts_flows_once),
 		TEST(test_report_interval_slot_reused),
 		TEST(test_report_replay_skips_quiet),

@@ -85,6 +85,18 @@ static struct flow flow_to(const struct classifier *cls, uint16_t client,
 	return f;
 }
 
+/* As the audit tallies a flow that ends a minute after its last packet,
+ * or when the input ends right after it: what came of it decides. */
+static void tally_ended(struct tally *t, const struct flow *f)
+{
+	tally_flow(t, f, flow_outcome(f, f->last_us + 60000000, 3000000), NULL);
+}
+
+static void tally_at_input_end(struct tally *t, const struct flow *f)
+{
+	tally_flow(t, f, flow_outcome(f, f->last_us, 3000000), NULL);
+}
+
 static const struct group *only_group(const struct tally *t,
 				      enum group_kind kind)
 {
@@ -109,10 +121,10 @@ static void test_tally_totals(void **state)
 	struct flow lm = flow_to(x->cls, 3, 12, IPPROTO_NUM_TCP, 19513,
 				 TCP_STATE_CLOSED, 5, 50);
 
-	tally_flow(&x->t, &web, FLOW_END_IDLE);
-	tally_flow(&x->t, &web, FLOW_END_INPUT);
-	tally_flow(&x->t, &odd, FLOW_END_IDLE);
-	tally_flow(&x->t, &lm, FLOW_END_IDLE);
+	tally_ended(&x->t, &web);
+	tally_at_input_end(&x->t, &web);
+	tally_ended(&x->t, &odd);
+	tally_ended(&x->t, &lm);
 	assert_int_equal(x->t.verdicts[VERDICT_EXPECTED].flows, 2);
 	assert_int_equal(x->t.verdicts[VERDICT_EXPECTED].packets, 20);
 	assert_int_equal(x->t.verdicts[VERDICT_EXPECTED].bytes, 2000);
@@ -120,15 +132,16 @@ static void test_tally_totals(void **state)
 	assert_int_equal(x->t.verdicts[VERDICT_DEBUG].flows, 1);
 	assert_int_equal(x->t.tags[TAG_LUCS].flows, 3);	/* web twice, lm */
 	assert_int_equal(x->t.tags[TAG_SFB].flows, 0);
-	assert_int_equal(x->t.per_rule[0].flows, 2);	/* web */
-	assert_int_equal(x->t.per_rule[2].flows, 1);	/* lm */
+	assert_int_equal(x->t.per_rule[0].c.flows, 2);	/* web */
+	assert_int_equal(x->t.per_rule[2].c.flows, 1);	/* lm */
 	assert_int_equal(only_group(&x->t, GROUP_UNEXPECTED)->port, 9999);
 	assert_int_equal(only_group(&x->t, GROUP_DEBUG)->port, 19513);
 }
 
-/* A documented connection refused, or unanswered until its timeout, is a
- * failed one; unanswered when the input ended, it is not (its timeout
- * had not run). */
+/* A documented connection refused, unanswered for longer than the
+ * answer wait, or turned away by an ICMP error is a failed one, grouped
+ * by outcome; unanswered when the input ended right after, it is
+ * undetermined, only counted. */
 static void test_tally_failed(void **state)
 {
 	struct fx *x = *state;
@@ -136,21 +149,62 @@ static void test_tally_failed(void **state)
 				  TCP_STATE_REJECTED, 1, 60);
 	struct flow att = flow_to(x->cls, 2, 20, IPPROTO_NUM_TCP, 5061,
 				  TCP_STATE_ATTEMPTED, 3, 180);
+	struct flow blocked = flow_to(x->cls, 3, 20, IPPROTO_NUM_TCP, 5061,
+				      TCP_STATE_ATTEMPTED, 1, 60);
+	const uint8_t firewall[16] = { 10, 10, 0, 1 };
 	const struct group *const *g;
 	size_t n;
 
-	tally_flow(&x->t, &rej, FLOW_END_IDLE);
-	tally_flow(&x->t, &rej, FLOW_END_IDLE);
-	tally_flow(&x->t, &att, FLOW_END_INPUT);
+	tally_ended(&x->t, &rej);
+	tally_ended(&x->t, &rej);
+	tally_at_input_end(&x->t, &att);
 	g = tally_sorted(&x->t, GROUP_FAILED, &n);
 	assert_int_equal(n, 1);
-	assert_int_equal(g[0]->state, TCP_STATE_REJECTED);
+	assert_int_equal(g[0]->outcome, OUTCOME_REFUSED);
 	assert_int_equal(g[0]->c.flows, 2);
 	assert_string_equal(g[0]->rules, "sip");
-	tally_flow(&x->t, &att, FLOW_END_IDLE);
+	assert_int_equal(g[0]->nreporters, 0);
+	assert_int_equal(x->t.undetermined, 1);
+	assert_int_equal(x->t.failed, 2);
+	tally_ended(&x->t, &att);
 	g = tally_sorted(&x->t, GROUP_FAILED, &n);
-	assert_int_equal(n, 2);	/* one group per state */
-	assert_int_equal(g[0]->state, TCP_STATE_ATTEMPTED);	/* more bytes */
+	assert_int_equal(n, 2);	/* one group per outcome */
+	assert_int_equal(g[0]->outcome, OUTCOME_UNANSWERED);	/* more bytes */
+
+	blocked.icmp_errors = 3;
+	blocked.icmp_type = 3;
+	blocked.icmp_code = 13;
+	tally_flow(&x->t, &blocked,
+		   flow_outcome(&blocked, blocked.last_us, 3000000), firewall);
+	tally_flow(&x->t, &blocked, OUTCOME_PROHIBITED, firewall);
+	g = tally_sorted(&x->t, GROUP_FAILED, &n);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		if (g[i]->outcome != OUTCOME_PROHIBITED)
+			continue;
+		assert_int_equal(g[i]->c.flows, 2);
+		assert_int_equal(g[i]->nreporters, 1);	/* once, not twice */
+		assert_memory_equal(g[i]->reporters[0], firewall, 4);
+	}
+	assert_int_equal(x->t.failed, 5);
+	assert_int_equal(x->t.per_rule[1].failed, 5);
+	assert_int_equal(x->t.per_rule[1].succeeded, 0);
+	assert_int_equal(x->t.outcomes[OUTCOME_UNDETERMINED], 1);
+}
+
+/* An unexpected flow that got no answer is no failed documented one. */
+static void test_tally_failed_documented_only(void **state)
+{
+	struct fx *x = *state;
+	struct flow odd = flow_to(x->cls, 1, 11, IPPROTO_NUM_TCP, 9999,
+				  TCP_STATE_ATTEMPTED, 2, 120);
+	size_t n;
+
+	tally_ended(&x->t, &odd);
+	tally_sorted(&x->t, GROUP_FAILED, &n);
+	assert_int_equal(n, 0);
+	assert_int_equal(x->t.failed, 0);
+	assert_int_equal(x->t.outcomes[OUTCOME_UNANSWERED], 1);
 }
 
 /* Groups stop at LUCS_TALLY_GROUPS per kind; the flows beyond are still
@@ -168,7 +222,7 @@ static void test_tally_group_cap(void **state)
 		struct flow f = flow_to(x->cls, 1, 11, IPPROTO_NUM_UDP,
 					(uint16_t)(10000 + i), 0, 2, 100);
 
-		tally_flow(&x->t, &f, FLOW_END_IDLE);
+		tally_ended(&x->t, &f);
 	}
 	g = tally_sorted(&x->t, GROUP_UNEXPECTED, &n);
 	assert_int_equal(n, LUCS_TALLY_GROUPS);
@@ -184,7 +238,7 @@ static void test_tally_group_cap(void **state)
 		struct flow f = flow_to(x->cls, 7, 11, IPPROTO_NUM_UDP, 10000,
 					0, 1, 10);
 
-		tally_flow(&x->t, &f, FLOW_END_IDLE);
+		tally_ended(&x->t, &f);
 		assert_int_equal(x->t.kinds[GROUP_UNEXPECTED].other.flows,
 				 extra);
 	}
@@ -212,7 +266,7 @@ static void test_tally_distinct_clients(void **state)
 							IPPROTO_NUM_UDP, port,
 							0, 1, 10);
 
-				tally_flow(&x->t, &f, FLOW_END_IDLE);
+				tally_ended(&x->t, &f);
 			}
 		g = tally_sorted(&x->t, GROUP_UNEXPECTED, &n);
 		for (size_t i = 0; i < n; i++) {
@@ -239,10 +293,10 @@ static void test_tally_copy(void **state)
 				  TCP_STATE_CLOSED, 3, 300);
 	struct tally snap;
 
-	tally_flow(&x->t, &odd, FLOW_END_IDLE);
+	tally_ended(&x->t, &odd);
 	assert_true(tally_copy(&snap, &x->t));
-	tally_flow(&snap, &web, FLOW_END_INPUT);
-	tally_flow(&snap, &odd, FLOW_END_INPUT);
+	tally_at_input_end(&snap, &web);
+	tally_at_input_end(&snap, &odd);
 	assert_int_equal(snap.verdicts[VERDICT_EXPECTED].flows, 1);
 	assert_int_equal(snap.verdicts[VERDICT_UNEXPECTED].flows, 2);
 	assert_int_equal(only_group(&snap, GROUP_UNEXPECTED)->c.flows, 2);
@@ -269,14 +323,15 @@ static void test_tally_rebase(void **state)
 	const struct group *const *g;
 	size_t n;
 
-	tally_flow(&x->t, &web, FLOW_END_IDLE);
-	tally_flow(&x->t, &ext, FLOW_END_IDLE);
-	tally_flow(&x->t, &rej, FLOW_END_IDLE);
+	ext.packets[flow_server(&ext)] = 1;	/* answered: no failure */
+	tally_ended(&x->t, &web);
+	tally_ended(&x->t, &ext);
+	tally_ended(&x->t, &rej);
 	assert_int_equal(x->t.tags[catalogue_tag(x->cat, "Extra")].flows, 1);
 	assert_true(tally_rebase(&x->t, cls_b));
 	assert_int_equal(x->t.nrules, 2);
-	assert_int_equal(x->t.per_rule[0].flows, 1);	/* web, by name */
-	assert_int_equal(x->t.per_rule[1].flows, 0);	/* sip-tls is new */
+	assert_int_equal(x->t.per_rule[0].c.flows, 1);	/* web, by name */
+	assert_int_equal(x->t.per_rule[1].c.flows, 0);	/* sip-tls is new */
 	assert_int_equal(x->t.tags[TAG_LUCS].flows, 1);
 	assert_int_equal(x->t.tags[TAG_SFB].flows, 1);	/* the rejected sip */
 	assert_int_equal(catalogue_tag(cat_b, "Extra"), -1);
@@ -285,7 +340,7 @@ static void test_tally_rebase(void **state)
 
 	rej_b = flow_to(cls_b, 1, 20, IPPROTO_NUM_TCP, 5061,
 			TCP_STATE_REJECTED, 1, 60);
-	tally_flow(&x->t, &rej_b, FLOW_END_IDLE);
+	tally_ended(&x->t, &rej_b);
 	g = tally_sorted(&x->t, GROUP_FAILED, &n);
 	assert_int_equal(n, 2);
 	assert_true((strcmp(g[0]->rules, "sip") == 0 &&
@@ -312,10 +367,10 @@ static void test_tally_rebase_same_rules(void **state)
 					TCP_STATE_REJECTED, 1, 60);
 	const struct group *g;
 
-	tally_flow(&x->t, &rej, FLOW_END_IDLE);
+	tally_ended(&x->t, &rej);
 	assert_true(tally_rebase(&x->t, again));
 	assert_int_equal(x->t.version, 1);
-	tally_flow(&x->t, &rej_again, FLOW_END_IDLE);
+	tally_ended(&x->t, &rej_again);
 	g = only_group(&x->t, GROUP_FAILED);
 	assert_int_equal(g->c.flows, 2);
 	assert_int_equal(g->version, 0);
@@ -346,7 +401,7 @@ static void test_tally_sorted(void **state)
 						in[i].port, 0, 1,
 						in[i].bytes / in[i].flows);
 
-			tally_flow(&x->t, &f, FLOW_END_IDLE);
+			tally_ended(&x->t, &f);
 		}
 	g = tally_sorted(&x->t, GROUP_UNEXPECTED, &n);
 	assert_int_equal(n, 4);
@@ -361,6 +416,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		TEST(test_tally_totals),
 		TEST(test_tally_failed),
+		TEST(test_tally_failed_documented_only),
 		TEST(test_tally_group_cap),
 		TEST(test_tally_distinct_clients),
 		TEST(test_tally_copy),

@@ -1,6 +1,6 @@
 /* decode-cost.c: the decoder alone, for callgrind: reads a capture into
  * memory, then decodes each frame once with decode_packet or, given -t,
- * with decode_packet_tunnels under the default configuration.  Its
+ * with decode_packet_ext under the default configuration.  Its
  * instructions per packet are the inclusive cost of that function over
  * the packet count it prints (tests/bench/README.md, "Profiling the
  * decoder").
@@ -52,10 +52,10 @@ int main(int argc, char **argv)
 		n++;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct tunnel_stack tun;
+		struct frame_extra tun;
 		struct pkt p;
 
-		ok += (tunnels ? decode_packet_tunnels(&cfg, dlt, r[i].p,
+		ok += (tunnels ? decode_packet_ext(&cfg, dlt, r[i].p,
 						       r[i].caplen,
 						       r[i].wirelen, &p, &tun)
 			       : decode_packet(dlt, r[i].p, r[i].caplen,

@@ -1,5 +1,5 @@
-/* fuzz_decap.c: libFuzzer target for decode_packet_tunnels: every tunnel
- * it opens or names, under every supported link type, with the default
+/* fuzz_decap.c: libFuzzer target for decode_packet_ext: every tunnel
+ * it opens or names, every ICMP error's quote, under every supported link type, with the default
  * ports, others, decapsulation off and no configuration, with and
  * without a tunnel stack.  Input layout: fuzz.h.
  *
@@ -33,7 +33,7 @@ static void configure(struct decode_config *cfg, unsigned which)
 	}
 }
 
-static void check_layers(const struct tunnel_stack *t, const struct pkt *p,
+static void check_layers(const struct frame_extra *t, const struct pkt *p,
 			 enum decode_status st, const struct pkt *outer)
 {
 	FUZZ_CHECK(t->depth <= LUCS_MAX_TUNNEL_DEPTH);
@@ -64,6 +64,26 @@ static void check_layers(const struct tunnel_stack *t, const struct pkt *p,
 	}
 }
 
+/* An ICMP error's quote: only an error has one, and what it names is a
+ * flow of the error's own family. */
+static void check_quote(const struct frame_extra *t, const struct pkt *p)
+{
+	bool icmp = p->proto == IPPROTO_NUM_ICMP ||
+		    p->proto == IPPROTO_NUM_ICMPV6;
+
+	FUZZ_CHECK(p->quote <= QUOTE_DAMAGED);	/* read: ext was given */
+	FUZZ_CHECK(p->quote == QUOTE_NONE || icmp);
+	if (p->quote != QUOTE_VALID)
+		return;
+	FUZZ_CHECK(t->quote.family == p->family);
+	if (t->quote.family == 4)
+		for (size_t j = 4; j < 16; j++)
+			FUZZ_CHECK(t->quote.src[j] == 0 && t->quote.dst[j] == 0);
+	if (t->quote.proto != IPPROTO_NUM_TCP &&
+	    t->quote.proto != IPPROTO_NUM_UDP)
+		FUZZ_CHECK(t->quote.sport == 0 && t->quote.dport == 0);
+}
+
 /* Field by field: a layer's padding is not written. */
 static bool same_layer(const struct tunnel_layer *x,
 		       const struct tunnel_layer *y)
@@ -86,7 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t caplen = in.len, wirelen = fuzz_wirelen(mode, caplen, arg);
 	size_t effective = wirelen < caplen ? caplen : wirelen;
 	struct decode_config cfg;
-	struct tunnel_stack ta, tb;
+	struct frame_extra ta, tb;
 	struct pkt outer, a, b;
 	enum decode_status st_outer, st;
 
@@ -95,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	configure(&cfg, which);
 	st_outer = decode_packet(dlt, in.p, caplen, wirelen, &outer);
 	memset(&ta, 0x5a, sizeof ta);
-	st = decode_packet_tunnels(which == FUZZ_DECAP_NONE ? NULL : &cfg, dlt,
+	st = decode_packet_ext(which == FUZZ_DECAP_NONE ? NULL : &cfg, dlt,
 				   in.p, caplen, wirelen, &a,
 				   stackless ? NULL : &ta);
 	fuzz_check_pkt(st, &a, effective);
@@ -104,13 +124,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (which >= FUZZ_DECAP_OFF) {
 		/* Nothing opened, nothing named: decode_packet exactly. */
 		FUZZ_CHECK(st == st_outer);
+		/* an error's quote is read only into a frame_extra */
+		FUZZ_CHECK((outer.quote == QUOTE_UNREAD) ==
+			   (a.quote != QUOTE_NONE));
+		outer.quote = a.quote;
 		FUZZ_CHECK(memcmp(&a, &outer, sizeof a) == 0);
 	}
 	if (stackless) {
 		FUZZ_CHECK(a.tunnel_depth <= LUCS_MAX_TUNNEL_DEPTH);
+		FUZZ_CHECK(a.quote <= QUOTE_DAMAGED);
 		return 0;
 	}
 	check_layers(&ta, &a, st, &outer);
+	check_quote(&ta, &a);
 	if (ta.depth > 0 || st == DECODE_TUNNEL_TRUNCATED ||
 	    st == DECODE_TUNNEL_BAD_HEADER) {
 		/* A tunnel header is read in a packet decode_packet
@@ -121,17 +147,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 * name. */
 		FUZZ_CHECK(st == st_outer);
 		outer.unopened = a.unopened;
+		outer.quote = a.quote;
 		FUZZ_CHECK(memcmp(&a, &outer, sizeof a) == 0);
 	}
 	/* Deterministic, whatever the structs held. */
 	memset(&b, 0xa5, sizeof b);
 	memset(&tb, 0xa5, sizeof tb);
-	FUZZ_CHECK(decode_packet_tunnels(which == FUZZ_DECAP_NONE ? NULL : &cfg,
+	FUZZ_CHECK(decode_packet_ext(which == FUZZ_DECAP_NONE ? NULL : &cfg,
 					 dlt, in.p, caplen, wirelen, &b,
 					 &tb) == st);
 	FUZZ_CHECK(memcmp(&a, &b, sizeof a) == 0);
 	FUZZ_CHECK(tb.depth == ta.depth);
 	for (unsigned i = 0; i < ta.depth; i++)
 		FUZZ_CHECK(same_layer(&ta.layer[i], &tb.layer[i]));
+	if (a.quote == QUOTE_VALID)
+		FUZZ_CHECK(memcmp(&ta.quote, &tb.quote, sizeof ta.quote) == 0);
 	return 0;
 }

@@ -187,6 +187,11 @@ static void check_flow(struct sink *o, const struct flow_view *v)
 	FUZZ_CHECK(v->first_us <= v->last_us);
 	FUZZ_CHECK(v->packets_c2s + v->packets_s2c > 0);
 	FUZZ_CHECK(strlen(v->history) <= FLOW_HISTORY_MAX);
+	FUZZ_CHECK(v->outcome != NULL && v->outcome_id < OUTCOME_COUNT);
+	/* an answered flow never failed; a failed one had no answer */
+	FUZZ_CHECK(!(v->packets_c2s && v->packets_s2c) ||
+		   v->outcome_id == OUTCOME_SUCCEEDED ||
+		   v->outcome_id == OUTCOME_REFUSED);
 	seen.flows++;
 	seen.packets += v->packets_c2s + v->packets_s2c;
 	seen.bytes += v->bytes_c2s + v->bytes_s2c;
@@ -210,7 +215,8 @@ static void check_summary(struct sink *o, const struct summary_view *s)
 
 		/* Every frame read is in a flow, a decode error or an orphan
 		 * fragment (flow.h, frag.h: nothing is dropped silently). */
-		FUZZ_CHECK(s->packets + s->decode_errors ==
+		FUZZ_CHECK(s->packets + s->decode_errors +
+				   s->frames->icmp_matched ==
 			   s->frames->packets_read);
 		/* After audit_finish every flow has been written out. */
 		FUZZ_CHECK(s->flows->active == 0);
@@ -228,6 +234,9 @@ static void check_summary(struct sink *o, const struct summary_view *s)
 		}
 		FUZZ_CHECK(tallied == created);
 		FUZZ_CHECK(tpackets == s->packets);
+		for (int oc = 0; oc < OUTCOME_COUNT; oc++)
+			tallied -= s->tally->outcomes[oc];
+		FUZZ_CHECK(tallied == 0);
 		seen.summary = true;
 	}
 	if (inner->summary)
@@ -295,15 +304,17 @@ static void packet(struct run *r, uint8_t ctl, int64_t ts,
 		   const uint8_t *frame, size_t len, uint8_t mode, uint16_t arg)
 {
 	struct frame f;
+	struct frame_extra extra[1];
+	struct frame_sink sk = { NULL, &f, extra, 0, 0 };
 
 	r->input.packets++;
 	r->capture.received++;
 	r->capture.dropped += mode >> 7;
 	if (r->live)
 		report_set_capture_stats(r->report, &r->capture);
-	decode_frame(fuzz_links[ctl & 7], ts, frame, (uint32_t)len,
-		     (uint32_t)fuzz_wirelen(mode, len, arg), &f);
-	audit_frames(r->audit, &f, 1);
+	decode_frame(&sk, fuzz_links[ctl & 7], ts, frame, (uint32_t)len,
+		     (uint32_t)fuzz_wirelen(mode, len, arg));
+	audit_frames(r->audit, &f, extra, 1);
 }
 
 /* The frame copies times, copy i with i added to the 16-bit field at
