@@ -313,12 +313,10 @@ static bool proto_item(struct loader *l, const struct ynode *n,
 		if (!ynode_uint(n, 0, 255, &num, l->file, l->err))
 			return false;
 	} else {
-		char names[256];
-
-		proto_names(names, sizeof names);
 		load_error_at(l->err, l->file, n,
-			      "unknown protocol '%s' (%s or a protocol number)",
-			      n->text, names);
+			      "unknown protocol '%s' (tcp, udp, icmp, icmpv6, "
+			      "an IANA keyword such as gre or esp, or a "
+			      "protocol number)", n->text);
 		return false;
 	}
 	if (num == 6 || num == 17) {
@@ -572,7 +570,9 @@ static bool declare(struct loader *l, const struct ynode *n, bool roles)
 				      what, item->text);
 			return false;
 		}
-		if (roles ? !word_ok(item->text, false) : !tag_ok(item->text)) {
+		if (roles ? !word_ok(item->text, false) ||
+				    strlen(item->text) > CAT_MAX_ID
+			  : !tag_ok(item->text)) {
 			load_error_at(l->err, l->file, item, "%s: '%s' is not a valid name",
 				      what, item->text);
 			return false;

@@ -40,6 +40,8 @@ struct options {
 	unsigned buffer_kib;	/* -B */
 	int snaplen;		/* -s */
 	const char *user;	/* -Z */
+	char **argv;		/* the whole command line */
+	int argc;
 };
 
 static void usage_error(const char *fmt, ...)
@@ -259,6 +261,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof *o);
+	o->argv = argv;
+	o->argc = argc;
 	o->writer = &report_writer_text;
 	o->interval_s = LUCS_DEFAULT_INTERVAL;
 	o->answer_wait_us = LUCS_DEFAULT_ANSWER_WAIT_US;
@@ -408,6 +412,7 @@ static int run_main(struct options *o)
 		.writer = o->writer, .flow = o->flow,
 		.interval_s = o->interval_s, .fail_on = o->fail_on,
 		.answer_wait_us = o->answer_wait_us, .coverage = o->coverage,
+		.argv = (const char *const *)o->argv, .argc = o->argc,
 		.quiet = o->quiet,
 	};
 	struct rulebook book;

@@ -123,6 +123,10 @@ static void text_flow(struct sink *sk, const struct flow_view *v)
 	if (v->reason) {
 		out_char(o, '(');
 		out_str(o, v->reason);
+		if (v->mismatch[0]) {
+			out_str(o, ": ");
+			out_str(o, v->mismatch);
+		}
 		out_char(o, ')');
 	} else {
 		joined(o, v->rules, v->nrules, 0);
@@ -416,6 +420,39 @@ static void failed_lines(struct out *o, const struct group *g, bool versions)
 	out_char(o, '\n');
 }
 
+/* Who an unexpected or debug group's clients are: their roles (site
+ * mode) and the heaviest of them. */
+static void clients_line(struct out *o, const struct summary_view *s,
+			 const struct group *g)
+{
+	struct top_client top[GROUP_TOP_CLIENTS];
+	size_t n = group_top_clients(g, top);
+	char addr[48];
+
+	out_str(o, "      clients:");
+	if (classifier_has_site(s->cls)) {
+		const char *names[CAT_MAX_ROLES];
+		size_t nr = role_names(classifier_catalogue(s->cls),
+				       g->client_roles, names);
+		char buf[512];
+
+		names_join(buf, sizeof buf, names, nr, ',');
+		out_str(o, " roles ");
+		out_str(o, nr ? buf : "none listed");
+		out_char(o, ';');
+	}
+	out_str(o, " top");
+	for (size_t i = 0; i < n; i++) {
+		format_addr(addr, sizeof addr, g->family, top[i].addr);
+		out_str(o, i ? ", " : " ");
+		out_str(o, addr);
+		out_str(o, " (");
+		out_u64(o, top[i].flows);
+		out_char(o, ')');
+	}
+	out_char(o, '\n');
+}
+
 static void group_section(struct out *o, const struct summary_view *s,
 			  enum group_kind kind, const char *title)
 {
@@ -442,6 +479,7 @@ static void group_section(struct out *o, const struct summary_view *s,
 			reasons(o, g[i]->reasons);
 		}
 		out_char(o, '\n');
+		clients_line(o, s, g[i]);
 	}
 	if (n > LUCS_TEXT_GROUPS) {
 		out_str(o, "  ... and ");
@@ -577,14 +615,141 @@ static void coverage(struct out *o, const struct summary_view *s)
 		out_str(o, "  (--coverage all lists every rule)\n");
 }
 
+/* --- provenance and roles ------------------------------------------------ */
+
+static void label(struct out *o, const char *name)
+{
+	out_str(o, "  ");
+	out_str_width(o, name, 28);
+}
+
+/* What the report was made from: the header of the summary. */
+static void provenance(struct out *o, const struct summary_view *s)
+{
+	const struct run_info *ri = s->run;
+
+	label(o, "lucsaudit");
+	out_str(o, ri->version);
+	out_char(o, '\n');
+	label(o, "mode");
+	if (classifier_has_site(s->cls)) {
+		out_str(o, "site: verdicts by the hosts' roles and ports\n");
+	} else {
+		size_t tcp, udp;
+
+		classifier_documented_ports(s->cls, &tcp, &udp);
+		out_str(o, "port only: verdicts rest on ports alone (");
+		out_u64(o, tcp);
+		out_str(o, " TCP and ");
+		out_u64(o, udp);
+		out_str(o, " UDP ports documented); --site judges by roles\n");
+	}
+	label(o, "filter");
+	out_str(o, ri->filter ? ri->filter : "none");
+	out_char(o, '\n');
+	for (size_t i = 0; i < ri->ninputs; i++) {
+		label(o, "input");
+		out_str(o, ri->inputs[i].name);
+		if (ri->inputs[i].size >= 0) {
+			out_str(o, ", ");
+			out_u64(o, (uint64_t)ri->inputs[i].size);
+			out_str(o, " bytes");
+		}
+		out_char(o, '\n');
+	}
+	label(o, "command");
+	out_str(o, ri->program);
+	for (int i = 0; i < ri->nargs; i++) {
+		out_char(o, ' ');
+		out_str(o, ri->args[i]);
+	}
+	out_char(o, '\n');
+}
+
+/* Each role the site lists hosts for: them, how many of its addresses
+ * were seen, and the listed hosts never seen (a typo, a host down). */
+static void roles_section(struct out *o, const struct summary_view *s)
+{
+	const struct catalogue *cat = classifier_catalogue(s->cls);
+	char buf[1024];
+
+	out_str(o, "\nroles in the site: addresses seen; hosts listed but never seen\n");
+	for (size_t r = 0; r < cat->nroles; r++) {
+		uint64_t seen = role_tally_hosts(&s->tally->roles, s->cls, r);
+
+		out_str(o, "  ");
+		out_str_width(o, cat->roles[r], 22);
+		out_char(o, ' ');
+		if (!role_prefixes_text(s, r, false, ", ", LUCS_TEXT_LISTED,
+					buf, sizeof buf)) {
+			out_str(o, "(none listed)\n");
+			continue;
+		}
+		out_str(o, buf);
+		out_str(o, "\n    seen: ");
+		out_u64(o, seen);
+		out_str(o, seen == 1 ? " address" : " addresses");
+		out_str(o, "; never seen: ");
+		out_str(o, role_prefixes_text(s, r, true, ", ", LUCS_TEXT_LISTED,
+					      buf, sizeof buf) ? buf : "none");
+		out_char(o, '\n');
+	}
+}
+
+/* "Who talks to whom": flows between client and server roles. */
+static void role_pairs_section(struct out *o, const struct summary_view *s)
+{
+	const struct catalogue *cat = classifier_catalogue(s->cls);
+	size_t n;
+	const struct role_pair *const *p = role_tally_sorted(&s->tally->roles,
+							     &n);
+
+	out_str(o, "\nwho talks to whom (client role -> server role)");
+	if (!n) {
+		out_str(o, ": none\n");
+		return;
+	}
+	out_str(o, "\n  from -> to                                   flows     packets          bytes  expected  debug  unexpected  out_of_scope\n");
+	for (size_t i = 0; i < n && i < LUCS_TEXT_GROUPS; i++) {
+		char pair[128];
+
+		snprintf(pair, sizeof pair, "%s -> %s",
+			 p[i]->from < cat->nroles ? cat->roles[p[i]->from]
+						  : "(no role)",
+			 p[i]->to < cat->nroles ? cat->roles[p[i]->to]
+						: "(no role)");
+		out_str(o, "  ");
+		out_str_width(o, pair, 42);
+		out_u64_width(o, p[i]->c.flows, 9);
+		out_u64_width(o, p[i]->c.packets, 12);
+		out_u64_width(o, p[i]->c.bytes, 15);
+		out_u64_width(o, p[i]->verdicts[VERDICT_EXPECTED], 10);
+		out_u64_width(o, p[i]->verdicts[VERDICT_DEBUG], 7);
+		out_u64_width(o, p[i]->verdicts[VERDICT_UNEXPECTED], 12);
+		out_u64_width(o, p[i]->verdicts[VERDICT_OUT_OF_SCOPE], 14);
+		out_char(o, '\n');
+	}
+	if (n > LUCS_TEXT_GROUPS) {
+		out_str(o, "  ... and ");
+		out_u64(o, n - LUCS_TEXT_GROUPS);
+		out_str(o, " more (see -F json)\n");
+	}
+}
+
 static void text_summary(struct sink *sk, const struct summary_view *s)
 {
 	struct out *o = sk->out;
 
 	out_str(o, s->partial ? "\nsummary so far\n" : "\nsummary\n");
+	if (s->run)
+		provenance(o, s);
 	overview(sk, s);
 	out_char(o, '\n');
 	totals(sk, s->verdicts, s->tags, classifier_catalogue(s->cls));
+	if (classifier_has_site(s->cls)) {
+		roles_section(o, s);
+		role_pairs_section(o, s);
+	}
 	group_section(o, s, GROUP_FAILED, "failed documented connections");
 	group_section(o, s, GROUP_UNEXPECTED, "unexpected flows by server (largest first)");
 	group_section(o, s, GROUP_DEBUG, "debug-port flows");

@@ -52,6 +52,23 @@ struct summary_input {
 	const struct capture_stats *capture;	/* live only, else NULL */
 };
 
+/* What a report was made from, as the command line and run.c know it:
+ * the provenance every summary carries. */
+struct run_input {
+	const char *name;	/* -r FILE, "-", or the interface */
+	int64_t size;		/* bytes when a regular file, else -1 */
+};
+
+struct run_info {
+	const char *version;
+	const char *filter;	/* NULL: none */
+	const char *program;	/* "lucsaudit", not the path it ran by */
+	const char *const *args;	/* the command line after it */
+	int nargs;
+	const struct run_input *inputs;
+	size_t ninputs;
+};
+
 /* A flow as the writers see it. */
 struct flow_view {
 	const char *proto;	/* "tcp", "udp", "icmp", "icmpv6" or a number */
@@ -86,6 +103,18 @@ struct flow_view {
 	 * members above from verdict on are then unset. */
 	const char *class_text;
 	size_t class_len;
+	/* Site mode: the roles of each end (none listed: empty), and for a
+	 * role_mismatch flow the ids of the rules documented for its server
+	 * port and protocol, whose roles it did not match. */
+	bool has_roles;
+	const char *client_roles[CAT_MAX_ROLES];
+	size_t nclient_roles;
+	const char *server_roles[CAT_MAX_ROLES];
+	size_t nserver_roles;
+	const char *port_rules[64];
+	size_t nport_rules;
+	char mismatch[384];	/* role_mismatch_text's, or "" */
+	uint64_t client_role_mask, server_role_mask;
 };
 
 /* One interval's counts. */
@@ -124,6 +153,7 @@ enum coverage_mode {
 /* The end-of-run totals as the writers see them. */
 struct summary_view {
 	enum coverage_mode coverage;
+	const struct run_info *run;
 	bool partial;		/* a report asked for mid-run (SIGUSR1) */
 	const struct frame_counts *frames;
 	const struct flow_stats *flows;
@@ -140,6 +170,10 @@ struct summary_view {
 
 struct report_writer {
 	const char *name;
+	/* Optional: the provenance, before anything else (CSV: comment
+	 * lines; the others carry it in the summary). */
+	void (*prologue)(struct sink *s, const struct run_info *run,
+			 const struct classifier *cls);
 	void (*begin)(struct sink *s);
 	void (*flow)(struct sink *s, const struct flow_view *v);
 	void (*interval)(struct sink *s, const struct interval_view *v);
@@ -166,6 +200,7 @@ struct report_config {
 	int64_t interval_us;	/* 0: no interval records */
 	int64_t answer_wait_us;	/* --answer-wait */
 	enum coverage_mode coverage;	/* --coverage */
+	const struct run_info *run;	/* provenance; kept by the caller */
 	bool live;		/* intervals by the clock, every one written */
 	struct hash_key hash_key;	/* the run's random key */
 	uint32_t flow_slots;	/* the flow table's (flow_table_slots) */
@@ -225,6 +260,25 @@ bool report_set_classifier(struct report *r, const struct classifier *cls);
 
 /* The protocol's name, or its number written into buf. */
 const char *proto_text(uint8_t proto, char buf[4]);
+/* A site prefix as written: 10.10.0.11, or 10.20.1.0/24 when it is not
+ * a single host. */
+void prefix_format(const struct prefix *p, char *buf, size_t size);
+bool prefix_is_host(const struct prefix *p);
+/* The prefixes the site lists for role (unseen: only the single hosts
+ * never seen), the first max joined by sep into buf (cut, never overrun,
+ * when it is full, and " and N more" said); how many there are. */
+size_t role_prefixes_text(const struct summary_view *s, size_t role,
+			  bool unseen, const char *sep, size_t max, char *buf,
+			  size_t size);
+/* The names of the roles of mask, in catalogue order, into names; how
+ * many. */
+size_t role_names(const struct catalogue *cat, uint64_t mask,
+		  const char **names);
+/* What a role_mismatch flow did wrong, for people: "tcp/4443 is
+ * documented from agent_pc to lucs_server_01/02; seen from sql_server to
+ * lucs_server_01". */
+void role_mismatch_text(const struct classifier *cls,
+			const struct flow_view *v, char *buf, size_t size);
 /* names joined by sep into buf, cut (never overrun) when it is full. */
 void names_join(char *buf, size_t size, const char *const *names, size_t n,
 		char sep);

@@ -71,6 +71,10 @@
 					 * every group of every kind, and the
 					 * coverage of a large catalogue */
 #define LUCS_TEXT_GROUPS 50		/* groups a text summary lists */
+#define LUCS_ROLE_LISTED 256		/* addresses a summary lists per role */
+#define LUCS_TEXT_LISTED 8		/* ... and a text summary */
+#define LUCS_ROLE_HOSTS 65536		/* inventoried addresses remembered
+					 * as seen (hosts_not_seen) */
 
 /* YAML inputs (catalogue and site) */
 #define LUCS_YAML_MAX_BYTES (1 << 20)	/* larger files are refused */

@@ -811,10 +811,10 @@ static const struct error_case error_cases[] = {
 	  "    proto: tcp\n    ports: 1\n    tag: LUCS\n",
 	  "c.yaml:3:10: unknown role '' (declare it under 'roles:')", false },
 	/* protocols */
-	{ "proto_unknown", RULE_HEAD "    proto: sctp\n    ports: 1\n    tag: LUCS\n",
-	  "c.yaml:5:12: unknown protocol 'sctp' (tcp, udp, icmp, icmpv6 or a protocol number)", false },
+	{ "proto_unknown", RULE_HEAD "    proto: quic\n    ports: 1\n    tag: LUCS\n",
+	  "c.yaml:5:12: unknown protocol 'quic' (tcp, udp, icmp, icmpv6, an IANA keyword such as gre or esp, or a protocol number)", false },
 	{ "proto_upper", RULE_HEAD "    proto: TCP\n    ports: 1\n    tag: LUCS\n",
-	  "c.yaml:5:12: unknown protocol 'TCP' (tcp, udp, icmp, icmpv6 or a protocol number)", false },
+	  "c.yaml:5:12: unknown protocol 'TCP' (tcp, udp, icmp, icmpv6, an IANA keyword such as gre or esp, or a protocol number)", false },
 	{ "proto_256", RULE_HEAD "    proto: 256\n    tag: LUCS\n",
 	  "c.yaml:5:12: 256 is outside 0-255", false },
 	{ "proto_empty_list", RULE_HEAD "    proto: []\n    ports: 1\n    tag: LUCS\n",
