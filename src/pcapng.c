@@ -50,6 +50,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "span.h"
 #include "tunables.h"
@@ -97,6 +98,7 @@ enum state { READING, ENDED, FAILED };
 
 struct pcapng {
 	FILE *f;
+	bool stream;		/* f is a pipe, a socket or a terminal */
 	uint8_t *buf;
 	size_t cap;		/* bytes at buf */
 	size_t pos;		/* the next block starts at buf[pos] */
@@ -189,10 +191,13 @@ static bool grow(struct pcapng *r, size_t limit)
 	return true;
 }
 
-/* One large read into the free end of the buffer. */
-static int read_more(struct pcapng *r)
+/* One large read into the free end of the buffer; from a stream, only
+ * the n bytes the block needs (fread waits for all it is asked for, and a
+ * pipe from a live capture may stay quiet after the block: its packets
+ * must not wait for the next megabyte, as libpcap's do not). */
+static int read_more(struct pcapng *r, size_t n)
 {
-	size_t want = r->cap - r->end, got;
+	size_t want = (r->stream && n < r->cap ? n : r->cap) - r->end, got;
 
 	errno = 0;
 	got = fread(r->buf + r->end, 1, want, r->f);
@@ -235,7 +240,7 @@ static int fill(struct pcapng *r, size_t n)
 			return fail_file(r, "out of memory for a block of %zu "
 					 "bytes at byte %llu", n,
 					 (unsigned long long)r->offset);
-		if (read_more(r) < 0)
+		if (read_more(r, n) < 0)
 			return -1;
 	}
 	return r->end >= n;
@@ -751,12 +756,15 @@ struct pcapng *pcapng_open(FILE *f, const void *prefix, size_t nprefix,
 			   char *err, size_t errlen)
 {
 	struct pcapng *r = calloc(1, sizeof *r);
+	struct stat st;
 
 	if (!r) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	r->f = f;
+	r->stream = fstat(fileno(f), &st) == 0 && !S_ISREG(st.st_mode) &&
+		    !S_ISBLK(st.st_mode);
 	r->cap = nprefix > LUCS_PCAPNG_FIRST_BUFFER ? nprefix
 						    : LUCS_PCAPNG_FIRST_BUFFER;
 	r->buf = malloc(r->cap);
