@@ -62,6 +62,13 @@
 #define LUCS_PCAPNG_MAX_INTERFACES 65536 /* IDBs in one file, all sections
 					  * together: memory stays bounded */
 
+/* --dedup (dedup.c): a packet whose bytes from its IP header on repeat
+ * those of a packet kept at most LUCS_DEDUP_WINDOW_US before or after it,
+ * among the last LUCS_DEDUP_PACKETS kept, counts once.  pktmon's copies
+ * of a packet are microseconds apart. */
+#define LUCS_DEDUP_WINDOW_US 10000	/* 10 ms of packet time */
+#define LUCS_DEDUP_PACKETS 8192		/* power of two: 192 KiB of table */
+
 /* Reports */
 #define LUCS_TALLY_GROUPS 4096		/* server groups kept per kind */
 #define LUCS_INTERVAL_NEW_MAX 100	/* new unexpected flows listed per interval */
