@@ -1,14 +1,18 @@
-/* capture.h: packet sources through libpcap: capture files read in order
- * as one timeline (pcap, nanosecond pcap, pcapng; "-" is standard input),
- * or one live interface; each frame decoded (decode.h) on the way.
+/* capture.h: packet sources: capture files read in order as one timeline
+ * (classic pcap through libpcap, pcapng through pcapng.c, each known by
+ * its first bytes; "-" is standard input), the captures of a folder in
+ * the order of their first packets, or one live interface (libpcap); each
+ * frame decoded (decode.h) on the way, by its own interface's link type.
  *
  * capture owns the sources, the reader thread and the frames it hands
- * out.  All inputs are opened and checked (format, link type, filter)
+ * out.  All inputs are opened and checked (format, link types, filter)
  * before the first packet is read, so a bad argument fails before any
- * output.  Files are read and decoded by a thread of their own, batches of
- * frames ahead of the caller.  The caller pulls batches (capture_next);
- * each call waits at most about LUCS_CAPTURE_WAIT_MS, so that the caller
- * keeps its clock and sees signals even when the input is quiet.
+ * output; a regular file is then closed, and opened again when its turn
+ * comes (a folder may hold thousands).  Files are read and decoded by a
+ * thread of their own, batches of frames ahead of the caller.  The caller
+ * pulls batches (capture_next); each call waits at most about
+ * LUCS_CAPTURE_WAIT_MS, so that the caller keeps its clock and sees
+ * signals even when the input is quiet.
  */
 #ifndef LUCS_CAPTURE_H
 #define LUCS_CAPTURE_H
@@ -21,7 +25,7 @@
 #include "decode.h"
 
 struct capture_config {
-	const char *const *files;
+	const char *const *files;	/* files, folders, "-" */
 	size_t nfiles;
 	const char *filter;	/* BPF expression, or NULL */
 	const char *iface;	/* live capture instead of files */
@@ -30,14 +34,24 @@ struct capture_config {
 	unsigned buffer_kib;	/* live: kernel buffer, 0 = libpcap's */
 	bool inline_read;	/* files: no reader thread (tests) */
 	const struct decode_config *decode;	/* NULL: open no tunnel */
+	bool dedup;		/* --dedup: copies of a packet count once */
 };
 
 /* One input: its name, the packets read from it, and why reading stopped
- * early, if it did. */
+ * early, if it did.  A folder's captures are inputs of their own,
+ * "FOLDER/NAME". */
 struct input_info {
 	const char *name;
-	uint64_t packets;
+	uint64_t packets;	/* read (the filter passed), copies too */
 	const char *error;	/* NULL when it was read to its end */
+};
+
+/* What the reading found of the inputs together, for the summary. */
+struct capture_notes {
+	bool dedup;		/* --dedup was given */
+	uint64_t duplicates_dropped;	/* copies it left out */
+	bool inputs_overlap;	/* an input's first packet came before the
+				 * last packet of an input read before it */
 };
 
 /* Live capture counters (pcap_stats) since the start. */
@@ -94,6 +108,14 @@ void capture_progress(const struct capture *c, uint64_t *done,
 		      uint64_t *total);
 
 const struct input_info *capture_inputs(const struct capture *c, size_t *n);
+
+/* What the reading found so far of the inputs together: for the frames
+ * handed out until now. */
+void capture_notes(const struct capture *c, struct capture_notes *out);
+
+/* The entries of the folders given that are not read, each said as
+ * "FOLDER/NAME: why, skipped", in the order found. */
+const char *const *capture_skipped(const struct capture *c, size_t *n);
 
 /* The kernel buffer -B asks for, in bytes, as libpcap takes it (an int):
  * at most INT_MAX. */

@@ -42,6 +42,7 @@ struct options {
 	const char *user;	/* -Z */
 	char **argv;		/* the whole command line */
 	int argc;
+	bool dedup;		/* --dedup */
 };
 
 static void usage_error(const char *fmt, ...)
@@ -61,7 +62,7 @@ static void usage_error(const char *fmt, ...)
 static void usage(void)
 {
 	fputs(
-"Usage: lucsaudit [OPTION]... -r FILE [-r FILE]... [FILTER EXPRESSION]\n"
+"Usage: lucsaudit [OPTION]... -r FILE|FOLDER [-r ...]... [FILTER EXPRESSION]\n"
 "       lucsaudit [OPTION]... -i IFACE [FILTER EXPRESSION]\n"
 "       lucsaudit --check [--rules FILE]... [--site FILE]\n"
 "Audit captured traffic against the LUCS/SfB port catalogue.\n"
@@ -69,6 +70,11 @@ static void usage(void)
 "Input:\n"
 "  -r, --read FILE          read a pcap or pcapng file ('-' for standard\n"
 "                           input); repeat to read several as one timeline\n"
+"  -r, --read FOLDER        read every capture in FOLDER (not its\n"
+"                           subfolders), in the order of their first packets\n"
+"      --dedup              count once a packet repeated from its IP header\n"
+"                           on within 10 ms (pktmon's copies: one per\n"
+"                           networking component); the summary says how many\n"
 "  -i, --interface IFACE    capture live on IFACE ('any': every interface)\n"
 "  -D, --list-interfaces    list the interfaces and exit\n"
 "  -p, --no-promiscuous-mode  do not put the interface in promiscuous mode\n"
@@ -201,7 +207,7 @@ static char *join_words(char **words, int n)
 
 enum {
 	OPT_MAX_FLOWS = 256, OPT_RULES, OPT_SITE, OPT_CHECK, OPT_LIST_RULES,
-	OPT_INTERVAL, OPT_FAIL_ON, OPT_ANSWER_WAIT, OPT_COVERAGE
+	OPT_INTERVAL, OPT_FAIL_ON, OPT_ANSWER_WAIT, OPT_COVERAGE, OPT_DEDUP
 };
 
 static enum coverage_mode parse_coverage(const char *arg)
@@ -254,6 +260,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "buffer-size", required_argument, NULL, 'B' },
 		{ "snapshot-length", required_argument, NULL, 's' },
 		{ "relinquish-privileges", required_argument, NULL, 'Z' },
+		{ "dedup", no_argument, NULL, OPT_DEDUP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -346,6 +353,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'Z':
 			o->user = optarg;
 			break;
+		case OPT_DEDUP:
+			o->dedup = true;
+			break;
 		case 'h':
 			usage();
 			exit(EXIT_DONE);
@@ -406,7 +416,7 @@ static int run_main(struct options *o)
 			.files = o->files, .nfiles = o->nfiles,
 			.filter = o->filter, .iface = o->iface,
 			.snaplen = o->snaplen, .promisc = !o->no_promisc,
-			.buffer_kib = o->buffer_kib,
+			.buffer_kib = o->buffer_kib, .dedup = o->dedup,
 		},
 		.rules = src, .output = o->output, .user = o->user,
 		.writer = o->writer, .flow = o->flow,

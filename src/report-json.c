@@ -382,6 +382,16 @@ static void inputs(struct out *o, const struct summary_view *s)
 	out_char(o, ']');
 }
 
+/* What the reading found of the inputs together: each member only when
+ * it says something (--dedup given, inputs that overlap). */
+static void capture_notes_members(struct out *o, const struct summary_view *s)
+{
+	if (s->notes && s->notes->dedup)
+		field_u64(o, "duplicates_dropped", s->notes->duplicates_dropped);
+	if (s->notes && s->notes->inputs_overlap)
+		field_bool(o, "inputs_overlap", true);
+}
+
 static void coverage(struct out *o, const struct summary_view *s)
 {
 	size_t n;
@@ -733,6 +743,7 @@ static void json_summary(struct sink *sk, const struct summary_view *s)
 	outcomes(o, s);
 	capture_members(o, s->capture);
 	inputs(o, s);
+	capture_notes_members(o, s);
 	verdict_and_tag_totals(o, s->verdicts, s->tags,
 			       classifier_catalogue(s->cls));
 	key(o, "site");

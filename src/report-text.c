@@ -301,6 +301,20 @@ static void outcome_lines(struct out *o, const struct summary_view *s)
 	line_u64(o, "documented, undetermined", s->tally->undetermined);
 }
 
+/* What the reading found of the inputs together: only what says
+ * something. */
+static void capture_notes_lines(struct out *o, const struct summary_view *s)
+{
+	if (s->notes && s->notes->dedup)
+		line_u64(o, "duplicates dropped", s->notes->duplicates_dropped);
+	if (s->notes && s->notes->inputs_overlap) {
+		out_str(o, "  ");
+		out_str_width(o, "inputs overlap in time", 28);
+		out_str(o, "yes: an input starts before one read earlier ends "
+			"(its packets count; the clock does not go back)\n");
+	}
+}
+
 static void overview(struct sink *sk, const struct summary_view *s)
 {
 	struct out *o = sk->out;
@@ -353,6 +367,7 @@ static void overview(struct sink *sk, const struct summary_view *s)
 		}
 		out_char(o, '\n');
 	}
+	capture_notes_lines(o, s);
 }
 
 static void group_line(struct out *o, const struct group *g)

@@ -61,6 +61,8 @@ struct report {
 	int64_t wall_offset_us;	/* live: wall clock - monotonic clock */
 	bool has_capture;	/* capture holds the live counters */
 	struct capture_stats capture;
+	bool has_notes;		/* notes holds what the reading found */
+	struct capture_notes notes;
 	/* By flow slot: the seq of the interval that last counted the flow
 	 * there, so that an interval counts each flow once. */
 	uint32_t *counted_in;
@@ -155,6 +157,12 @@ void report_set_capture_stats(struct report *r, const struct capture_stats *cs)
 {
 	r->has_capture = true;
 	r->capture = *cs;
+}
+
+void report_set_capture_notes(struct report *r, const struct capture_notes *n)
+{
+	r->has_notes = true;
+	r->notes = *n;
 }
 
 static const struct capture_stats *live_counters(const struct report *r)
@@ -840,6 +848,7 @@ static void write_summary(struct report *r, const struct tally *t,
 		.capture = in->capture, .packets = r->packets,
 		.bytes = r->bytes, .tally = t, .cls = r->cls,
 		.coverage = r->coverage, .run = r->run,
+		.notes = r->has_notes ? &r->notes : NULL,
 	};
 
 	for (int i = 0; i < DECODE_STATUS_COUNT; i++)

@@ -166,6 +166,7 @@ struct summary_view {
 	const struct classifier *cls;
 	struct counts verdicts[VERDICT_COUNT];
 	struct counts tags[CAT_MAX_TAGS];
+	const struct capture_notes *notes;	/* NULL: none given */
 };
 
 struct report_writer {
@@ -239,6 +240,8 @@ int64_t report_live_clock(struct report *r, int64_t mono_us, int64_t wall_us,
 void report_close_interval(struct report *r, int64_t now_us);
 /* Live: the capture's counters now, for intervals and the summary. */
 void report_set_capture_stats(struct report *r, const struct capture_stats *cs);
+/* What the reading found of the inputs together, for the summary. */
+void report_set_capture_notes(struct report *r, const struct capture_notes *n);
 /* Flows whose verdict --fail-on names (a mask of 1 << enum verdict). */
 uint64_t report_flows_with(const struct report *r, uint32_t verdicts);
 /* Documented connections that failed (--fail-on failed). */

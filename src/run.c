@@ -87,6 +87,15 @@ struct run {
 
 /* --- between batches ------------------------------------------------------ */
 
+/* What the reading found of the inputs together, to the report. */
+static void note_capture(struct run *r)
+{
+	struct capture_notes notes;
+
+	capture_notes(r->cap, &notes);
+	report_set_capture_notes(r->report, &notes);
+}
+
 /* The summary now (SIGUSR1), counting the flows still in the table. */
 static void snapshot(struct run *r)
 {
@@ -95,6 +104,7 @@ static void snapshot(struct run *r)
 
 	progress_clear(&r->progress);
 	inputs = capture_inputs(r->cap, &ninputs);
+	note_capture(r);
 	if (!audit_summary(r->audit, true, inputs, ninputs,
 			   r->live ? &r->cstats : NULL))
 		complain("no memory for a report now");
@@ -307,20 +317,24 @@ static bool settle_privileges(const char *user)
 }
 
 /* The output is the file an input is (its device and inode, whatever the
- * names: -o cap.pcap, -o /dev/stdout or a redirection onto the capture):
- * said, before anything is opened for writing, and refused, since writing
- * would destroy the capture being read. */
-static bool output_is_input(const struct run_config *cfg)
+ * names: -o cap.pcap, -o /dev/stdout or a redirection onto the capture,
+ * or a capture of a folder read): said, before anything is opened for
+ * writing, and refused, since writing would destroy the capture being
+ * read. */
+static bool output_is_input(const struct run_config *cfg,
+			    const struct capture *cap)
 {
-	const struct capture_config *cc = &cfg->capture;
 	const char *out = cfg->output;
 	bool to_stdout = !out || strcmp(out, "-") == 0;
 	struct stat os, is;
+	const struct input_info *inputs;
+	size_t n;
 
 	if (to_stdout ? fstat(STDOUT_FILENO, &os) != 0 : stat(out, &os) != 0)
 		return false;	/* no file yet: it cannot be an input */
-	for (size_t i = 0; i < cc->nfiles; i++) {
-		const char *in = cc->files[i];
+	inputs = capture_inputs(cap, &n);
+	for (size_t i = 0; i < n; i++) {
+		const char *in = inputs[i].name;
 
 		if (strcmp(in, "-") == 0 ? fstat(STDIN_FILENO, &is) != 0
 					 : stat(in, &is) != 0)
@@ -362,19 +376,22 @@ static void warn_port_only(const struct classifier *cls)
 		 "judge each flow by its hosts' roles", tcp, udp);
 }
 
-/* What the report says it was made from.  Sizes are the files' when
- * the run starts (a file that grows is read to its end all the same). */
+/* What the report says it was made from: the inputs the capture reads
+ * (a folder's captures one by one, not the folder).  Sizes are the files'
+ * when the run starts (a file that grows is read to its end all the
+ * same). */
 static bool describe_run(struct run *r)
 {
 	const struct capture_config *cc = &r->cfg->capture;
-	size_t n = r->live ? 1 : cc->nfiles;
+	size_t n;
+	const struct input_info *read = capture_inputs(r->cap, &n);
 	struct stat st;
 
 	r->inputs = calloc(n ? n : 1, sizeof *r->inputs);
 	if (!r->inputs)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		const char *name = r->live ? cc->iface : cc->files[i];
+		const char *name = read[i].name;
 
 		r->inputs[i].name = name;
 		r->inputs[i].size = !r->live && strcmp(name, "-") != 0 &&
@@ -435,6 +452,16 @@ static bool open_audit(struct run *r)
 	return true;
 }
 
+/* The entries of the folders given that are not captures. */
+static void say_skipped(const struct capture *cap)
+{
+	size_t n;
+	const char *const *skipped = capture_skipped(cap, &n);
+
+	for (size_t i = 0; i < n; i++)
+		complain("%s", skipped[i]);
+}
+
 static bool run_start(struct run *r, const struct run_config *cfg,
 		      struct rulebook *book)
 {
@@ -444,14 +471,13 @@ static bool run_start(struct run *r, const struct run_config *cfg,
 	r->cfg = cfg;
 	r->book = book;
 	r->live = cfg->capture.iface != NULL;
-	if (output_is_input(cfg))
-		return false;
 	r->cap = capture_open(&cfg->capture, err, sizeof err);
 	if (!r->cap) {
 		complain("%s", err);
 		return false;
 	}
-	if (!open_output(r))
+	say_skipped(r->cap);
+	if (output_is_input(cfg, r->cap) || !open_output(r))
 		return false;
 	if (r->live && !settle_privileges(cfg->user))
 		return false;
@@ -512,6 +538,7 @@ static int run_end(struct run *r)
 	}
 	audit_finish(r->audit);
 	inputs = capture_inputs(r->cap, &ninputs);
+	note_capture(r);
 	audit_summary(r->audit, false, inputs, ninputs,
 		      r->live ? &r->cstats : NULL);
 	for (size_t i = 0; i < ninputs; i++)
