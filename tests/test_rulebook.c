@@ -1,8 +1,10 @@
 /* test_rulebook.c: where the rules come from (lucsaudit-rules(5), SEVERAL
  * CATALOGUE FILES): the built-in catalogue first, --rules files added to
- * it, a file byte-identical to it standing for it (SHA-256), and
- * --no-builtin-rules; and the provenance the rulebook keeps for the
- * report, on a first load and on a reload as SIGHUP does it. */
+ * it, a file byte-identical to it standing for it (SHA-256),
+ * --no-builtin-rules, the Windows infrastructure catalogue with its
+ * example site; and the provenance the
+ * rulebook keeps for the report, on a first load and on a reload as
+ * SIGHUP does it. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +23,7 @@
 
 #define DEFAULT_NAME "rules/lucs.yaml (built in)"
 #define DEFAULT_RULES 107	/* rules/lucs.yaml, as test_catalogue says */
+#define WINDOWS_RULES 17	/* rules/windows-infrastructure.yaml */
 #define MAX_FILES 8
 
 /* Site rules in the catalogue format: a role, a tag and two rules. */
@@ -274,6 +277,56 @@ static void test_rulebook_no_builtin_copy_is_a_file(void **state)
 	assert_int_equal(f->book.cat->nrules, DEFAULT_RULES);
 }
 
+/* --- shipped catalogues --------------------------------------------------------- */
+
+/* The Windows catalogue beside the built-in one, with its example site:
+ * its roles and tag are declared, every rule of it has the tag Windows,
+ * and a host holds its LUCS role and domain_member together. */
+static void test_rulebook_windows_infrastructure(void **state)
+{
+	struct fix *f = *state;
+	const char *rules[] = {
+		LUCS_SRCDIR "/rules/windows-infrastructure.yaml"
+	};
+	const struct catalogue *c;
+	uint8_t lucs01[4] = { 10, 10, 0, 11 }, dc[4] = { 10, 10, 0, 5 };
+	uint64_t roles;
+	int windows;
+	size_t mine = 0;
+
+	load_ok(f, rules, 1, LUCS_SRCDIR "/rules/site-windows.example.yaml",
+		false);
+	c = f->book.cat;
+	windows = catalogue_tag(c, "Windows");
+	assert_true(windows >= 0);
+	for (size_t i = 0; i < c->nrules; i++) {
+		bool in_file = strcmp(c->rules[i].file, rules[0]) == 0;
+
+		mine += in_file;
+		assert_int_equal(in_file, c->rules[i].tag == (unsigned)windows);
+	}
+	assert_int_equal(mine, WINDOWS_RULES);
+	roles = site_roles(f->book.site, 4, lucs01);
+	assert_true(roles >> catalogue_role(c, "lucs_server_01") & 1);
+	assert_true(roles >> catalogue_role(c, "domain_member") & 1);
+	roles = site_roles(f->book.site, 4, dc);
+	assert_true(roles >> catalogue_role(c, "domain_controller") & 1);
+	assert_true(roles >> catalogue_role(c, "dns_server") & 1);
+	assert_true(roles >> catalogue_role(c, "ntp_server") & 1);
+}
+
+/* It needs nothing of the built-in catalogue. */
+static void test_rulebook_windows_alone(void **state)
+{
+	struct fix *f = *state;
+	const char *rules[] = {
+		LUCS_SRCDIR "/rules/windows-infrastructure.yaml"
+	};
+
+	load_ok(f, rules, 1, NULL, true);
+	assert_int_equal(f->book.cat->nrules, WINDOWS_RULES);
+}
+
 /* --- the site ------------------------------------------------------------------ */
 
 static void test_rulebook_site_info(void **state)
@@ -368,6 +421,8 @@ int main(void)
 		T(test_rulebook_changed_copy_loads),
 		T(test_rulebook_no_builtin),
 		T(test_rulebook_no_builtin_copy_is_a_file),
+		T(test_rulebook_windows_infrastructure),
+		T(test_rulebook_windows_alone),
 		T(test_rulebook_site_info),
 		T(test_rulebook_error_missing_file),
 		T(test_rulebook_error_missing_site),
