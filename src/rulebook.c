@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "rulepath.h"
+
 void rulebook_free(struct rulebook *b)
 {
 	classifier_free(b->cls);
@@ -67,17 +69,18 @@ static bool is_builtin(const struct rulebook *b, const char *sha256)
 	       strcmp(b->sources[0].sha256, sha256) == 0;
 }
 
-/* One --rules file: read once, and hashed and parsed from the same
- * bytes.  A copy of the built-in catalogue (the documented way to extend
- * it before it was always loaded) adds nothing: its rules are in. */
-static bool load_rules(struct rulebook *b, const char *path,
-		       struct load_error *err)
+/* One --rules argument: the file is read once, and hashed and parsed from
+ * the same bytes.  A copy of the built-in catalogue (the documented way to
+ * extend it before it was always loaded) adds nothing: its rules are in. */
+static bool load_rules(struct rulebook *b, const struct rule_dirs *dirs,
+		       const char *arg, struct load_error *err)
 {
-	char sha256[SHA256_HEX_SIZE], *text;
+	char path[PATH_MAX], sha256[SHA256_HEX_SIZE], *text;
 	size_t len;
 	bool ok;
 
-	if (!ydoc_read_file(path, &text, &len, err))
+	if (!rulepath_resolve(arg, dirs, path, sizeof path, err) ||
+	    !ydoc_read_file(path, &text, &len, err))
 		return false;
 	sha256_hex(text, len, sha256);
 	ok = is_builtin(b, sha256) ||
@@ -107,6 +110,7 @@ bool rulebook_load(const struct rule_sources *src, struct rulebook *b,
 		   char *msg, size_t size)
 {
 	struct load_error err;
+	struct rule_dirs dirs;
 	bool ok = true;
 
 	memset(b, 0, sizeof *b);
@@ -116,10 +120,11 @@ bool rulebook_load(const struct rule_sources *src, struct rulebook *b,
 		snprintf(msg, size, "out of memory");
 		return false;
 	}
+	rulepath_dirs(&dirs);
 	if (!src->no_builtin)
 		ok = load_builtin(b, &err);
 	for (size_t i = 0; ok && i < src->nrules; i++)
-		ok = load_rules(b, src->rules[i], &err);
+		ok = load_rules(b, &dirs, src->rules[i], &err);
 	if (ok && src->site)
 		ok = load_site(b, src->site, &err);
 	if (ok)

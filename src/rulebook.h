@@ -13,7 +13,8 @@
 #include "site.h"
 
 /* Where the rules come from: the built-in catalogue (unless no_builtin),
- * then each --rules file in order, adding to it, and an optional --site
+ * then each --rules argument in order, adding to it (a file, or a
+ * shipped catalogue by short name: rulepath.h), and an optional --site
  * file. */
 struct rule_sources {
 	const char *const *rules;
@@ -41,7 +42,7 @@ struct rulebook {
 	 * the order they were loaded, each listed once: the built-in
 	 * catalogue first (file "built-in", its embedded text's hash,
 	 * builtin true) unless --no-builtin-rules, then every --rules file
-	 * (the path read).
+	 * (the path read; for a short name, the shipped file it led to).
 	 * A --rules file byte-identical to the built-in catalogue (the same
 	 * SHA-256) stands for it: it is neither loaded again nor listed.
 	 * site_info: the --site file (builtin false), when has_site_info.

@@ -4,7 +4,10 @@
 #   - --rules adds to the built-in catalogue; a copy of the built-in
 #     catalogue stands for it, however often given, and changes nothing;
 #   - --no-builtin-rules loads the --rules files alone, and without one is
-#     a usage error that says what to do.
+#     a usage error that says what to do;
+#   - a short name is a shipped catalogue (windows-infrastructure, checked
+#     with its example site), unless a file has that name; a name that
+#     leads nowhere says what is shipped.
 # tests/test_rulebook.c holds the same rules at the module's level.
 set -u
 : "${LUCSAUDIT:?}" "${LUCS_SRCDIR:?}"
@@ -85,5 +88,27 @@ EOF2
 cmp -s "$dir/want" "$dir/err" ||
 	fail "--no-builtin-rules alone said: $(cat "$dir/err")"
 
-[ $status -eq 0 ] && echo "catalogues.sh: --rules adds, copies stand for the built-in catalogue"
+# --- shipped catalogues by short name ---------------------------------------------
+run_ok --check --rules windows-infrastructure \
+	--site rules/site-windows.example.yaml
+grep -qxF "catalogue: rules/lucs.yaml (built in) rules/windows-infrastructure.yaml" \
+	"$dir/out" || fail "--rules windows-infrastructure: $(head -n 1 "$dir/out")"
+grep -q '^tags: .* Windows 17$' "$dir/out" ||
+	fail "--rules windows-infrastructure: $(grep '^tags:' "$dir/out")"
+run --check --site rules/site-windows.example.yaml
+[ "$rc" -eq 2 ] && grep -q "unknown role 'domain_controller'" "$dir/err" ||
+	fail "site-windows.example.yaml without its catalogue: $(cat "$dir/err")"
+run --check --rules windows-infra
+[ "$rc" -eq 2 ] || fail "--rules windows-infra: exit status $rc, not 2"
+grep -q "^lucsaudit: windows-infra: no such file, nor a catalogue in rules or .*: give a file's path or a shipped catalogue: lucs, windows-infrastructure$" \
+	"$dir/err" || fail "--rules windows-infra said: $(cat "$dir/err")"
+# A file of that name where lucsaudit runs is read as a file.
+cp "$dir/dc.yaml" "$dir/windows-infrastructure"
+(cd "$dir" && "$LUCSAUDIT" --check --rules windows-infrastructure) \
+	>"$dir/out" 2>"$dir/err" || fail "a file called windows-infrastructure: $(cat "$dir/err")"
+grep -qxF "catalogue: rules/lucs.yaml (built in) windows-infrastructure" \
+	"$dir/out" || fail "a file called windows-infrastructure: $(head -n 1 "$dir/out")"
+
+[ $status -eq 0 ] && echo "catalogues.sh: --rules adds, copies stand for the built-in catalogue, short names"
+
 exit $status

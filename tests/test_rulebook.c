@@ -1,8 +1,8 @@
 /* test_rulebook.c: where the rules come from (lucsaudit-rules(5), SEVERAL
  * CATALOGUE FILES): the built-in catalogue first, --rules files added to
  * it, a file byte-identical to it standing for it (SHA-256),
- * --no-builtin-rules, the Windows infrastructure catalogue with its
- * example site; and the provenance the
+ * --no-builtin-rules, shipped catalogues by short name, the Windows
+ * infrastructure catalogue with its example site; and the provenance the
  * rulebook keeps for the report, on a first load and on a reload as
  * SIGHUP does it. */
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,7 @@ struct fix {
 	bool loaded;
 	char msg[1024];
 	char builtin_sha[SHA256_HEX_SIZE];
+	char cwd[PATH_MAX];		/* to come back to */
 };
 
 static int fix_setup(void **state)
@@ -68,6 +70,7 @@ static int fix_setup(void **state)
 	const char *text = catalogue_default_text(&len);
 
 	assert_non_null(f);
+	assert_non_null(getcwd(f->cwd, sizeof f->cwd));
 	snprintf(f->dir, sizeof f->dir, "/tmp/lucs-test-rulebook-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
 	sha256_hex(text, len, f->builtin_sha);
@@ -79,6 +82,7 @@ static int fix_teardown(void **state)
 {
 	struct fix *f = *state;
 
+	assert_int_equal(chdir(f->cwd), 0);
 	if (f->loaded)
 		rulebook_free(&f->book);
 	for (size_t i = 0; i < f->nfiles; i++)
@@ -279,6 +283,60 @@ static void test_rulebook_no_builtin_copy_is_a_file(void **state)
 
 /* --- shipped catalogues --------------------------------------------------------- */
 
+/* The SHA-256 of a file, as lowercase hex. */
+static void file_sha(const char *path, char sha[SHA256_HEX_SIZE])
+{
+	struct load_error err;
+	char *text;
+	size_t len;
+
+	assert_true(ydoc_read_file(path, &text, &len, &err));
+	sha256_hex(text, len, sha);
+	free(text);
+}
+
+/* From the source tree, as the replay tests run: a short name leads to
+ * rules/NAME.yaml, and the provenance names that file. */
+static void test_rulebook_short_name(void **state)
+{
+	struct fix *f = *state;
+	const char *rules[] = { "windows-infrastructure" };
+	char sha[SHA256_HEX_SIZE];
+
+	assert_int_equal(chdir(LUCS_SRCDIR), 0);
+	load_ok(f, rules, 1, NULL, false);
+	file_sha("rules/windows-infrastructure.yaml", sha);
+	assert_int_equal(f->book.nsources, 2);
+	assert_source(&f->book.sources[0], "built-in", f->builtin_sha, true);
+	assert_source(&f->book.sources[1], "rules/windows-infrastructure.yaml",
+		      sha, false);
+	assert_int_equal(f->book.cat->nrules, DEFAULT_RULES + WINDOWS_RULES);
+}
+
+/* "lucs" is the shipped copy of the built-in catalogue: it stands for it. */
+static void test_rulebook_short_name_builtin(void **state)
+{
+	struct fix *f = *state;
+	const char *rules[] = { "lucs" };
+
+	load_ok(f, rules, 1, NULL, false);
+	assert_only_builtin(f);
+}
+
+static void test_rulebook_short_name_unknown(void **state)
+{
+	struct fix *f = *state;
+	const char *rules[] = { "windows-infra" };
+
+	assert_int_equal(chdir(LUCS_SRCDIR), 0);
+	assert_false(load(f, rules, 1, NULL, false));
+	assert_non_null(strstr(f->msg, "windows-infra: no such file, nor a "
+				       "catalogue in rules or "));
+	assert_non_null(strstr(f->msg, ": give a file's path or a shipped "
+				       "catalogue: lucs, "
+				       "windows-infrastructure"));
+}
+
 /* The Windows catalogue beside the built-in one, with its example site:
  * its roles and tag are declared, every rule of it has the tag Windows,
  * and a host holds its LUCS role and domain_member together. */
@@ -421,6 +479,9 @@ int main(void)
 		T(test_rulebook_changed_copy_loads),
 		T(test_rulebook_no_builtin),
 		T(test_rulebook_no_builtin_copy_is_a_file),
+		T(test_rulebook_short_name),
+		T(test_rulebook_short_name_builtin),
+		T(test_rulebook_short_name_unknown),
 		T(test_rulebook_windows_infrastructure),
 		T(test_rulebook_windows_alone),
 		T(test_rulebook_site_info),
