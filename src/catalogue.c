@@ -692,6 +692,12 @@ bool catalogue_load_file(struct catalogue *c, const char *path,
 	return d && load_parsed(c, path, d, err);
 }
 
+const char *catalogue_default_text(size_t *len)
+{
+	*len = lucs_default_catalogue_len;
+	return lucs_default_catalogue;
+}
+
 bool catalogue_load_default(struct catalogue *c, struct load_error *err)
 {
 	return catalogue_load_string(c, "rules/lucs.yaml (built in)",

@@ -22,6 +22,7 @@ struct options {
 	size_t nfiles;
 	const char **rules;
 	size_t nrules;
+	bool no_builtin_rules;	/* --no-builtin-rules */
 	const char *site;
 	bool check;
 	bool list_rules;
@@ -63,7 +64,7 @@ static void usage(void)
 	fputs(
 "Usage: lucsaudit [OPTION]... -r FILE [-r FILE]... [FILTER EXPRESSION]\n"
 "       lucsaudit [OPTION]... -i IFACE [FILTER EXPRESSION]\n"
-"       lucsaudit --check [--rules FILE]... [--site FILE]\n"
+"       lucsaudit --check [--no-builtin-rules] [--rules FILE]... [--site FILE]\n"
 "Audit captured traffic against the LUCS/SfB port catalogue.\n"
 "\n"
 "Input:\n"
@@ -78,8 +79,11 @@ static void usage(void)
 "  -Z, --relinquish-privileges USER\n"
 "                           become USER once the capture is open\n"
 "Catalogue:\n"
-"      --rules FILE         catalogue file (default: the built-in\n"
-"                           rules/lucs.yaml); repeat: later files add rules\n"
+"      --rules FILE         add a catalogue file's rules to the built-in\n"
+"                           rules/lucs.yaml; repeat to add several; a name\n"
+"                           without '/' or '.yaml' (windows-infrastructure)\n"
+"                           is a catalogue lucsaudit ships\n"
+"      --no-builtin-rules   start from no catalogue: only --rules files\n"
 "      --site FILE          site inventory: roles, port overrides, tm\n"
 "      --check              validate the catalogue and site, print a summary\n"
 "      --list-rules         print the compiled rules, one line each\n"
@@ -200,8 +204,9 @@ static char *join_words(char **words, int n)
 }
 
 enum {
-	OPT_MAX_FLOWS = 256, OPT_RULES, OPT_SITE, OPT_CHECK, OPT_LIST_RULES,
-	OPT_INTERVAL, OPT_FAIL_ON, OPT_ANSWER_WAIT, OPT_COVERAGE
+	OPT_MAX_FLOWS = 256, OPT_RULES, OPT_NO_BUILTIN_RULES, OPT_SITE,
+	OPT_CHECK, OPT_LIST_RULES, OPT_INTERVAL, OPT_FAIL_ON, OPT_ANSWER_WAIT,
+	OPT_COVERAGE
 };
 
 static enum coverage_mode parse_coverage(const char *arg)
@@ -223,6 +228,10 @@ static void check_mode(const struct options *o)
 		usage_error("--check and --list-rules read no capture");
 	if (o->nfiles && o->iface)
 		usage_error("-r and -i: read files or capture live, not both");
+	if (o->no_builtin_rules && !o->nrules)
+		usage_error("--no-builtin-rules leaves no catalogue: give one "
+			    "with --rules FILE, or drop --no-builtin-rules to "
+			    "use the built-in one");
 	if (!reads && !o->check && !o->list_rules && !o->list_interfaces)
 		usage_error("nothing to read: give a capture with -r FILE or "
 			    "an interface with -i IFACE");
@@ -240,6 +249,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "rules", required_argument, NULL, OPT_RULES },
+		{ "no-builtin-rules", no_argument, NULL, OPT_NO_BUILTIN_RULES },
 		{ "site", required_argument, NULL, OPT_SITE },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "list-rules", no_argument, NULL, OPT_LIST_RULES },
@@ -298,6 +308,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_RULES:
 			o->rules[o->nrules++] = optarg;
+			break;
+		case OPT_NO_BUILTIN_RULES:
+			o->no_builtin_rules = true;
 			break;
 		case OPT_SITE:
 			if (o->site)
@@ -400,7 +413,10 @@ static int print_rules(const struct options *o, struct rulebook *b)
 
 static int run_main(struct options *o)
 {
-	struct rule_sources src = { o->rules, o->nrules, o->site };
+	struct rule_sources src = {
+		.rules = o->rules, .nrules = o->nrules, .site = o->site,
+		.no_builtin = o->no_builtin_rules,
+	};
 	struct run_config cfg = {
 		.capture = {
 			.files = o->files, .nfiles = o->nfiles,

@@ -368,47 +368,63 @@ struct ydoc *ydoc_parse(const char *name, const char *text, size_t len,
 	return b.doc;
 }
 
-struct ydoc *ydoc_load_file(const char *path, struct load_error *err)
+bool ydoc_read_file(const char *path, char **text, size_t *len,
+		    struct load_error *err)
 {
 	struct stat st;
-	char *text;
 	ssize_t n;
-	size_t len = 0;
-	struct ydoc *d;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	memset(err, 0, sizeof *err);
+	*text = NULL;
+	*len = 0;
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		load_error_pos(err, path, 0, 0, "%s", strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		return NULL;
+		return false;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		load_error_pos(err, path, 0, 0, "is a directory");
 		close(fd);
-		return NULL;
+		return false;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size > LUCS_YAML_MAX_BYTES) {
 		load_error_pos(err, path, 0, 0, TOO_LARGE, LUCS_YAML_MAX_BYTES >> 10);
 		close(fd);
-		return NULL;
+		return false;
 	}
-	text = malloc(LUCS_YAML_MAX_BYTES + 1);
-	if (!text) {
+	*text = malloc(LUCS_YAML_MAX_BYTES + 1);
+	if (!*text) {
 		load_error_pos(err, path, 0, 0, "out of memory");
 		close(fd);
-		return NULL;
+		return false;
 	}
-	while ((n = read(fd, text + len, LUCS_YAML_MAX_BYTES + 1 - len)) > 0 &&
-	       len + (size_t)n <= LUCS_YAML_MAX_BYTES)
-		len += (size_t)n;
+	while ((n = read(fd, *text + *len, LUCS_YAML_MAX_BYTES + 1 - *len)) > 0 &&
+	       *len + (size_t)n <= LUCS_YAML_MAX_BYTES)
+		*len += (size_t)n;
 	if (n < 0)
 		load_error_pos(err, path, 0, 0, "%s", strerror(errno));
 	else if (n > 0)
 		load_error_pos(err, path, 0, 0, TOO_LARGE, LUCS_YAML_MAX_BYTES >> 10);
 	close(fd);
-	d = n == 0 ? ydoc_parse(path, text, len, err) : NULL;
+	if (n != 0) {
+		free(*text);
+		*text = NULL;
+		*len = 0;
+	}
+	return n == 0;
+}
+
+struct ydoc *ydoc_load_file(const char *path, struct load_error *err)
+{
+	char *text;
+	size_t len;
+	struct ydoc *d;
+
+	if (!ydoc_read_file(path, &text, &len, err))
+		return NULL;
+	d = ydoc_parse(path, text, len, err);
 	free(text);
 	return d;
 }

@@ -40,6 +40,12 @@ struct ydoc;
  * document that holds nothing. */
 struct ydoc *ydoc_parse(const char *name, const char *text, size_t len,
 			struct load_error *err);
+/* Read a whole file into *text (malloc'd, *len bytes), with the same
+ * guards as ydoc_load_file: a directory, a file over LUCS_YAML_MAX_BYTES
+ * (refused before it is read when its size is known) and a read error
+ * are refused.  For callers that need the bytes too (to hash them). */
+bool ydoc_read_file(const char *path, char **text, size_t *len,
+		    struct load_error *err);
 /* Read and parse a file (size-limited before it is read). */
 struct ydoc *ydoc_load_file(const char *path, struct load_error *err);
 void ydoc_free(struct ydoc *d);
