@@ -71,6 +71,18 @@ static void comment(struct out *o, const char *what, const char *text)
 	out_str(o, "\r\n");
 }
 
+static void source_comment(struct out *o, const char *what,
+			   const struct rule_source_info *i)
+{
+	out_str(o, "# ");
+	out_str(o, what);
+	out_str(o, ": ");
+	out_str(o, i->file);
+	out_str(o, " sha256 ");
+	out_str(o, i->sha256);
+	out_str(o, "\r\n");
+}
+
 static void csv_prologue(struct sink *s, const struct run_info *ri,
 			 const struct classifier *cls)
 {
@@ -79,6 +91,10 @@ static void csv_prologue(struct sink *s, const struct run_info *ri,
 
 	comment(o, "lucsaudit ", ri->version);
 	comment(o, "mode: ", classifier_has_site(cls) ? "site" : "port_only");
+	for (size_t i = 0; ri->book && i < ri->book->nsources; i++)
+		source_comment(o, "rules", &ri->book->sources[i]);
+	if (ri->book && ri->book->has_site_info)
+		source_comment(o, "site", &ri->book->site_info);
 	comment(o, "filter: ", ri->filter ? ri->filter : "none");
 	for (size_t i = 0; i < ri->ninputs; i++) {
 		if (ri->inputs[i].size >= 0)

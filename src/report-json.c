@@ -555,6 +555,33 @@ static void groups(struct sink *sk, const struct summary_view *s,
 
 /* --- provenance and roles ------------------------------------------------ */
 
+static void source_object(struct out *o, const struct rule_source_info *i)
+{
+	out_str(o, "{\"file\":");
+	out_json_str(o, i->file);
+	field_word(o, "sha256", i->sha256);
+	out_char(o, '}');
+}
+
+/* The catalogue files the rules came from, the built-in one as
+ * "built-in", and the site file or null. */
+static void rule_sources(struct out *o, const struct rulebook *b)
+{
+	key(o, "rules_files");
+	out_char(o, '[');
+	for (size_t i = 0; i < b->nsources; i++) {
+		if (i)
+			out_char(o, ',');
+		source_object(o, &b->sources[i]);
+	}
+	out_char(o, ']');
+	key(o, "site_file");
+	if (b->has_site_info)
+		source_object(o, &b->site_info);
+	else
+		LIT(o, "null");
+}
+
 static void run_object(struct out *o, const struct summary_view *s)
 {
 	const struct run_info *ri = s->run;
@@ -572,6 +599,8 @@ static void run_object(struct out *o, const struct summary_view *s)
 		field_u64(o, "udp", udp);
 		out_char(o, '}');
 	}
+	if (ri->book)
+		rule_sources(o, ri->book);
 	key(o, "filter");
 	if (ri->filter)
 		out_json_str(o, ri->filter);

@@ -623,6 +623,28 @@ static void label(struct out *o, const char *name)
 	out_str_width(o, name, 28);
 }
 
+static void source_line(struct out *o, const char *what,
+			const struct rule_source_info *i)
+{
+	label(o, what);
+	out_str(o, i->file);
+	out_str(o, " (sha256 ");
+	out_str(o, i->sha256);
+	out_str(o, ")\n");
+}
+
+static void text_sources(struct out *o, const struct rulebook *b)
+{
+	for (size_t i = 0; i < b->nsources; i++)
+		source_line(o, "rules", &b->sources[i]);
+	if (b->has_site_info)
+		source_line(o, "site", &b->site_info);
+	else {
+		label(o, "site");
+		out_str(o, "none\n");
+	}
+}
+
 /* What the report was made from: the header of the summary. */
 static void provenance(struct out *o, const struct summary_view *s)
 {
@@ -644,6 +666,8 @@ static void provenance(struct out *o, const struct summary_view *s)
 		out_u64(o, udp);
 		out_str(o, " UDP ports documented); --site judges by roles\n");
 	}
+	if (ri->book)
+		text_sources(o, ri->book);
 	label(o, "filter");
 	out_str(o, ri->filter ? ri->filter : "none");
 	out_char(o, '\n');

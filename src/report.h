@@ -21,6 +21,7 @@
 #include "flow.h"
 #include "fmt.h"
 #include "out.h"
+#include "rulebook.h"
 #include "tally.h"
 
 /* What a writer writes to: the record writer, and what formatting keeps
@@ -67,6 +68,9 @@ struct run_info {
 	int nargs;
 	const struct run_input *inputs;
 	size_t ninputs;
+	/* The rules in use: their sources and site file (updated in place
+	 * when SIGHUP reloads them). */
+	const struct rulebook *book;
 };
 
 /* A flow as the writers see it. */

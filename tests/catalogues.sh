@@ -57,8 +57,12 @@ for args in "--rules rules/lucs.yaml" \
 	cmp -s "$dir/builtin.check" "$dir/out" ||
 		fail "--check $args differs from --check alone"
 done
-cmp -s "$LUCS_SRCDIR/tests/expected/lucs-deployment.out" \
-	"$LUCS_SRCDIR/tests/expected/lucs-deployment-rules-file.out" ||
+# The same report but for the command line it names.
+without_command() {
+	sed 's/,"command":\[[^]]*\]//' "$LUCS_SRCDIR/tests/expected/$1.out"
+}
+[ "$(without_command lucs-deployment)" = \
+  "$(without_command lucs-deployment-rules-file)" ] ||
 	fail "tests/expected: lucs-deployment-rules-file is not lucs-deployment"
 
 # --- a file adds to it ---------------------------------------------------------
