@@ -43,6 +43,7 @@ struct options {
 	const char *user;	/* -Z */
 	char **argv;		/* the whole command line */
 	int argc;
+	struct decode_config decode;	/* tunnels opened (--no-decap, ports) */
 };
 
 static void usage_error(const char *fmt, ...)
@@ -101,6 +102,10 @@ static void usage(void)
 "                           TM twins, debug and not-applicable rules summed\n"
 "                           up), all, or none\n"
 "  -q, --quiet              no progress line on the terminal\n"
+"Tunnels:\n"
+"      --no-decap           open no tunnel: audit the outer packets\n"
+"      --vxlan-port PORTS   UDP ports VXLAN is opened on (default 4789)\n"
+"      --geneve-port PORTS  UDP ports Geneve is opened on (default 6081)\n"
 "Flows:\n"
 "      --max-flows N        flows held at once (default 1000000); when full,\n"
 "                           the longest-idle flow is written out first\n"
@@ -206,8 +211,34 @@ static char *join_words(char **words, int n)
 enum {
 	OPT_MAX_FLOWS = 256, OPT_RULES, OPT_NO_BUILTIN_RULES, OPT_SITE,
 	OPT_CHECK, OPT_LIST_RULES, OPT_INTERVAL, OPT_FAIL_ON, OPT_ANSWER_WAIT,
-	OPT_COVERAGE
+	OPT_COVERAGE, OPT_NO_DECAP, OPT_VXLAN_PORT, OPT_GENEVE_PORT
 };
+
+/* --vxlan-port 4789,8472: the UDP ports a tunnel type is opened on. */
+static void parse_tunnel_ports(struct decode_config *dc, enum tunnel_type t,
+			       const char *arg)
+{
+	const char *opt = t == TUNNEL_VXLAN ? "--vxlan-port" : "--geneve-port";
+	uint16_t ports[LUCS_MAX_TUNNEL_PORTS];
+	size_t n = 0;
+	char word[16];
+
+	for (const char *p = arg; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (n == LUCS_MAX_TUNNEL_PORTS || len >= sizeof word)
+			usage_error("%s: at most %d ports from 1 to 65535, "
+				    "comma-separated", opt,
+				    LUCS_MAX_TUNNEL_PORTS);
+		memcpy(word, p, len);
+		word[len] = '\0';
+		ports[n++] = (uint16_t)parse_number(opt, word, 1, 65535);
+		p += len + (p[len] == ',');
+	}
+	if (!decode_config_ports(dc, t, ports, n))
+		usage_error("%s: '%s': a port is given twice, or is the other "
+			    "tunnel type's", opt, arg);
+}
 
 static enum coverage_mode parse_coverage(const char *arg)
 {
@@ -257,6 +288,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "answer-wait", required_argument, NULL, OPT_ANSWER_WAIT },
 		{ "coverage", required_argument, NULL, OPT_COVERAGE },
+		{ "no-decap", no_argument, NULL, OPT_NO_DECAP },
+		{ "vxlan-port", required_argument, NULL, OPT_VXLAN_PORT },
+		{ "geneve-port", required_argument, NULL, OPT_GENEVE_PORT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "list-interfaces", no_argument, NULL, 'D' },
@@ -276,6 +310,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	o->writer = &report_writer_text;
 	o->interval_s = LUCS_DEFAULT_INTERVAL;
 	o->answer_wait_us = LUCS_DEFAULT_ANSWER_WAIT_US;
+	decode_config_default(&o->decode);
 	o->snaplen = LUCS_DEFAULT_SNAPLEN;
 	flow_config_defaults(&o->flow);
 	o->files = calloc((size_t)argc, sizeof *o->files);
@@ -336,6 +371,15 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_COVERAGE:
 			o->coverage = parse_coverage(optarg);
+			break;
+		case OPT_NO_DECAP:
+			o->decode.decap = false;
+			break;
+		case OPT_VXLAN_PORT:
+		case OPT_GENEVE_PORT:
+			parse_tunnel_ports(&o->decode, c == OPT_VXLAN_PORT
+					   ? TUNNEL_VXLAN : TUNNEL_GENEVE,
+					   optarg);
 			break;
 		case 'q':
 			o->quiet = true;
@@ -422,7 +466,7 @@ static int run_main(struct options *o)
 			.files = o->files, .nfiles = o->nfiles,
 			.filter = o->filter, .iface = o->iface,
 			.snaplen = o->snaplen, .promisc = !o->no_promisc,
-			.buffer_kib = o->buffer_kib,
+			.buffer_kib = o->buffer_kib, .decode = &o->decode,
 		},
 		.rules = src, .output = o->output, .user = o->user,
 		.writer = o->writer, .flow = o->flow,

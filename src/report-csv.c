@@ -16,6 +16,7 @@ static const char *const columns[] = {
 	"last_seen", "tcp_state", "history", "end", "outcome", "icmp_type",
 	"icmp_code", "icmp_from", "icmp_errors", "verdict", "tags", "rules",
 	"reason", "duration", "client_roles", "server_roles", "port_rules",
+	"tunnel",
 };
 
 static void csv_begin(struct sink *s)
@@ -60,6 +61,34 @@ static void duration(struct out *o, int64_t us)
 	snprintf(buf, sizeof buf, "%lld.%06lld", (long long)(us / 1000000),
 		 (long long)(us % 1000000));
 	out_str(o, buf);
+}
+
+/* The tunnels, outermost first, ';' between them, each "type src dst"
+ * and its id when it has one: "vxlan 10.30.0.2 10.30.0.100 100". */
+static void tunnel(struct out *o, const struct tunnel_path *t)
+{
+	char buf[LUCS_MAX_TUNNEL_DEPTH * 128], src[48], dst[48];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; t && i < t->depth; i++) {
+		const struct tunnel_layer *l = &t->layer[i];
+		char id[16] = "";
+		int w;
+
+		format_addr(src, sizeof src, l->family, l->src);
+		format_addr(dst, sizeof dst, l->family, l->dst);
+		if (l->has_id)
+			snprintf(id, sizeof id, " %u", l->id);
+		w = snprintf(buf + used, sizeof buf - used, "%s%s %s %s%s",
+			     i ? ";" : "",
+			     tunnel_type_name((enum tunnel_type)l->type), src,
+			     dst, id);
+		if (w > 0 && (size_t)w < sizeof buf - used)
+			used += (size_t)w;
+	}
+	sep(o);
+	out_csv_str(o, buf);
 }
 
 /* A comment line: '#', a space, the text, CRLF as every line. */
@@ -234,6 +263,7 @@ static void csv_flow(struct sink *s, const struct flow_view *v)
 	list(o, v->client_roles, v->nclient_roles);
 	list(o, v->server_roles, v->nserver_roles);
 	list(o, v->port_rules, v->nport_rules);
+	tunnel(o, v->tunnel);
 	out_str(o, "\r\n");
 }
 

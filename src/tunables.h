@@ -21,6 +21,7 @@
 #define LUCS_MAX_IPV6_EXT 8		/* IPv6 extension headers walked */
 #define LUCS_MAX_TUNNEL_DEPTH 4		/* tunnels opened inside one another */
 #define LUCS_MAX_TUNNEL_PORTS 4		/* UDP ports of VXLAN, of Geneve */
+#define LUCS_TUNNEL_PATHS 4096		/* distinct tunnel paths told apart */
 
 /* Flow table */
 #define LUCS_DEFAULT_MAX_FLOWS 1000000	/* --max-flows */
