@@ -14,6 +14,7 @@
 #include <yaml.h>
 
 #include "hash.h"
+#include "suggest.h"
 #include "tunables.h"
 
 struct ydoc {
@@ -498,8 +499,11 @@ bool ymap_check_keys(const struct ynode *map, const char *const *keys,
 			if (strcmp(keys[j], k) == 0)
 				break;
 		if (!keys[j]) {
+			char hint[SUGGEST_HINT_SIZE];
+
 			load_error_at(err, file, map->items[i],
-				      "unknown key '%s'", k);
+				      "unknown key '%s'%s", k,
+				      suggest_among(k, keys, hint, sizeof hint));
 			return false;
 		}
 	}

@@ -30,7 +30,7 @@ struct ynode {
 struct load_error {
 	char file[256];
 	unsigned line, col;
-	char msg[256];
+	char msg[512];		/* room for a hint (suggest.h) */
 };
 
 struct ydoc;
@@ -71,7 +71,8 @@ bool ynode_bool(const struct ynode *n, bool *v, const char *file,
 		struct load_error *err);
 bool ynode_uint(const struct ynode *n, unsigned long min, unsigned long max,
 		unsigned long *v, const char *file, struct load_error *err);
-/* Check that every key of map is one of the NULL-terminated keys. */
+/* Check that every key of map is one of the NULL-terminated keys; the
+ * error names the keys, and the one meant when it is close. */
 bool ymap_check_keys(const struct ynode *map, const char *const *keys,
 		     const char *file, struct load_error *err);
 

@@ -825,12 +825,14 @@ static void test_ymap_check_keys_unknown(void **state)
 	assert_false(ymap_check_keys(root_of(f, "id: 1\n  \nprot: tcp\n"), keys,
 				     "t.yaml", &f->err));
 	formatted(f);
-	assert_string_equal(f->line, "t.yaml:3:1: unknown key 'prot'");
-	/* Keys compare exactly: case matters. */
+	assert_string_equal(f->line, "t.yaml:3:1: unknown key 'prot'; did you "
+			    "mean 'proto'? (expected one of: id, proto)");
+	/* Keys compare exactly: case matters (and the suggestion says so). */
 	assert_false(ymap_check_keys(root_of(f, "{ID: 1}\n"), keys, "t.yaml",
 				     &f->err));
 	formatted(f);
-	assert_string_equal(f->line, "t.yaml:1:2: unknown key 'ID'");
+	assert_string_equal(f->line, "t.yaml:1:2: unknown key 'ID'; did you mean "
+			    "'id'? (expected one of: id, proto)");
 }
 
 static void test_ymap_get_lookups(void **state)
