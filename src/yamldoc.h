@@ -8,6 +8,10 @@
  * nesting deeper than LUCS_YAML_MAX_DEPTH, more than LUCS_YAML_MAX_NODES
  * nodes, files over LUCS_YAML_MAX_BYTES.  Positions are 1-based; where
  * libyaml has none, the reader computes them from the byte offset.
+ * libyaml's syntax errors that people meet most (a tab indenting, an
+ * unquoted ': ' in a value, an unclosed quote, list or mapping) are said
+ * in a sentence that names the fix; the others keep libyaml's words after
+ * "not valid YAML: ".
  */
 #ifndef LUCS_YAMLDOC_H
 #define LUCS_YAMLDOC_H

@@ -735,9 +735,11 @@ static const struct error_case error_cases[] = {
 	  "c.yaml:3:1: unknown key 'catalogue' "
 	  "(expected one of: version, tm, roles, tags, rules)", false },
 	{ "rules_mapping", "rules: {id: x}\n", "c.yaml:1:8: rules must be a list, not a mapping", false },
-	{ "syntax", "rules: [\n", "c.yaml:2:1: did not find expected node content while parsing a flow node", false },
-	{ "tab", "rules:\n\t- id: x\n",
-	  "c.yaml:2:1: found character that cannot start any token while scanning for the next token", false },
+	{ "syntax", "rules: [\n",
+	  "c.yaml:2:1: a value is missing here: a ',' too many, or a '[' or '{' never closed", false },
+	{ "tab", "rules:\n\t- id: x\n", "c.yaml:2:1: tabs cannot indent YAML; use spaces", false },
+	{ "unclosed_quote", RULE_HEAD "    proto: \"tcp\n    ports: 1\n",
+	  "c.yaml:5:12: this quote is never closed", false },
 	{ "duplicate_key", RULE "    tag: SfB\n",
 	  "c.yaml:8:5: duplicate key 'tag' (first at line 7)", false },
 	{ "second_document", "rules: []\n---\nrules: []\n",
@@ -747,7 +749,7 @@ static const struct error_case error_cases[] = {
 	{ "alias", RULE_HEAD "    proto: *p\n", "c.yaml:5:12: aliases (*) are not allowed", false },
 	{ "tag", RULE_HEAD "    proto: !!str tcp\n", "c.yaml:5:12: tags (!) are not allowed", false },
 	{ "invalid_utf8", RULE "    comment: Gr\xfc\xdf""e\n",
-	  "c.yaml:8:16: invalid leading UTF-8 octet", false },
+	  "c.yaml:8:16: not valid YAML: invalid leading UTF-8 octet", false },
 	/* version and tm */
 	{ "version_2", "version: 2\nrules: []\n", "c.yaml:1:10: 2 is outside 1-1", false },
 	{ "version_text", "version: one\nrules: []\n",

@@ -674,9 +674,12 @@ static const struct error_case error_cases[] = {
 	  "s.yaml:2:13: anchors (&) are not allowed" },
 	{ "tag", "roles:\n  agent_pc: !cidr 10.20.0.0/16\n", "s.yaml:2:13: tags (!) are not allowed" },
 	{ "tab", "roles:\n\tagent_pc: 10.20.0.0/16\n",
-	  "s.yaml:2:1: found character that cannot start any token while scanning for the next token" },
+	  "s.yaml:2:1: tabs cannot indent YAML; use spaces" },
+	{ "colon_in_value", "roles:\n  sql_server: 10.10.0.20: primary\n",
+	  "s.yaml:2:25: unexpected ':': quote a value that holds ': ', or align "
+	  "this key with the keys above it" },
 	{ "invalid_utf8", "roles:\n  # Z\xfcrich\n  agent_pc: 10.20.0.0/16\n",
-	  "s.yaml:2:6: invalid leading UTF-8 octet" },
+	  "s.yaml:2:6: not valid YAML: invalid leading UTF-8 octet" },
 	/* roles */
 	{ "roles_list", "roles: [agent_pc]\n", "s.yaml:1:8: roles must be a mapping, not a list" },
 	{ "roles_scalar", "roles: agent_pc\n", "s.yaml:1:8: roles must be a mapping, not a single value" },
