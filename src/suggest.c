@@ -3,10 +3,9 @@
 #include "suggest.h"
 
 #include <limits.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
+#include "messages.h"
 #include "tunables.h"
 
 static unsigned char fold(char c)
@@ -91,48 +90,25 @@ static bool listable(const struct suggest *s, const char *close)
 	       s->width <= LUCS_SUGGEST_LIST_WIDTH;
 }
 
-/* Text appended to a buffer, cut (and still terminated) when full. */
-struct text {
-	char *buf;
-	size_t size, used;
-};
-
-static void add(struct text *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (t->used >= t->size)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(t->buf + t->used, t->size - t->used, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		t->used += (size_t)n;
-}
-
 const char *suggest_hint(const struct suggest *s, const char *or_else,
 			 char *buf, size_t size)
 {
-	struct text t = { buf, size, 0 };
 	const char *close = suggest_close(s);
 
 	if (size)
 		buf[0] = '\0';
 	if (close)
-		add(&t, "; did you mean '%s%s'?", s->prefix, close);
+		msg_append(buf, size, "; did you mean '%s%s'?", s->prefix, close);
 	if (listable(s, close)) {
-		add(&t, " (expected one of: ");
+		msg_append(buf, size, " (expected one of: ");
 		for (size_t i = 0; i < s->n; i++)
-			add(&t, "%s%s%s", i ? ", " : "", s->prefix, s->names[i]);
+			msg_append(buf, size, "%s%s%s", i ? ", " : "", s->prefix,
+				   s->names[i]);
 		if (or_else)
-			add(&t, "; or %s", or_else);
-		add(&t, ")");
+			msg_append(buf, size, "; or %s", or_else);
+		msg_append(buf, size, ")");
 	} else if (or_else) {
-		add(&t, " (%s)", or_else);
+		msg_append(buf, size, " (%s)", or_else);
 	}
 	return buf;
 }
