@@ -3,13 +3,16 @@
 # starts "lucsaudit:" whatever path the program was run by, names the
 # option meant or the words an option takes, and is followed by "Try
 # 'lucsaudit --help' for more information."; exit status 2, nothing on
-# standard output.  Each case is the whole of standard error, asserted
-# line for line; each run stops before any file is read, so the script
-# takes well under a second.
+# standard output.  A second capture file given without -r (it becomes
+# the filter, which does not compile) is answered with the command line
+# that reads both.  Each case is the whole of standard error, asserted
+# line for line; no run reads a packet, so the script takes well under a
+# second.
 #
 # Environment (set by AM_TESTS_ENVIRONMENT): LUCSAUDIT, the program.
 set -u
 : "${LUCSAUDIT:?}"
+case $LUCSAUDIT in /*) ;; *) LUCSAUDIT=$(pwd)/$LUCSAUDIT ;; esac
 LC_ALL=C
 export LC_ALL
 dir=$(mktemp -d "${TMPDIR:-/tmp}/lucs-cli.XXXXXX") || exit 1
@@ -83,6 +86,32 @@ usage "--fail-on: unknown word '' (expected one of: unexpected, debug, failed, e
 usage "--fail-on: name one or more of unexpected, debug, failed, empty" --fail-on '' -r a.pcap
 usage "--coverage: unknown value 'al'; did you mean 'all'? (expected one of: missing, all, none)" --coverage al -r a.pcap
 usage "--coverage: unknown value 'some' (expected one of: missing, all, none)" --coverage some -r a.pcap
+
+# --- a second capture file given without -r ------------------------------------
+# Empty captures (a pcap header alone), and a file named as no capture is.
+cd "$dir" || exit 1
+printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000' >a.pcap
+cp a.pcap b.pcap && cp a.pcap trace1 || exit 1
+parse="can't parse filter expression: syntax error"
+said "lucsaudit: filter 'b.pcap': $parse; to read several files, repeat -r: -r a.pcap -r b.pcap" \
+	-r a.pcap b.pcap
+# Files first, the filter's words after; one named like a capture need
+# not exist.
+said "lucsaudit: filter 'tcp b.pcap c.pcapng': $parse; to read several files, repeat -r: -r a.pcap -r b.pcap -r c.pcapng tcp" \
+	-r a.pcap tcp b.pcap c.pcapng
+# A file named as no capture is, found because it exists ("./": not a
+# host name to look up).
+said "lucsaudit: filter './trace1': $parse; to read several files, repeat -r: -r a.pcap -r ./trace1" \
+	-r a.pcap ./trace1
+said "lucsaudit: filter 'host 10.1.1.1 and': $parse" -r a.pcap host 10.1.1.1 and
+# A filter that compiles is a filter, though a file has its name.
+cases=$((cases + 1))
+cp a.pcap tcp || exit 1
+"$LUCSAUDIT" -q -F json -r a.pcap tcp >/dev/null 2>"$dir/err" && [ ! -s "$dir/err" ] || {
+	echo "cli-errors.sh: FAIL: lucsaudit -r a.pcap tcp (a file named tcp beside it)"
+	sed 's/^/  got:  /' "$dir/err"
+	status=1
+}
 
 echo "cli-errors.sh: $cases cases"
 exit $status
