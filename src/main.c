@@ -171,8 +171,8 @@ static void parse_timeout(struct flow_config *fc, const char *arg)
 	uint32_t c;
 
 	if (!eq)
-		usage_error("--timeout: '%s' is not NAME=SECONDS, as in udp=300",
-			    arg);
+		usage_error("--timeout: '%s' is not NAME=SECONDS, as in "
+			    "udp=300", arg);
 	for (c = 0; c < IDLE_CLASS_COUNT; c++)
 		classes[c] = (struct word){ idle_class_name((enum idle_class)c),
 					    c };
@@ -317,9 +317,11 @@ static void option_error(const char *arg, int c,
 		usage_error("unknown option '-%c'", optopt);
 	}
 	if (c == ':')
-		usage_error("--%s needs an argument", long_name(longopts, optopt));
+		usage_error("--%s needs an argument",
+			    long_name(longopts, optopt));
 	if (optopt)
-		usage_error("--%s takes no argument", long_name(longopts, optopt));
+		usage_error("--%s takes no argument",
+			    long_name(longopts, optopt));
 	unknown_long_option(arg, longopts);
 }
 

@@ -37,12 +37,13 @@ unsigned suggest_distance(const char *a, const char *b)
 		cur[0] = (unsigned)i;
 		for (size_t j = 1; j <= nb; j++) {
 			unsigned same = fold(a[i - 1]) == fold(b[j - 1]);
+			bool swap = i > 1 && j > 1 &&
+				    fold(a[i - 1]) == fold(b[j - 2]) &&
+				    fold(a[i - 2]) == fold(b[j - 1]);
 
 			cur[j] = min3(up[j] + 1, cur[j - 1] + 1,
 				      up[j - 1] + !same);
-			if (i > 1 && j > 1 && fold(a[i - 1]) == fold(b[j - 2]) &&
-			    fold(a[i - 2]) == fold(b[j - 1]) &&
-			    up2[j - 2] + 1 < cur[j])
+			if (swap && up2[j - 2] + 1 < cur[j])
 				cur[j] = up2[j - 2] + 1;
 		}
 	}
@@ -98,12 +99,13 @@ const char *suggest_hint(const struct suggest *s, const char *or_else,
 	if (size)
 		buf[0] = '\0';
 	if (close)
-		msg_append(buf, size, "; did you mean '%s%s'?", s->prefix, close);
+		msg_append(buf, size, "; did you mean '%s%s'?", s->prefix,
+			   close);
 	if (listable(s, close)) {
 		msg_append(buf, size, " (expected one of: ");
 		for (size_t i = 0; i < s->n; i++)
-			msg_append(buf, size, "%s%s%s", i ? ", " : "", s->prefix,
-				   s->names[i]);
+			msg_append(buf, size, "%s%s%s", i ? ", " : "",
+				   s->prefix, s->names[i]);
 		if (or_else)
 			msg_append(buf, size, "; or %s", or_else);
 		msg_append(buf, size, ")");

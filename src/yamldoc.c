@@ -340,7 +340,8 @@ static bool rephrase(const struct builder *b, const yaml_parser_t *p,
 	    (said(problem, "found character that cannot start any token") &&
 	     char_at(b->text, b->len, *line, *col) == '\t')) {
 		snprintf(msg, size, "tabs cannot indent YAML; use spaces");
-	} else if (said(problem, "mapping values are not allowed in this context")) {
+	} else if (said(problem,
+			"mapping values are not allowed in this context")) {
 		snprintf(msg, size, "unexpected ':': quote a value that holds "
 			 "': ', or align this key with the keys above it");
 	} else if (said(problem, "found unexpected end of stream") &&
@@ -353,8 +354,9 @@ static bool rephrase(const struct builder *b, const yaml_parser_t *p,
 		bool list = problem[strlen(problem) - 2] == ']';
 
 		snprintf(msg, size, "the %s opened at line %u, column %u needs "
-			 "a ',' or a closing '%c' here", list ? "list" : "mapping",
-			 from_line, from_col, list ? ']' : '}');
+			 "a ',' or a closing '%c' here",
+			 list ? "list" : "mapping", from_line, from_col,
+			 list ? ']' : '}');
 	} else if (said(problem, "did not find expected node content") &&
 		   said(context, "while parsing a flow node")) {
 		snprintf(msg, size, "a value is missing here: a ',' too many, "
@@ -566,7 +568,8 @@ bool ymap_check_keys(const struct ynode *map, const char *const *keys,
 
 			load_error_at(err, file, map->items[i],
 				      "unknown key '%s'%s", k,
-				      suggest_among(k, keys, hint, sizeof hint));
+				      suggest_among(k, keys, hint,
+						    sizeof hint));
 			return false;
 		}
 	}
