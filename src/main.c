@@ -15,6 +15,7 @@
 #include "check.h"
 #include "rulebook.h"
 #include "run.h"
+#include "suggest.h"
 #include "tunables.h"
 
 struct options {
@@ -136,46 +137,78 @@ static unsigned long parse_number(const char *opt, const char *s,
 	return v;
 }
 
+static void unknown_word(const char *opt, const char *what, const char *word,
+			 const struct suggest *s)
+	__attribute__((noreturn));
+
+/* A word an option does not know, with the words it takes and the one
+ * meant when it is close. */
+static void unknown_word(const char *opt, const char *what, const char *word,
+			 const struct suggest *s)
+{
+	char hint[SUGGEST_HINT_SIZE];
+
+	usage_error("%s: unknown %s '%s'%s", opt, what, word,
+		    suggest_hint(s, NULL, hint, sizeof hint));
+}
+
+/* The words an option takes, and what each means to it. */
+struct word {
+	const char *name;
+	uint32_t value;
+};
+
+/* The value of the first n bytes of s among words, or a usage error. */
+static uint32_t word_value(const char *opt, const char *what, const char *s,
+			   size_t n, const struct word *words, size_t nwords)
+{
+	char word[64];
+	struct suggest sg;
+
+	snprintf(word, sizeof word, "%.*s", (int)n, s);
+	suggest_start(&sg, word, "");
+	for (size_t i = 0; i < nwords; i++) {
+		if (strcmp(word, words[i].name) == 0)
+			return words[i].value;
+		suggest_offer(&sg, words[i].name);
+	}
+	unknown_word(opt, what, word, &sg);
+}
+
 static void parse_timeout(struct flow_config *fc, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
+	struct word classes[IDLE_CLASS_COUNT];
+	uint32_t c;
 
-	if (eq) {
-		for (int c = 0; c < IDLE_CLASS_COUNT; c++) {
-			const char *name = idle_class_name((enum idle_class)c);
-
-			if (strlen(name) == (size_t)(eq - arg) &&
-			    strncmp(arg, name, (size_t)(eq - arg)) == 0) {
-				fc->timeout_s[c] = (uint32_t)parse_number(
-					"--timeout", eq + 1, 1, 31 * 86400);
-				return;
-			}
-		}
-	}
-	usage_error("--timeout: '%s' is not NAME=SECONDS with NAME one of "
-		    "tcp-attempted, tcp-established, tcp-closed, udp, other",
-		    arg);
+	if (!eq)
+		usage_error("--timeout: '%s' is not NAME=SECONDS, as in "
+			    "udp=300", arg);
+	for (c = 0; c < IDLE_CLASS_COUNT; c++)
+		classes[c] = (struct word){ idle_class_name((enum idle_class)c),
+					    c };
+	c = word_value("--timeout", "class", arg, (size_t)(eq - arg), classes,
+		       IDLE_CLASS_COUNT);
+	fc->timeout_s[c] = (uint32_t)parse_number("--timeout", eq + 1, 1,
+						  31 * 86400);
 }
 
 static uint32_t parse_fail_on(const char *arg)
 {
+	static const struct word words[] = {
+		{ "unexpected", 1u << VERDICT_UNEXPECTED },
+		{ "debug", 1u << VERDICT_DEBUG },
+		{ "failed", FAIL_ON_FAILED },
+		{ "empty", FAIL_ON_EMPTY },
+	};
 	uint32_t mask = 0;
 	const char *p = arg;
 
 	while (*p) {
 		size_t n = strcspn(p, ",");
 
-		if (n == 10 && strncmp(p, "unexpected", n) == 0)
-			mask |= 1u << VERDICT_UNEXPECTED;
-		else if (n == 5 && strncmp(p, "debug", n) == 0)
-			mask |= 1u << VERDICT_DEBUG;
-		else if (n == 6 && strncmp(p, "failed", n) == 0)
-			mask |= FAIL_ON_FAILED;
-		else if (n == 5 && strncmp(p, "empty", n) == 0)
-			mask |= FAIL_ON_EMPTY;
-		else
-			usage_error("--fail-on: '%.*s' is not one of unexpected, "
-				    "debug, failed, empty", (int)n, p);
+		mask |= word_value("--fail-on", "word", p, n, words,
+				   sizeof words / sizeof *words);
 		p += n + (p[n] == ',');
 	}
 	if (!mask)
@@ -242,13 +275,92 @@ static void parse_tunnel_ports(struct decode_config *dc, enum tunnel_type t,
 
 static enum coverage_mode parse_coverage(const char *arg)
 {
-	if (strcmp(arg, "missing") == 0)
-		return COVERAGE_MISSING;
-	if (strcmp(arg, "all") == 0)
-		return COVERAGE_ALL;
-	if (strcmp(arg, "none") == 0)
-		return COVERAGE_NONE;
-	usage_error("--coverage: '%s' is not missing, all or none", arg);
+	static const struct word words[] = {
+		{ "missing", COVERAGE_MISSING },
+		{ "all", COVERAGE_ALL },
+		{ "none", COVERAGE_NONE },
+	};
+
+	return (enum coverage_mode)word_value("--coverage", "value", arg,
+					      strlen(arg), words,
+					      sizeof words / sizeof *words);
+}
+
+/* report_writer_find decides; the writers' own names are the words
+ * offered when it finds none. */
+static const struct report_writer *parse_format(const char *arg)
+{
+	static const struct report_writer *const known[] = {
+		&report_writer_text, &report_writer_json, &report_writer_csv
+	};
+	const struct report_writer *w = report_writer_find(arg);
+	struct suggest s;
+
+	if (w)
+		return w;
+	suggest_start(&s, arg, "");
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		suggest_offer(&s, known[i]->name);
+	unknown_word("--format", "format", arg, &s);
+}
+
+/* The long option whose value is val: each has its own. */
+static const char *long_name(const struct option *longopts, int val)
+{
+	for (; longopts->name; longopts++)
+		if (longopts->val == val)
+			return longopts->name;
+	return "?";
+}
+
+static void unknown_long_option(const char *arg,
+				const struct option *longopts)
+	__attribute__((noreturn));
+
+/* An unknown or ambiguous "--NAME[=VALUE]": the options meant. */
+static void unknown_long_option(const char *arg,
+				const struct option *longopts)
+{
+	char name[64], hint[SUGGEST_HINT_SIZE];
+	struct suggest all, prefixed;
+
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(arg + 2, "="),
+		 arg + 2);
+	suggest_start(&all, name, "--");
+	suggest_start(&prefixed, name, "--");
+	for (; longopts->name; longopts++) {
+		suggest_offer(&all, longopts->name);
+		if (strncmp(longopts->name, name, strlen(name)) == 0)
+			suggest_offer(&prefixed, longopts->name);
+	}
+	if (*name && prefixed.n > 1)
+		usage_error("option '--%s' is ambiguous%s", name,
+			    suggest_hint(&prefixed, NULL, hint, sizeof hint));
+	usage_error("unknown option '--%s'%s", name,
+		    suggest_hint(&all, NULL, hint, sizeof hint));
+}
+
+static void option_error(const char *arg, int c,
+			 const struct option *longopts)
+	__attribute__((noreturn));
+
+/* What getopt_long returned c for at the argument arg, said by lucsaudit
+ * (opterr is 0: getopt names the program by the path it was run as). */
+static void option_error(const char *arg, int c,
+			 const struct option *longopts)
+{
+	if (strncmp(arg, "--", 2) != 0) {
+		if (c == ':')
+			usage_error("-%c needs an argument", optopt);
+		usage_error("unknown option '-%c'", optopt);
+	}
+	if (c == ':')
+		usage_error("--%s needs an argument",
+			    long_name(longopts, optopt));
+	if (optopt)
+		usage_error("--%s takes no argument",
+			    long_name(longopts, optopt));
+	unknown_long_option(arg, longopts);
 }
 
 static void check_mode(const struct options *o)
@@ -319,8 +431,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 		complain("out of memory");
 		exit(EXIT_TROUBLE);
 	}
-	while ((c = getopt_long(argc, argv, "+r:o:F:t:qi:DpB:s:Z:hV", longopts,
-				NULL)) != -1) {
+	opterr = 0;
+	for (int at = optind; (c = getopt_long(argc, argv,
+					       "+:r:o:F:t:qi:DpB:s:Z:hV",
+					       longopts, NULL)) != -1;
+	     at = optind) {
 		switch (c) {
 		case 'r':
 			o->files[o->nfiles++] = optarg;
@@ -329,10 +444,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->output = optarg;
 			break;
 		case 'F':
-			o->writer = report_writer_find(optarg);
-			if (!o->writer)
-				usage_error("--format: '%s' is not text, json or "
-					    "csv", optarg);
+			o->writer = parse_format(optarg);
 			break;
 		case OPT_MAX_FLOWS:
 			o->flow.max_flows = (uint32_t)parse_number(
@@ -410,9 +522,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 			puts(PACKAGE_STRING);
 			exit(EXIT_DONE);
 		default:
-			fputs("Try 'lucsaudit --help' for more information.\n",
-			      stderr);
-			exit(EXIT_TROUBLE);
+			option_error(argv[at], c, longopts);
 		}
 	}
 	o->filter = join_words(argv + optind, argc - optind);

@@ -82,4 +82,10 @@
 #define LUCS_YAML_MAX_DEPTH 16		/* nesting of collections */
 #define LUCS_YAML_MAX_NODES 50000	/* scalars and collections */
 
+/* Messages: what an unknown name is answered with (suggest.h) */
+#define LUCS_SUGGEST_LIST_WIDTH 160	/* characters of names a message lists
+					 * at most: the built-in roles fit */
+#define LUCS_SUGGEST_MAX_LEN 64		/* longer words are no typo of a name:
+					 * no distance is computed for them */
+
 #endif
