@@ -28,10 +28,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "dedup.h"
+#include "messages.h"
 #include "pcapng.h"
 #include "thread.h"
 #include "tunables.h"
@@ -140,6 +142,8 @@ struct capture {
 	struct frame_sink sink;	/* without one: BATCH frames */
 	const struct decode_config *decode;
 	const char *filter;	/* BPF expression, or NULL */
+	bool filter_failed;	/* it does not compile for a link type */
+	char filter_error[PCAP_ERRBUF_SIZE];	/* libpcap's why */
 	struct link_filter *filters;	/* compiled per link type met */
 	size_t nfilters;
 	struct dedup *dedup;	/* --dedup, or NULL */
@@ -208,6 +212,60 @@ static bool set_filter(pcap_t *p, const char *filter, char *err, size_t errlen)
 	return ok;
 }
 
+/* The next word of a filter (words are joined with spaces, as main has
+ * them), cut to size; false after the last. */
+static bool next_word(const char **s, char *word, size_t size)
+{
+	size_t n;
+
+	*s += strspn(*s, " ");
+	n = strcspn(*s, " ");
+	if (n == 0)
+		return false;
+	snprintf(word, size, "%.*s", (int)n, *s);
+	*s += n;
+	return true;
+}
+
+/* A word that is no filter but an input: a file or folder that exists,
+ * or a name like a capture's. */
+static bool names_capture(const char *word)
+{
+	static const char *const exts[] = { ".pcap", ".pcapng", ".cap" };
+	size_t n = strlen(word);
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
+		if (n > strlen(exts[i]) &&
+		    strcasecmp(word + n - strlen(exts[i]), exts[i]) == 0)
+			return true;
+	return stat(word, &st) == 0;
+}
+
+/* "-r a.pcap b.pcap": b.pcap became the filter, which does not compile.
+ * The command line that reads both, the filter words after the files. */
+static void filter_hint(const struct capture_config *cfg, char *err,
+			size_t errlen)
+{
+	char word[PATH_MAX];
+	const char *s = cfg->filter;
+	bool files = false;
+
+	while (!files && next_word(&s, word, sizeof word))
+		files = names_capture(word);
+	if (!files)
+		return;
+	msg_append(err, errlen, "; to read several files, repeat -r:");
+	for (size_t i = 0; i < cfg->nfiles; i++)
+		msg_append(err, errlen, " -r %s", cfg->files[i]);
+	for (s = cfg->filter; next_word(&s, word, sizeof word);)
+		if (names_capture(word))
+			msg_append(err, errlen, " -r %s", word);
+	for (s = cfg->filter; next_word(&s, word, sizeof word);)
+		if (!names_capture(word))
+			msg_append(err, errlen, " %s", word);
+}
+
 /* The filter compiled for link type dlt, once per run: its index into
  * *k.  A handle from pcap_open_dead compiles it as a capture of that link
  * type would be; the snapshot length only sets how much of a packet a
@@ -246,6 +304,11 @@ static bool link_filter(struct capture *c, int dlt, size_t *k, char *why,
 		if (!f->rejects_all ||
 		    pcap_compile(dead, &f->prog, c->filter, 0,
 				 PCAP_NETMASK_UNKNOWN) != 0) {
+			c->filter_failed = f->rejects_all != NULL;
+			if (c->filter_failed)
+				snprintf(c->filter_error,
+					 sizeof c->filter_error, "%s",
+					 pcap_geterr(dead));
 			free(f->rejects_all);
 			pcap_close(dead);
 			return false;
@@ -789,11 +852,12 @@ static bool live_open(struct capture *c, const struct capture_config *cfg,
 		return false;
 	}
 	s->dlt = pcap_datalink(s->pcap);
-	if (!link_supported(s->dlt, c->why, sizeof c->why) ||
-	    !set_filter(s->pcap, cfg->filter, c->why, sizeof c->why)) {
+	if (!link_supported(s->dlt, c->why, sizeof c->why)) {
 		snprintf(err, errlen, "%s: %s", cfg->iface, c->why);
 		return false;
 	}
+	if (!set_filter(s->pcap, cfg->filter, err, errlen))
+		return false;
 	if (pcap_setnonblock(s->pcap, 1, pcap_err) != 0) {
 		snprintf(err, errlen, "%s: %s", cfg->iface, pcap_err);
 		return false;
@@ -852,6 +916,41 @@ static bool dedup_open(struct capture *c, char *err, size_t errlen)
 	return c->dedup != NULL;
 }
 
+/* Whether the filter compiles for a link type lucsaudit decodes. */
+static bool compiles_anywhere(const char *filter)
+{
+	bool ok = false;
+
+	for (int dlt = 0; dlt < 512 && !ok; dlt++) {
+		struct bpf_program prog;
+		pcap_t *dead;
+
+		if (!decode_linktype_supported(dlt) ||
+		    !(dead = pcap_open_dead(dlt, MAX_SNAPLEN)))
+			continue;
+		ok = pcap_compile(dead, &prog, filter, 0,
+				  PCAP_NETMASK_UNKNOWN) == 0;
+		if (ok)
+			pcap_freecode(&prog);
+		pcap_close(dead);
+	}
+	return ok;
+}
+
+/* The filter did not compile for an input's link type.  One that
+ * compiles for none (a syntax error, a second file given without -r) is
+ * said as the filter's fault, not the input's; either way with the
+ * command line meant, when its words name inputs. */
+static void filter_refused(const struct capture *c,
+			   const struct capture_config *cfg, char *err,
+			   size_t errlen)
+{
+	if (!compiles_anywhere(c->filter))
+		snprintf(err, errlen, "filter '%s': %s", c->filter,
+			 c->filter_error);
+	filter_hint(cfg, err, errlen);
+}
+
 struct capture *capture_open(const struct capture_config *cfg, char *err,
 			     size_t errlen)
 {
@@ -890,6 +989,8 @@ struct capture *capture_open(const struct capture_config *cfg, char *err,
 	}
 	if (ok)
 		return c;
+	if (c->filter_failed)
+		filter_refused(c, cfg, err, errlen);
 	capture_close(c);
 	return NULL;
 }

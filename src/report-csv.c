@@ -16,6 +16,7 @@ static const char *const columns[] = {
 	"last_seen", "tcp_state", "history", "end", "outcome", "icmp_type",
 	"icmp_code", "icmp_from", "icmp_errors", "verdict", "tags", "rules",
 	"reason", "duration", "client_roles", "server_roles", "port_rules",
+	"tunnel",
 };
 
 static void csv_begin(struct sink *s)
@@ -62,12 +63,52 @@ static void duration(struct out *o, int64_t us)
 	out_str(o, buf);
 }
 
+/* The tunnels, outermost first, ';' between them, each "type src dst"
+ * and its id when it has one: "vxlan 10.30.0.2 10.30.0.100 100". */
+static void tunnel(struct out *o, const struct tunnel_path *t)
+{
+	char buf[LUCS_MAX_TUNNEL_DEPTH * 128], src[48], dst[48];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; t && i < t->depth; i++) {
+		const struct tunnel_layer *l = &t->layer[i];
+		char id[16] = "";
+		int w;
+
+		format_addr(src, sizeof src, l->family, l->src);
+		format_addr(dst, sizeof dst, l->family, l->dst);
+		if (l->has_id)
+			snprintf(id, sizeof id, " %u", l->id);
+		w = snprintf(buf + used, sizeof buf - used, "%s%s %s %s%s",
+			     i ? ";" : "",
+			     tunnel_type_name((enum tunnel_type)l->type), src,
+			     dst, id);
+		if (w > 0 && (size_t)w < sizeof buf - used)
+			used += (size_t)w;
+	}
+	sep(o);
+	out_csv_str(o, buf);
+}
+
 /* A comment line: '#', a space, the text, CRLF as every line. */
 static void comment(struct out *o, const char *what, const char *text)
 {
 	out_str(o, "# ");
 	out_str(o, what);
 	out_str(o, text);
+	out_str(o, "\r\n");
+}
+
+static void source_comment(struct out *o, const char *what,
+			   const struct rule_source_info *i)
+{
+	out_str(o, "# ");
+	out_str(o, what);
+	out_str(o, ": ");
+	out_str(o, i->file);
+	out_str(o, " sha256 ");
+	out_str(o, i->sha256);
 	out_str(o, "\r\n");
 }
 
@@ -79,6 +120,10 @@ static void csv_prologue(struct sink *s, const struct run_info *ri,
 
 	comment(o, "lucsaudit ", ri->version);
 	comment(o, "mode: ", classifier_has_site(cls) ? "site" : "port_only");
+	for (size_t i = 0; ri->book && i < ri->book->nsources; i++)
+		source_comment(o, "rules", &ri->book->sources[i]);
+	if (ri->book && ri->book->has_site_info)
+		source_comment(o, "site", &ri->book->site_info);
 	comment(o, "filter: ", ri->filter ? ri->filter : "none");
 	for (size_t i = 0; i < ri->ninputs; i++) {
 		if (ri->inputs[i].size >= 0)
@@ -218,6 +263,7 @@ static void csv_flow(struct sink *s, const struct flow_view *v)
 	list(o, v->client_roles, v->nclient_roles);
 	list(o, v->server_roles, v->nserver_roles);
 	list(o, v->port_rules, v->nport_rules);
+	tunnel(o, v->tunnel);
 	out_str(o, "\r\n");
 }
 

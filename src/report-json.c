@@ -10,7 +10,7 @@
 /* Member names are literals of this file: the macros glue the quotes,
  * colon and comma on at compile time, so a name costs one short copy (a
  * flood writes a record per flow). */
-#define LIT(o, s) out_write((o), (s), sizeof(s) - 1)
+#define LIT(o, s) out_write((o), "" s "", sizeof("" s "") - 1)
 #define key(o, name) LIT(o, ",\"" name "\":")
 #define first_key(o, name) LIT(o, "\"" name "\":")
 #define field_u64(o, name, v) (key(o, name), out_u64((o), (v)))
@@ -102,7 +102,9 @@ static void proto_field(struct out *o, const char *proto,
 #define CLASS_TEXT_MAX \
 	(256 + 64 * (CAT_MAX_ID + 8) + CAT_MAX_TAGS * (CAT_MAX_TAG + 3))
 #define ROLES_TEXT_MAX (3 * 64 * (CAT_MAX_ID + 3) + 64)
-#define FLOW_RECORD_MAX (1280 + CLASS_TEXT_MAX + ROLES_TEXT_MAX)
+#define TUNNEL_TEXT_MAX (LUCS_MAX_TUNNEL_DEPTH * 192 + 16)
+#define FLOW_RECORD_MAX (1280 + CLASS_TEXT_MAX + ROLES_TEXT_MAX + \
+			 TUNNEL_TEXT_MAX)
 
 static char *put_word(char *p, const char *s)
 {
@@ -168,13 +170,14 @@ static char *put_classification(char *p, const struct flow_view *v)
 static char *put_seconds(char *p, int64_t us)
 {
 	uint64_t mag = us < 0 ? 0 : (uint64_t)us;
-	unsigned frac = (unsigned)(mag % 1000000);
+	uint32_t frac = (uint32_t)(mag % 1000000);
 
 	p = put_u64(p, mag / 1000000);
-	*p++ = '.';
-	for (unsigned d = 100000; d; d /= 10)
-		*p++ = (char)('0' + frac / d % 10);
-	return p;
+	*p = '.';
+	/* from the right, by a constant divisor: no division instruction */
+	for (int i = 6; i > 0; i--, frac /= 10)
+		p[i] = (char)('0' + frac % 10);
+	return p + 7;
 }
 
 static char *put_roles(char *p, const struct flow_view *v)
@@ -187,6 +190,35 @@ static char *put_roles(char *p, const struct flow_view *v)
 		p = PUT_LIT(p, ",\"port_rules\":");
 		p = put_words(p, v->port_rules, v->nport_rules);
 	}
+	return p;
+}
+
+/* The tunnels a flow came through, outermost first. */
+static char *put_tunnel(char *p, const struct tunnel_path *t)
+{
+	char addr[48];
+
+	p = PUT_LIT(p, ",\"tunnel\":[");
+	for (unsigned i = 0; i < t->depth; i++) {
+		const struct tunnel_layer *l = &t->layer[i];
+
+		if (i)
+			*p++ = ',';
+		p = PUT_LIT(p, "{\"type\":");
+		p = put_word(p, tunnel_type_name((enum tunnel_type)l->type));
+		p = PUT_LIT(p, ",\"outer_src\":");
+		format_addr(addr, sizeof addr, l->family, l->src);
+		p = put_word(p, addr);
+		p = PUT_LIT(p, ",\"outer_dst\":");
+		format_addr(addr, sizeof addr, l->family, l->dst);
+		p = put_word(p, addr);
+		if (l->has_id) {
+			p = PUT_LIT(p, ",\"id\":");
+			p = put_u64(p, l->id);
+		}
+		*p++ = '}';
+	}
+	*p++ = ']';
 	return p;
 }
 
@@ -247,6 +279,8 @@ static void json_flow(struct sink *s, const struct flow_view *v)
 			  : put_classification(p, v);
 	if (v->has_roles)
 		p = put_roles(p, v);
+	if (v->tunnel)
+		p = put_tunnel(p, v->tunnel);
 	p = PUT_LIT(p, "}\n");
 	out_commit(o, p);
 }
@@ -348,6 +382,33 @@ static void decode_errors(struct out *o, const struct summary_view *s)
 	out_char(o, '}');
 }
 
+/* Layers opened by tunnel type (the carriers' packets, which are no flows
+ * of their own), encapsulations named but not opened, and packets whose
+ * tunnel path found no room. */
+static void tunnel_counts(struct out *o, const struct frame_counts *a)
+{
+	key(o, "tunnels");
+	for (int t = TUNNEL_NONE + 1; t < TUNNEL_TYPE_COUNT; t++) {
+		out_char(o, t == TUNNEL_NONE + 1 ? '{' : ',');
+		name_key(o, tunnel_type_name((enum tunnel_type)t));
+		out_u64(o, a->tunnels[t]);
+	}
+	out_char(o, '}');
+	key(o, "unopened");
+	out_char(o, '{');
+	for (int u = UNOPENED_NONE + 1, n = 0; u < UNOPENED_COUNT; u++) {
+		if (!a->unopened[u])
+			continue;
+		if (n++)
+			out_char(o, ',');
+		name_key(o, tunnel_unopened_name((enum tunnel_unopened)u));
+		out_u64(o, a->unopened[u]);
+	}
+	out_char(o, '}');
+	if (a->tunnel_paths_merged)
+		field_u64(o, "tunnel_paths_merged", a->tunnel_paths_merged);
+}
+
 static void outcomes(struct out *o, const struct summary_view *s)
 {
 	key(o, "outcomes");
@@ -358,6 +419,7 @@ static void outcomes(struct out *o, const struct summary_view *s)
 	}
 	out_char(o, '}');
 	field_u64(o, "undetermined", s->tally->undetermined);
+	tunnel_counts(o, s->frames);
 	key(o, "icmp_errors");
 	out_str(o, "{\"matched\":");
 	out_u64(o, s->frames->icmp_matched);
@@ -565,6 +627,33 @@ static void groups(struct sink *sk, const struct summary_view *s,
 
 /* --- provenance and roles ------------------------------------------------ */
 
+static void source_object(struct out *o, const struct rule_source_info *i)
+{
+	out_str(o, "{\"file\":");
+	out_json_str(o, i->file);
+	field_word(o, "sha256", i->sha256);
+	out_char(o, '}');
+}
+
+/* The catalogue files the rules came from, the built-in one as
+ * "built-in", and the site file or null. */
+static void rule_sources(struct out *o, const struct rulebook *b)
+{
+	key(o, "rules_files");
+	out_char(o, '[');
+	for (size_t i = 0; i < b->nsources; i++) {
+		if (i)
+			out_char(o, ',');
+		source_object(o, &b->sources[i]);
+	}
+	out_char(o, ']');
+	key(o, "site_file");
+	if (b->has_site_info)
+		source_object(o, &b->site_info);
+	else
+		LIT(o, "null");
+}
+
 static void run_object(struct out *o, const struct summary_view *s)
 {
 	const struct run_info *ri = s->run;
@@ -582,6 +671,8 @@ static void run_object(struct out *o, const struct summary_view *s)
 		field_u64(o, "udp", udp);
 		out_char(o, '}');
 	}
+	if (ri->book)
+		rule_sources(o, ri->book);
 	key(o, "filter");
 	if (ri->filter)
 		out_json_str(o, ri->filter);

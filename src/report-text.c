@@ -94,6 +94,30 @@ static void seconds_time(struct out *o, int64_t us)
 	out_char(o, 'Z');
 }
 
+/* "  via vxlan 10.30.0.2>10.30.0.100 id 100": the flow came through
+ * tunnels, outermost first. */
+static void tunnel_note(struct out *o, const struct tunnel_path *t)
+{
+	char addr[48];
+
+	for (unsigned i = 0; i < t->depth; i++) {
+		const struct tunnel_layer *l = &t->layer[i];
+
+		out_str(o, i ? ", " : "  via ");
+		out_str(o, tunnel_type_name((enum tunnel_type)l->type));
+		out_char(o, ' ');
+		format_addr(addr, sizeof addr, l->family, l->src);
+		out_str(o, addr);
+		out_char(o, '>');
+		format_addr(addr, sizeof addr, l->family, l->dst);
+		out_str(o, addr);
+		if (l->has_id) {
+			out_str(o, " id ");
+			out_u64(o, l->id);
+		}
+	}
+}
+
 static void text_flow(struct sink *sk, const struct flow_view *v)
 {
 	struct out *o = sk->out;
@@ -131,6 +155,8 @@ static void text_flow(struct sink *sk, const struct flow_view *v)
 	} else {
 		joined(o, v->rules, v->nrules, 0);
 	}
+	if (v->tunnel)
+		tunnel_note(o, v->tunnel);
 	out_char(o, '\n');
 }
 
@@ -281,10 +307,36 @@ static void line_u64(struct out *o, const char *label, uint64_t v)
 	out_char(o, '\n');
 }
 
+/* The tunnels opened and the encapsulations only named, by type. */
+static void tunnel_lines(struct out *o, const struct frame_counts *a)
+{
+	for (int t = TUNNEL_NONE + 1; t < TUNNEL_TYPE_COUNT; t++) {
+		char label[40];
+
+		if (!a->tunnels[t])
+			continue;
+		snprintf(label, sizeof label, "tunnel %s opened",
+			 tunnel_type_name((enum tunnel_type)t));
+		line_u64(o, label, a->tunnels[t]);
+	}
+	for (int u = UNOPENED_NONE + 1; u < UNOPENED_COUNT; u++) {
+		char label[40];
+
+		if (!a->unopened[u])
+			continue;
+		snprintf(label, sizeof label, "%s not opened",
+			 tunnel_unopened_name((enum tunnel_unopened)u));
+		line_u64(o, label, a->unopened[u]);
+	}
+	if (a->tunnel_paths_merged)
+		line_u64(o, "tunnel paths merged", a->tunnel_paths_merged);
+}
+
 static void outcome_lines(struct out *o, const struct summary_view *s)
 {
 	const struct frame_counts *a = s->frames;
 
+	tunnel_lines(o, a);
 	line_u64(o, "ICMP errors on flows", a->icmp_matched);
 	line_u64(o, "  quoting no known flow", a->icmp_unmatched);
 	if (a->icmp_quote_damaged)
@@ -638,6 +690,28 @@ static void label(struct out *o, const char *name)
 	out_str_width(o, name, 28);
 }
 
+static void source_line(struct out *o, const char *what,
+			const struct rule_source_info *i)
+{
+	label(o, what);
+	out_str(o, i->file);
+	out_str(o, " (sha256 ");
+	out_str(o, i->sha256);
+	out_str(o, ")\n");
+}
+
+static void text_sources(struct out *o, const struct rulebook *b)
+{
+	for (size_t i = 0; i < b->nsources; i++)
+		source_line(o, "rules", &b->sources[i]);
+	if (b->has_site_info)
+		source_line(o, "site", &b->site_info);
+	else {
+		label(o, "site");
+		out_str(o, "none\n");
+	}
+}
+
 /* What the report was made from: the header of the summary. */
 static void provenance(struct out *o, const struct summary_view *s)
 {
@@ -659,6 +733,8 @@ static void provenance(struct out *o, const struct summary_view *s)
 		out_u64(o, udp);
 		out_str(o, " UDP ports documented); --site judges by roles\n");
 	}
+	if (ri->book)
+		text_sources(o, ri->book);
 	label(o, "filter");
 	out_str(o, ri->filter ? ri->filter : "none");
 	out_char(o, '\n');

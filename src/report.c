@@ -634,6 +634,7 @@ static void new_flow_view(const struct report *r, const struct new_flow *n,
 	(void)r;
 	memset(v, 0, sizeof *v);
 	view_endpoints(&n->key, n->client, v);
+	v->tunnel = NULL;
 	v->first_us = v->last_us = n->first_us;
 	v->verdict_id = VERDICT_UNEXPECTED;
 	v->verdict = verdict_name(VERDICT_UNEXPECTED);
@@ -805,7 +806,8 @@ void report_close_interval(struct report *r, int64_t now_us)
 /* --- flows and the summary -------------------------------------------------------- */
 
 void report_flow_end(struct report *r, const struct flow *f,
-		     enum flow_end why, int64_t end_us, const uint8_t *reporter)
+		     enum flow_end why, int64_t end_us, const uint8_t *reporter,
+		     const struct tunnel_path *tunnel)
 {
 	struct flow_view v;
 
@@ -814,6 +816,7 @@ void report_flow_end(struct report *r, const struct flow *f,
 	ended_flow_view(r, f, why, &v);
 	view_outcome(f, end_us, r->answer_wait_us, reporter, &v);
 	view_roles(r->cls, f, &fr, &v);
+	v.tunnel = tunnel;
 	r->w->flow(&r->sink, &v);
 	out_end_record(r->sink.out);
 	tally_flow(&r->tally, f, v.outcome_id, reporter, &fr);
@@ -873,10 +876,12 @@ bool report_snapshot_begin(struct report *r)
 }
 
 void report_snapshot_flow(struct report *r, const struct flow *f,
-			  int64_t now_us, const uint8_t *reporter)
+			  int64_t now_us, const uint8_t *reporter,
+			  const struct tunnel_path *tunnel)
 {
 	struct flow_roles fr;
 
+	(void)tunnel;	/* the summary counts flows, not their paths */
 	if (!r->in_snapshot)
 		return;
 	fr = flow_roles_of(r->cls, f);

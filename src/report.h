@@ -21,6 +21,8 @@
 #include "flow.h"
 #include "fmt.h"
 #include "out.h"
+#include "rulebook.h"
+#include "tunnels.h"
 #include "tally.h"
 
 /* What a writer writes to: the record writer, and what formatting keeps
@@ -40,6 +42,9 @@ struct frame_counts {
 	uint64_t icmp_matched;	/* ICMP errors counted on a flow they quote */
 	uint64_t icmp_unmatched;	/* ... quoting no flow of the table */
 	uint64_t icmp_quote_damaged;	/* ... whose quote was not believed */
+	uint64_t tunnels[TUNNEL_TYPE_COUNT];	/* layers opened, by type */
+	uint64_t unopened[UNOPENED_COUNT];	/* encapsulations named only */
+	uint64_t tunnel_paths_merged;	/* packets whose path found no room */
 	int64_t first_us, last_us;	/* their packet time, 0 if none */
 };
 
@@ -67,6 +72,9 @@ struct run_info {
 	int nargs;
 	const struct run_input *inputs;
 	size_t ninputs;
+	/* The rules in use: their sources and site file (updated in place
+	 * when SIGHUP reloads them). */
+	const struct rulebook *book;
 };
 
 /* A flow as the writers see it. */
@@ -114,6 +122,8 @@ struct flow_view {
 	const char *port_rules[64];
 	size_t nport_rules;
 	char mismatch[384];	/* role_mismatch_text's, or "" */
+	const struct tunnel_path *tunnel;	/* the tunnels it came through,
+						 * or NULL */
 	uint64_t client_role_mask, server_role_mask;
 };
 
@@ -220,7 +230,8 @@ void report_count(struct report *r, const struct flow *f, uint32_t slot,
  * record and tally it; reporter is the last ICMP error's sender, when
  * f->icmp_errors. */
 void report_flow_end(struct report *r, const struct flow *f,
-		     enum flow_end why, int64_t end_us, const uint8_t *reporter);
+		     enum flow_end why, int64_t end_us, const uint8_t *reporter,
+		     const struct tunnel_path *tunnel);
 /* A replay's packet time is now_us: write the interval that ended, if it
  * counted anything, and go on to the one now_us falls in.  Returns the
  * time of the next interval boundary (INT64_MAX when there is none to
@@ -255,7 +266,8 @@ void report_summary(struct report *r, const struct summary_input *in);
  * they had ended: begin, add each active flow, end. */
 bool report_snapshot_begin(struct report *r);
 void report_snapshot_flow(struct report *r, const struct flow *f,
-			  int64_t now_us, const uint8_t *reporter);
+			  int64_t now_us, const uint8_t *reporter,
+			  const struct tunnel_path *tunnel);
 void report_snapshot_end(struct report *r, const struct summary_input *in);
 
 /* After the rules were reloaded: classes and rules are new. */

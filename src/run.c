@@ -405,7 +405,7 @@ static bool describe_run(struct run *r)
 		.version = PACKAGE_VERSION, .filter = cc->filter,
 		.program = PACKAGE, .args = r->cfg->argv + 1,
 		.nargs = r->cfg->argc - 1,
-		.inputs = r->inputs, .ninputs = n,
+		.inputs = r->inputs, .ninputs = n, .book = r->book,
 	};
 	return true;
 }

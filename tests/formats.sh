@@ -55,7 +55,7 @@ function val(s, k,   i, r) {
 	for (i = 1; i <= n; i++) line = line (i > 1 ? "|" : "") val($0, k[i])
 	count = val(ie, "count")
 	line = line "|" val(ie, "type") "|" val(ie, "code") "|" val(ie, "from") "|" (count == "" ? 0 : count)
-	n = split("verdict tags rules reason duration client_roles server_roles port_rules", k, " ")
+	n = split("verdict tags rules reason duration client_roles server_roles port_rules tunnel", k, " ")
 	for (i = 1; i <= n; i++) line = line "|" val($0, k[i])
 	print line
 }' "$dir/all.json" | LC_ALL=C sort >"$dir/json.rows"
@@ -90,7 +90,7 @@ awk 'BEGIN { RS = "\r\n" }
 END { print header > "/dev/stderr" }' "$dir/flows.csv" 2>"$dir/header" |
 	LC_ALL=C sort >"$dir/csv.rows"
 
-[ "$(cat "$dir/header")" = "proto,client,client_port,server,server_port,packets_c2s,packets_s2c,bytes_c2s,bytes_s2c,first_seen,last_seen,tcp_state,history,end,outcome,icmp_type,icmp_code,icmp_from,icmp_errors,verdict,tags,rules,reason,duration,client_roles,server_roles,port_rules" ] ||
+[ "$(cat "$dir/header")" = "proto,client,client_port,server,server_port,packets_c2s,packets_s2c,bytes_c2s,bytes_s2c,first_seen,last_seen,tcp_state,history,end,outcome,icmp_type,icmp_code,icmp_from,icmp_errors,verdict,tags,rules,reason,duration,client_roles,server_roles,port_rules,tunnel" ] ||
 	fail "CSV header: $(cat "$dir/header")"
 [ "$(wc -l <"$dir/json.rows")" -gt 0 ] || fail "no flow records"
 cmp -s "$dir/json.rows" "$dir/csv.rows" ||
