@@ -384,6 +384,8 @@ static bool learn_interfaces(struct capture *c, struct source *s, char *why,
 				 (unsigned long)s->nifaces,
 				 ifc.name ? ifc.name : "", ifc.name ? ", " : "",
 				 what, msg);
+			msg_append(why, whylen, "; the filter must compile "
+				   "for the link type of every interface");
 			return false;
 		}
 		if (!c->filters[k].rejects_all)

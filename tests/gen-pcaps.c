@@ -12,6 +12,7 @@
 #include "gen/deployment.h"
 #include "gen/hosts.h"
 #include "gen/outcomes.h"
+#include "gen/sources.h"
 #include "gen/tunnels.h"
 
 #define SNAPLEN 262144
@@ -891,5 +892,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < n_outcome_captures; i++)
 		ok &= write_one(argv[1], outcome_captures[i].file, argc, argv,
 				NULL, outcome_captures[i].make);
+	for (size_t i = 0; i < n_source_captures; i++)
+		ok &= write_one(argv[1], source_captures[i].file, argc, argv,
+				NULL, source_captures[i].make);
 	return ok ? 0 : 1;
 }

@@ -73,8 +73,9 @@ if [ -n "${GEN_PCAPS-}" ] && ! $regen && [ $# -eq 0 ]; then
 	if ! "$GEN_PCAPS" "$tmp/pcaps"; then
 		fail gen-pcaps "tests/gen-pcaps could not write the captures"
 	else
-		for f in "$tmp"/pcaps/*; do
-			f=${f##*/}
+		# a folder's files too (pcaps/rotated: -r FOLDER)
+		for f in $(cd "$tmp/pcaps" && find . -type f | sort); do
+			f=${f#./}
 			if ! cmp -s "$tmp/pcaps/$f" "$srcdir/pcaps/$f"; then
 				fail "pcaps/$f" "pcaps/$f is not what tests/gen-pcaps" \
 					"writes: run 'make pcaps' and commit it"

@@ -45,6 +45,11 @@ if [ $n -eq 0 ]; then
 	echo "valgrind.sh: no capture in $LUCS_SRCDIR/pcaps"
 	exit 1
 fi
+# A folder with a file that is no capture, a file after it, --dedup and
+# a filter compiled for two link types in one pcapng.
+run -q -F json --site "$site" --dedup -r "$LUCS_SRCDIR/pcaps/rotated" \
+	-r "$LUCS_SRCDIR/pcaps/pktmon-copies.pcapng"
+run -q -F json -r "$LUCS_SRCDIR/pcaps/windows-npcap.pcapng" port 19415 or port 443
 run --check --site "$site"
 run --list-rules
 # A run that fails after its output is open (no memory for the flow
