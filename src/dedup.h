@@ -2,10 +2,11 @@
  *
  * Windows' pktmon logs a packet once for every networking component it
  * passes (the NIC's miniport, filter drivers, the vSwitch's ports, TCP/IP),
- * and its converter (pktmon etl2pcap) writes every copy; a capture on a
- * bridge, or on "any", sees a forwarded packet on each interface.  The
- * copies differ in their link layer only: from the IP header on they are
- * the same bytes, microseconds apart.
+ * and its converter (pktmon etl2pcap) writes every copy; a capture on
+ * "any" on a host that bridges sees a bridged packet on each interface.
+ * The copies differ in their link layer only: from the IP header on they
+ * are the same bytes, microseconds apart (a routed packet's TTL differs:
+ * it is no copy).
  *
  * A frame is a copy when the IP packet it holds (from its IP header to the
  * end of what was captured of it) is byte for byte one kept at most
