@@ -142,6 +142,22 @@ static void remember(struct dedup *d, uint64_t hash, int64_t ts_us)
 	d->head = (pos + 1) & (RING - 1);
 }
 
+/* The packet's captured length and first LUCS_DEDUP_BYTES, hashed as
+ * whole words in the host's order (hashes are only compared with each
+ * other): a third of the instructions of siphash13's byte loads.  The
+ * zeros that fill the last word cannot make two packets alike, as the
+ * length says how many bytes follow it. */
+static uint64_t packet_hash(const struct dedup *d, struct span ip)
+{
+	uint64_t words[(4 + LUCS_DEDUP_BYTES + 7) / 8] = { 0 };
+	size_t n = ip.len < LUCS_DEDUP_BYTES ? ip.len : LUCS_DEDUP_BYTES;
+	uint32_t len = (uint32_t)ip.len;
+
+	memcpy(words, &len, 4);
+	memcpy((uint8_t *)words + 4, ip.p, n);
+	return siphash13_words(&d->key, words, (4 + n + 7) / 8);
+}
+
 bool dedup_frame(struct dedup *d, const struct frame *f, const uint8_t *bytes,
 		 uint32_t caplen)
 {
@@ -150,7 +166,7 @@ bool dedup_frame(struct dedup *d, const struct frame *f, const uint8_t *bytes,
 
 	if (!frame_ip(f, bytes, caplen, &ip))
 		return false;
-	hash = siphash13(&d->key, ip.p, ip.len);
+	hash = packet_hash(d, ip);
 	if (seen(d, hash, f->ts_us))
 		return true;
 	remember(d, hash, f->ts_us);

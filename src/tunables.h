@@ -63,12 +63,14 @@
 #define LUCS_PCAPNG_MAX_INTERFACES 65536 /* IDBs in one file, all sections
 					  * together: memory stays bounded */
 
-/* --dedup (dedup.c): a packet whose bytes from its IP header on repeat
- * those of a packet kept at most LUCS_DEDUP_WINDOW_US before or after it,
- * among the last LUCS_DEDUP_PACKETS kept, counts once.  pktmon's copies
- * of a packet are microseconds apart. */
+/* --dedup (dedup.c): a packet whose first LUCS_DEDUP_BYTES from its IP
+ * header on, and captured length, repeat those of a packet kept at most
+ * LUCS_DEDUP_WINDOW_US before or after it, among the last
+ * LUCS_DEDUP_PACKETS kept, counts once.  pktmon's copies of a packet are
+ * microseconds apart. */
 #define LUCS_DEDUP_WINDOW_US 10000	/* 10 ms of packet time */
 #define LUCS_DEDUP_PACKETS 8192		/* power of two: 192 KiB of table */
+#define LUCS_DEDUP_BYTES 96		/* IP and TCP headers with options */
 
 /* Reports */
 #define LUCS_TALLY_GROUPS 4096		/* server groups kept per kind */

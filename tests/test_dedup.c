@@ -1,6 +1,7 @@
 /* test_dedup.c: --dedup's copies: the same IP packet under every link
  * layer lucsaudit reads is one packet; its IP header found where the
- * decoder says, or the frame kept; the window both ways in time.  The
+ * decoder says, or the frame kept; the window both ways in time; the
+ * bytes compared.  The
  * window's ends and the ring's size are tested through capture, in
  * test_capture.c. */
 #include <stdarg.h>
@@ -172,6 +173,30 @@ static void test_dedup_other_bytes(void **state)
 	assert_true(copy(x, &f, 1, (uint32_t)f.len, T0 + 4));
 }
 
+/* What is compared is the first LUCS_DEDUP_BYTES of the IP packet, which
+ * hold the TCP checksum (covering the payload), and the captured length:
+ * a checksum that differs tells the packets apart, a payload byte beyond
+ * them alone does not (a real packet's checksum would differ too). */
+static void test_dedup_bytes_compared(void **state)
+{
+	struct fixture *x = *state;
+	const size_t ip = 14, csum = ip + 20 + 16, late = ip + 20 + 20 + 150;
+	struct fb f;
+
+	fb_init(&f);
+	fb_eth(&f, ET_IPV4);
+	fb_ipv4(&f, "10.20.1.1", "10.10.0.11");
+	fb_tcp(&f, 50000, 443, 0x18);
+	fb_payload(&f, 200);
+	fb_end(&f);
+	assert_true(late - ip >= LUCS_DEDUP_BYTES && csum - ip < LUCS_DEDUP_BYTES);
+	assert_false(copy(x, &f, 1, (uint32_t)f.len, T0));
+	f.b[late] ^= 0xff;
+	assert_true(copy(x, &f, 1, (uint32_t)f.len, T0 + 1));
+	f.b[csum] ^= 0xff;
+	assert_false(copy(x, &f, 1, (uint32_t)f.len, T0 + 2));
+}
+
 /* Frames whose IP packet cannot be told are always kept: not IP, a link
  * header cut short, a PPPoE frame whose length stops before the
  * Ethernet padding (the decoder narrows its wire length to the PPPoE
@@ -225,6 +250,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_dedup_other_bytes, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_dedup_bytes_compared,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dedup_no_ip, setup,
 						teardown),
 	};
