@@ -71,6 +71,12 @@
 					 * every group of every kind, and the
 					 * coverage of a large catalogue */
 #define LUCS_TEXT_GROUPS 50		/* groups a text summary lists */
+#define LUCS_SORT_MAX_FLOWS 1000000	/* flows --sort holds at once (some
+					 * 200 bytes each); then those are
+					 * written, sorted, and it starts
+					 * anew */
+#define LUCS_TEXT_MIN_WIDTH 80		/* a narrower terminal or COLUMNS
+					 * counts as this */
 
 /* YAML inputs (catalogue and site) */
 #define LUCS_YAML_MAX_BYTES (1 << 20)	/* larger files are refused */

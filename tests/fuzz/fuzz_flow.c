@@ -243,11 +243,17 @@ static void check_summary(struct sink *o, const struct summary_view *s)
 		inner->summary(o, s);
 }
 
+static void check_end(struct sink *o)
+{
+	if (inner->end)
+		inner->end(o);
+}
+
 /* Renders classifications alone when the inner writer does (set with it),
  * so that JSON runs go through the report's per-class texts. */
 static struct report_writer checking_writer = {
 	"check", check_begin, check_flow, check_interval, check_summary,
-	NULL, 0
+	NULL, 0, check_end
 };
 
 /* --- the run ---------------------------------------------------------------- */
@@ -394,6 +400,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						       : intervals[b1 & 3],
 		.live = live,
 	};
+	/* The second text writer fits a width and holds flows for --sort,
+	 * two at a time, so that every batch is sorted and written. */
+	if (((b0 >> 4) & 3) == 3) {
+		rc.text_width = 80 + (b1 >> 3);
+		rc.sort = (enum flow_sort)((b1 >> 3) & 3);
+		rc.sort_max = 2;
+	}
 	r.input.name = "fuzz";
 	r.report = report_new(&rc);
 	FUZZ_CHECK(r.report != NULL);
