@@ -34,6 +34,7 @@ _Static_assert(64 * (CAT_MAX_ID + 1) + CAT_MAX_TAGS * (CAT_MAX_TAG + 1) +
 #define COLOR_RESET "\033[0m"
 #define COLOR_GREEN "\033[32m"
 #define COLOR_YELLOW "\033[33m"
+#define COLOR_RED "\033[31m"
 #define COLOR_BOLD_RED "\033[1;31m"
 #define COLOR_DIM "\033[2m"
 
@@ -253,9 +254,23 @@ static size_t col_rules(const struct flow_view *v, char *buf, size_t size)
 	return n < 0 ? 0 : (size_t)n;
 }
 
+/* A documented flow that failed is red, whatever its verdict's colour. */
 static const char *color_verdict(const struct flow_view *v)
 {
+	if ((v->verdict_id == VERDICT_EXPECTED ||
+	     v->verdict_id == VERDICT_DEBUG) && v->outcome &&
+	    outcome_failed(v->outcome_id))
+		return COLOR_RED;
 	return verdict_color(v->verdict_id);
+}
+
+static const char *color_outcome(const struct flow_view *v)
+{
+	if (!v->outcome)
+		return NULL;
+	if (v->outcome_id == OUTCOME_SUCCEEDED)
+		return COLOR_GREEN;
+	return outcome_failed(v->outcome_id) ? COLOR_RED : COLOR_YELLOW;
 }
 
 /* The flow table, left to right.  A column is added here, and nowhere
@@ -273,7 +288,7 @@ static const struct text_column columns[] = {
 	{ "state",              11, 2, 4, ALIGN_LEFT,  FIT_CUT,
 	  col_state, NULL },
 	{ "outcome",            12, 1, 0, ALIGN_LEFT,  FIT_CUT,
-	  col_outcome, NULL },
+	  col_outcome, color_outcome },
 	{ "pkts c>s",            8, 1, 5, ALIGN_RIGHT, FIT_NUMBER,
 	  col_packets_c2s, NULL },
 	{ "pkts s>c",            8, 1, 5, ALIGN_RIGHT, FIT_NUMBER,
