@@ -33,6 +33,7 @@ struct options {
 	uint32_t fail_on;	/* verdicts (1 << v), FAIL_ON_* */
 	int64_t answer_wait_us;	/* --answer-wait */
 	enum coverage_mode coverage;	/* --coverage */
+	enum flow_sort sort;	/* --sort */
 	bool quiet;
 	const char *iface;	/* -i: live capture */
 	bool list_interfaces;	/* -D */
@@ -94,6 +95,9 @@ static void usage(void)
 "      --coverage WHICH     the text report's coverage: missing (default:\n"
 "                           TM twins, debug and not-applicable rules summed\n"
 "                           up), all, or none\n"
+"      --sort KEY           text: hold the flows and write them at the end,\n"
+"                           sorted: bytes or packets (most first), first\n"
+"                           (earliest first seen); not with -i\n"
 "  -q, --quiet              no progress line on the terminal\n"
 "Flows:\n"
 "      --max-flows N        flows held at once (default 1000000); when full,\n"
@@ -107,6 +111,7 @@ static void usage(void)
 "A trailing FILTER EXPRESSION (pcap-filter(7)) selects packets, as in tcpdump.\n"
 "Signals: INT and TERM end the run with its summary; USR1 writes a summary\n"
 "now; HUP reloads --rules and --site and reopens -o FILE.\n"
+"The text report fits a terminal's width (or COLUMNS), dropping columns.\n"
 "Exit status: 0 done, 1 --fail-on matched, 2 usage, input or output error.\n"
 "See lucsaudit(1) and lucsaudit-rules(5).\n", stdout);
 }
@@ -199,18 +204,39 @@ static char *join_words(char **words, int n)
 
 enum {
 	OPT_MAX_FLOWS = 256, OPT_RULES, OPT_SITE, OPT_CHECK, OPT_LIST_RULES,
-	OPT_INTERVAL, OPT_FAIL_ON, OPT_ANSWER_WAIT, OPT_COVERAGE
+	OPT_INTERVAL, OPT_FAIL_ON, OPT_ANSWER_WAIT, OPT_COVERAGE, OPT_SORT
 };
+
+/* Which of an option's n words arg is, or a usage error naming them. */
+static int parse_choice(const char *opt, const char *arg,
+			const char *const *words, int n)
+{
+	char list[128] = "";
+
+	for (int i = 0; i < n; i++)
+		if (strcmp(arg, words[i]) == 0)
+			return i;
+	for (int i = 0; i < n; i++)
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+			 i == 0 ? "" : i == n - 1 ? " or " : ", ", words[i]);
+	usage_error("%s: '%s' is not %s", opt, arg, list);
+}
 
 static enum coverage_mode parse_coverage(const char *arg)
 {
-	if (strcmp(arg, "missing") == 0)
-		return COVERAGE_MISSING;
-	if (strcmp(arg, "all") == 0)
-		return COVERAGE_ALL;
-	if (strcmp(arg, "none") == 0)
-		return COVERAGE_NONE;
-	usage_error("--coverage: '%s' is not missing, all or none", arg);
+	/* in the order of enum coverage_mode */
+	static const char *const words[] = { "missing", "all", "none" };
+
+	return (enum coverage_mode)parse_choice("--coverage", arg, words, 3);
+}
+
+static enum flow_sort parse_sort(const char *arg)
+{
+	/* in the order of enum flow_sort, after SORT_NONE */
+	static const char *const words[] = { "bytes", "packets", "first" };
+
+	return (enum flow_sort)(SORT_BYTES + parse_choice("--sort", arg, words,
+							  3));
 }
 
 static void check_mode(const struct options *o)
@@ -227,6 +253,14 @@ static void check_mode(const struct options *o)
 	if (!o->iface && (o->user || o->buffer_kib || o->no_promisc ||
 			  o->snaplen != LUCS_DEFAULT_SNAPLEN))
 		usage_error("-Z, -B, -p and -s apply to live capture (-i)");
+	/* --sort holds every flow until the run ends: a live one never
+	 * does, and JSON and CSV have sort tools of their own. */
+	if (o->sort != SORT_NONE && o->iface)
+		usage_error("--sort holds the flows until the run ends: it "
+			    "sorts a replay (-r), not a live capture (-i)");
+	if (o->sort != SORT_NONE && o->writer != &report_writer_text)
+		usage_error("--sort sorts the text report: sort JSON or CSV "
+			    "with jq or sort");
 }
 
 static void parse_options(int argc, char **argv, struct options *o)
@@ -245,6 +279,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "answer-wait", required_argument, NULL, OPT_ANSWER_WAIT },
 		{ "coverage", required_argument, NULL, OPT_COVERAGE },
+		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "list-interfaces", no_argument, NULL, 'D' },
@@ -319,6 +354,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_COVERAGE:
 			o->coverage = parse_coverage(optarg);
+			break;
+		case OPT_SORT:
+			o->sort = parse_sort(optarg);
 			break;
 		case 'q':
 			o->quiet = true;
@@ -408,7 +446,7 @@ static int run_main(struct options *o)
 		.writer = o->writer, .flow = o->flow,
 		.interval_s = o->interval_s, .fail_on = o->fail_on,
 		.answer_wait_us = o->answer_wait_us, .coverage = o->coverage,
-		.quiet = o->quiet,
+		.quiet = o->quiet, .sort = o->sort,
 	};
 	struct rulebook book;
 	char err[1024];

@@ -33,6 +33,7 @@ struct run_config {
 	int64_t answer_wait_us;		/* --answer-wait */
 	enum coverage_mode coverage;	/* --coverage */
 	bool quiet;			/* no progress line */
+	enum flow_sort sort;		/* --sort (text only) */
 };
 
 /* The run's signal handlers (INT and TERM stop, USR1 reports, HUP
