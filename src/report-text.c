@@ -642,6 +642,8 @@ struct text_state {
 	uint64_t seq;		/* flows held so far */
 	bool blocks;		/* interval blocks (or held flows) came out:
 				 * held ones come after a blank line */
+	bool unheld;		/* out of memory, flows are being written as
+				 * they end, under a header of their own */
 };
 
 /* The layout of sk's table, made anew when the state could not be had. */
@@ -698,6 +700,7 @@ static void write_held(struct sink *sk, struct text_state *st, const char *why)
 	if (st->blocks)
 		out_char(o, '\n');
 	st->blocks = true;
+	st->unheld = false;
 	write_header(sk);
 	for (size_t i = 0; i < st->nheld; i++) {
 		out_write(o, st->held[i].text, st->held[i].len);
@@ -772,7 +775,8 @@ static bool hold_one(struct text_state *st, enum flow_sort how,
 
 /* --sort: the flow is held; when the most --sort holds are, or memory
  * runs out, those held are written first, sorted, and holding starts
- * anew.  A flow that still cannot be held is written now. */
+ * anew.  A flow that still cannot be held is written now, under a header
+ * of its own, as are those after it until one can be held again. */
 static void hold(struct sink *sk, struct text_state *st,
 		 const struct flow_view *v, const struct line *ln)
 {
@@ -790,6 +794,14 @@ static void hold(struct sink *sk, struct text_state *st,
 		if (hold_one(st, sk->sort, v, ln))
 			return;
 	}
+	if (!st->unheld) {
+		out_str(sk->out, st->blocks ? "\n-- no memory for --sort: "
+					      "flows as they end\n"
+				 : "-- no memory for --sort: flows as they end\n");
+		st->blocks = true;
+		st->unheld = true;
+		write_header(sk);
+	}
 	out_write(sk->out, ln->buf, ln->len);
 }
 
@@ -803,7 +815,7 @@ static void text_begin(struct sink *sk)
 	if (!st || sk->sort == SORT_NONE)
 		write_header(sk);
 	if (!st && sk->sort != SORT_NONE) {
-		out_str(sk->out, "-- no memory for --sort: flows come as they end\n");
+		out_str(sk->out, "-- no memory for --sort: flows as they end\n");
 		out_end_record(sk->out);
 	}
 }
@@ -835,20 +847,20 @@ static void text_flow(struct sink *sk, const struct flow_view *v)
 
 /* --- intervals and the summary -------------------------------------------- */
 
-/* Characters s[0..n) shows: ANSI escapes show none, and a UTF-8
- * character (a file name) one. */
+/* Folding counts the characters a line shows: an ANSI escape (ESC '['
+ * ... a final byte) shows none, a UTF-8 character (in a file name) one.
+ * The bytes of the escape at s: */
 static size_t escape_len(const char *s, size_t n)
 {
-	size_t i = 1;
-
 	if (n < 2 || s[1] != '[')
 		return 1;
-	for (i = 2; i < n; i++)
+	for (size_t i = 2; i < n; i++)
 		if (s[i] >= '@' && s[i] <= '~')
 			return i + 1;
 	return n;
 }
 
+/* Does byte c start a character (it is no UTF-8 continuation byte)? */
 static bool shows_char(char c)
 {
 	return ((unsigned char)c & 0xc0) != 0x80;
@@ -1464,7 +1476,8 @@ static void text_summary(struct sink *sk, const struct summary_view *s)
 	struct out *o = sk->out;
 	struct text_state *st = sk->state;
 
-	if (st && sk->sort != SORT_NONE && !s->partial)
+	if (st && sk->sort != SORT_NONE && !s->partial &&
+	    (st->nheld || !st->unheld))
 		write_held(sk, st, NULL);
 	out_str(o, s->partial ? "\nsummary so far\n" : "\nsummary\n");
 	overview(sk, s);
