@@ -122,8 +122,9 @@ struct text_column {
 				 * the line, at least this */
 	int gap;		/* spaces before it, at least */
 	int drop;		/* a line too narrow for every column loses
-				 * them by this, 1 first, equal ones together;
-				 * 0: never */
+				 * them by this, lowest first, equal ones
+				 * together; 0: never (tens, so that a new
+				 * column finds a place between two) */
 	enum align align;
 	enum fit fit;
 	/* Its whole value for v into buf (size TEXT_CELL_MAX); the length. */
@@ -274,37 +275,38 @@ static const char *color_outcome(const struct flow_view *v)
 }
 
 /* The flow table, left to right.  A column is added here, and nowhere
- * else; lucsaudit(1), Text, lists them with their drop order. */
+ * else; lucsaudit(1), Text, lists them with their drop order, and
+ * tests/text-width.sh reads each column's first line (keep its shape). */
 static const struct text_column columns[] = {
 	/* name              width gap drop align        fit */
-	{ "verdict",            12, 0, 0, ALIGN_LEFT,  FIT_CUT,
+	{ "verdict",            12, 0,  0, ALIGN_LEFT,  FIT_CUT,
 	  col_verdict, color_verdict },
-	{ "proto",               6, 1, 0, ALIGN_LEFT,  FIT_CUT,
+	{ "proto",               6, 1,  0, ALIGN_LEFT,  FIT_CUT,
 	  col_proto, NULL },
-	{ "client",             21, 1, 0, ALIGN_LEFT,  FIT_APART,
+	{ "client",             21, 1,  0, ALIGN_LEFT,  FIT_APART,
 	  col_client, NULL },
-	{ "server",             21, 2, 0, ALIGN_LEFT,  FIT_APART,
+	{ "server",             21, 2,  0, ALIGN_LEFT,  FIT_APART,
 	  col_server, NULL },
-	{ "state",              11, 2, 4, ALIGN_LEFT,  FIT_CUT,
+	{ "state",              11, 2, 40, ALIGN_LEFT,  FIT_CUT,
 	  col_state, NULL },
-	{ "outcome",            12, 1, 0, ALIGN_LEFT,  FIT_CUT,
+	{ "outcome",            12, 1,  0, ALIGN_LEFT,  FIT_CUT,
 	  col_outcome, color_outcome },
-	{ "pkts c>s",            8, 1, 5, ALIGN_RIGHT, FIT_NUMBER,
+	{ "pkts c>s",            8, 1, 50, ALIGN_RIGHT, FIT_NUMBER,
 	  col_packets_c2s, NULL },
-	{ "pkts s>c",            8, 1, 5, ALIGN_RIGHT, FIT_NUMBER,
+	{ "pkts s>c",            8, 1, 50, ALIGN_RIGHT, FIT_NUMBER,
 	  col_packets_s2c, NULL },
-	{ "bytes c>s",          10, 1, 3, ALIGN_RIGHT, FIT_NUMBER,
+	{ "bytes c>s",          10, 1, 30, ALIGN_RIGHT, FIT_NUMBER,
 	  col_bytes_c2s, NULL },
-	{ "bytes s>c",          10, 1, 3, ALIGN_RIGHT, FIT_NUMBER,
+	{ "bytes s>c",          10, 1, 30, ALIGN_RIGHT, FIT_NUMBER,
 	  col_bytes_s2c, NULL },
-	{ "first seen (UTC)",   20, 2, 6, ALIGN_LEFT,  FIT_CUT,
+	{ "first seen (UTC)",   20, 2, 60, ALIGN_LEFT,  FIT_CUT,
 	  col_first, NULL },
-	{ "seconds",             9, 1, 1, ALIGN_RIGHT, FIT_NUMBER,
+	{ "seconds",             9, 1, 10, ALIGN_RIGHT, FIT_NUMBER,
 	  col_seconds, NULL },
-	{ "tags",                9, 2, 2, ALIGN_LEFT,  FIT_LIST,
+	{ "tags",                9, 2, 20, ALIGN_LEFT,  FIT_LIST,
 	  col_tags, NULL },
 	/* 19: "(undocumented_port)", the longest reason, whole */
-	{ "rules",              19, 2, 7, ALIGN_LEFT,  FIT_LIST,
+	{ "rules",              19, 2, 70, ALIGN_LEFT,  FIT_LIST,
 	  col_rules, NULL },
 };
 

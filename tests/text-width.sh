@@ -5,7 +5,8 @@
 # whole coverage, so that every kind of line is there.
 #   - No line is longer than the width: every capture of pcaps/ together
 #     (-r ... -r ..., one timeline) at every width from 80 to 200, and each
-#     capture alone at 80 and 138 columns.
+#     capture alone at 80 and 138 columns (LUCS_TEXT_WIDTHS=all: at every
+#     width too, a few minutes more).
 #   - The flow table keeps its columns apart: its header names the columns
 #     of src/report-text.c's table (read from the source, so a column added
 #     there is checked here) in their order, those that are never dropped
@@ -179,14 +180,17 @@ run() {	# run WIDTH OUTPUT ARGS...: WIDTH empty for none
 	fi
 }
 
-# Each capture alone at a few widths, and with no width: every column,
+# Each capture alone at a few widths (every one from 80 to 200 with
+# LUCS_TEXT_WIDTHS=all: some minutes), and with no width: every column,
 # values apart (aligned too, unless one is wider than its column: without
 # a width values are never cut).  Those that open are read together next.
+widths="80 138"
+[ "${LUCS_TEXT_WIDTHS-}" = all ] && widths=$(seq 80 200)
 set --
 all=$(cut -d'|' -f1 "$dir/columns" | tr '\n' ',' | sed 's/,$//')
 for cap in "$src"/pcaps/*.pcap "$src"/pcaps/*.pcapng; do
 	[ -f "$cap" ] || continue
-	for w in 80 138 ''; do
+	for w in $widths ''; do
 		run "$w" "$dir/one.txt" -r "$cap"
 		check "${w:-0}" "$dir/one.txt" ||
 			fail "${cap##*/} at COLUMNS=${w:-(unset)}"
