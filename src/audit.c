@@ -16,6 +16,7 @@
 #include "frag.h"
 #include "ptime.h"
 #include "tunables.h"
+#include "tunnels.h"
 
 #define IN_FLIGHT 16	/* frames hashed ahead of their update */
 #define FETCH_AT 8	/* ... of which the newest have no record prefetched */
@@ -31,6 +32,7 @@ struct audit {
 	uint32_t head, tail;	/* arrival and update counters */
 	struct flow_table *flows;
 	struct frag_table *frags;
+	struct tunnel_table *tunnels;	/* the paths flows came through */
 	struct classifier *cls;
 	struct report *report;
 	struct frame_counts counts;
@@ -49,7 +51,8 @@ struct audit *audit_new(const struct flow_config *fc, struct classifier *cls,
 		return NULL;
 	a->flows = flow_table_new(fc);
 	a->frags = frag_table_new(&fc->hash_key);
-	if (!a->flows || !a->frags) {
+	a->tunnels = tunnel_table_new(&fc->hash_key);
+	if (!a->flows || !a->frags || !a->tunnels) {
 		audit_free(a);
 		return NULL;
 	}
@@ -64,6 +67,7 @@ void audit_free(struct audit *a)
 		return;
 	flow_table_free(a->flows);
 	frag_table_free(a->frags);
+	tunnel_table_free(a->tunnels);
 	free(a);
 }
 
@@ -77,7 +81,8 @@ static void flow_ended(struct audit *a, const struct flow *f,
 {
 	report_flow_end(a->report, f, why, end_us,
 			f->icmp_errors ? flow_table_reporter(a->flows, f)
-				       : NULL);
+				       : NULL,
+			tunnel_path(a->tunnels, f->key.tunnel));
 }
 
 static void end_idle_flows(struct audit *a, int64_t now_us)
@@ -163,7 +168,7 @@ static bool icmp_error_matched(struct audit *a, struct inflight *e)
 		a->counts.icmp_quote_damaged++;
 		return false;
 	}
-	if (flow_table_icmp_error(a->flows, &e->extra.quote, p->src,
+	if (flow_table_icmp_error(a->flows, &e->extra.quote, p->tunnel, p->src,
 				  p->icmp_type, p->icmp_code, &slot)) {
 		a->counts.icmp_matched++;
 		return true;
@@ -180,6 +185,9 @@ static void update(struct audit *a, struct inflight *e)
 	struct flow_update u;
 
 	count_read(&a->counts, &e->in);
+	if (__builtin_expect(p->unopened != UNOPENED_NONE, 0))
+		a->counts.unopened[p->unopened < UNOPENED_COUNT ? p->unopened
+							       : 0]++;
 	if (e->in.status != DECODE_BAD_TIMESTAMP)
 		advance_clock(a, e->in.ts_us);
 	if (e->in.status != DECODE_OK) {
@@ -227,6 +235,21 @@ static void advance(struct audit *a)
 		update(a, &a->ring[a->tail++ % IN_FLIGHT]);
 }
 
+/* What a frame carries beside its packet: the tunnels it came through,
+ * counted and numbered (the number is part of its flow's key, so it is
+ * set before the flow is looked up), and an ICMP error's quote. */
+__attribute__((noinline))
+static void frame_aside(struct audit *a, struct inflight *e,
+			const struct frame_extra *x)
+{
+	e->extra = *x;
+	if (!x->depth)
+		return;
+	for (unsigned i = 0; i < x->depth; i++)
+		a->counts.tunnels[x->layer[i].type]++;
+	e->in.p.tunnel = tunnel_intern(a->tunnels, x);
+}
+
 void audit_frames(struct audit *a, const struct frame *frames,
 		  const struct frame_extra *extras, size_t n)
 {
@@ -235,7 +258,7 @@ void audit_frames(struct audit *a, const struct frame *frames,
 
 		e->in = frames[i];
 		if (e->in.extra)
-			e->extra = extras[e->in.extra - 1];
+			frame_aside(a, e, &extras[e->in.extra - 1]);
 		advance(a);
 	}
 }
@@ -304,7 +327,8 @@ bool audit_summary(struct audit *a, bool snapshot,
 	while ((f = flow_table_next(a->flows, &it, &slot)))
 		report_snapshot_flow(a->report, f, a->now_us,
 				     f->icmp_errors
-				     ? flow_table_reporter(a->flows, f) : NULL);
+				     ? flow_table_reporter(a->flows, f) : NULL,
+				     tunnel_path(a->tunnels, f->key.tunnel));
 	report_snapshot_end(a->report, &in);
 	return true;
 }
@@ -313,6 +337,7 @@ void audit_counts(struct audit *a, struct frame_counts *out)
 {
 	*out = a->counts;
 	out->decode[DECODE_FRAG_ORPHAN] = frag_table_orphans(a->frags);
+	out->tunnel_paths_merged = tunnel_paths_merged(a->tunnels);
 }
 
 void audit_flow_stats(const struct audit *a, struct flow_stats *out)

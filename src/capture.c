@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
+#include "messages.h"
 #include "thread.h"
 #include "tunables.h"
 
@@ -147,8 +149,63 @@ static bool set_filter(pcap_t *p, const char *filter, char *err, size_t errlen)
 	return ok;
 }
 
-static bool source_open(struct source *s, const char *name, const char *filter,
-			char *err, size_t errlen)
+/* The next word of a filter (words are joined with spaces, as main has
+ * them), cut to size; false after the last. */
+static bool next_word(const char **s, char *word, size_t size)
+{
+	size_t n;
+
+	*s += strspn(*s, " ");
+	n = strcspn(*s, " ");
+	if (n == 0)
+		return false;
+	snprintf(word, size, "%.*s", (int)n, *s);
+	*s += n;
+	return true;
+}
+
+/* A word that is no filter but a capture file: one that exists, or is
+ * named like one. */
+static bool names_capture(const char *word)
+{
+	static const char *const exts[] = { ".pcap", ".pcapng", ".cap" };
+	size_t n = strlen(word);
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
+		if (n > strlen(exts[i]) &&
+		    strcasecmp(word + n - strlen(exts[i]), exts[i]) == 0)
+			return true;
+	return stat(word, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+/* "-r a.pcap b.pcap": b.pcap became the filter, which does not compile.
+ * The command line that reads both, the filter words after the files. */
+static void filter_hint(const struct capture_config *cfg, char *err,
+			size_t errlen)
+{
+	char word[PATH_MAX];
+	const char *s = cfg->filter;
+	bool files = false;
+
+	while (!files && next_word(&s, word, sizeof word))
+		files = names_capture(word);
+	if (!files)
+		return;
+	msg_append(err, errlen, "; to read several files, repeat -r:");
+	for (size_t i = 0; i < cfg->nfiles; i++)
+		msg_append(err, errlen, " -r %s", cfg->files[i]);
+	for (s = cfg->filter; next_word(&s, word, sizeof word);)
+		if (names_capture(word))
+			msg_append(err, errlen, " -r %s", word);
+	for (s = cfg->filter; next_word(&s, word, sizeof word);)
+		if (!names_capture(word))
+			msg_append(err, errlen, " %s", word);
+}
+
+static bool source_open(struct source *s, const char *name,
+			const struct capture_config *cfg, char *err,
+			size_t errlen)
 {
 	char pcap_err[PCAP_ERRBUF_SIZE];
 	struct stat st;
@@ -178,8 +235,13 @@ static bool source_open(struct source *s, const char *name, const char *filter,
 		return false;
 	}
 	s->dlt = pcap_datalink(s->pcap);
-	return link_supported(s->dlt, name, err, errlen) &&
-	       set_filter(s->pcap, filter, err, errlen);
+	if (!link_supported(s->dlt, name, err, errlen))
+		return false;
+	if (!set_filter(s->pcap, cfg->filter, err, errlen)) {
+		filter_hint(cfg, err, errlen);
+		return false;
+	}
+	return true;
 }
 
 /* pcap_activate's failures, said the way a network engineer acts on them. */
@@ -282,8 +344,7 @@ struct capture *capture_open(const struct capture_config *cfg, char *err,
 			return NULL;
 		}
 		c->n = i + 1;
-		if (!source_open(&c->src[i], cfg->files[i], cfg->filter, err,
-				 errlen)) {
+		if (!source_open(&c->src[i], cfg->files[i], cfg, err, errlen)) {
 			capture_close(c);
 			return NULL;
 		}

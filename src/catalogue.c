@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "proto.h"
+#include "suggest.h"
 
 #define DEFAULT_TM_OFFSET 2000
 
@@ -285,17 +286,37 @@ static bool scalar_text(struct loader *l, const struct ynode *n,
 	return true;
 }
 
+/* An unknown role or tag: the names known, the one meant when it is
+ * close, and how a file adds one. */
+static bool unknown_name(struct loader *l, const struct ynode *n, bool roles)
+{
+	char *const *names = roles ? l->c->roles : l->c->tags;
+	size_t count = roles ? l->c->nroles : l->c->ntags;
+	char hint[SUGGEST_HINT_SIZE];
+	struct suggest s;
+
+	suggest_start(&s, n->text, "");
+	for (size_t i = 0; i < count; i++)
+		suggest_offer(&s, names[i]);
+	if (roles) {
+		suggest_offer(&s, "lucs_server");
+		suggest_offer(&s, "any");
+	}
+	load_error_at(l->err, l->file, n, "unknown %s '%s'%s",
+		      roles ? "role" : "tag", n->text,
+		      suggest_hint(&s, roles ? "declare it under 'roles:'"
+					     : "declare it under 'tags:'",
+				   hint, sizeof hint));
+	return false;
+}
+
 static bool rule_role(struct loader *l, const struct ynode *n,
 		      const char *what, uint64_t *mask, char **name)
 {
 	if (!ynode_expect(n, Y_SCALAR, what, l->file, l->err))
 		return false;
-	if (!catalogue_role_mask(l->c, n->text, mask)) {
-		load_error_at(l->err, l->file, n,
-			      "unknown role '%s' (declare it under 'roles:')",
-			      n->text);
-		return false;
-	}
+	if (!catalogue_role_mask(l->c, n->text, mask))
+		return unknown_name(l, n, true);
 	return scalar_text(l, n, what, name);
 }
 
@@ -313,12 +334,10 @@ static bool proto_item(struct loader *l, const struct ynode *n,
 		if (!ynode_uint(n, 0, 255, &num, l->file, l->err))
 			return false;
 	} else {
-		char names[256];
-
-		proto_names(names, sizeof names);
 		load_error_at(l->err, l->file, n,
-			      "unknown protocol '%s' (%s or a protocol number)",
-			      n->text, names);
+			      "unknown protocol '%s' (tcp, udp, icmp, icmpv6, "
+			      "an IANA keyword such as gre or esp, or a "
+			      "protocol number)", n->text);
 		return false;
 	}
 	if (num == 6 || num == 17) {
@@ -445,12 +464,8 @@ static bool rule_tag(struct loader *l, const struct ynode *n, struct rule *r)
 	if (!ynode_expect(n, Y_SCALAR, "tag", l->file, l->err))
 		return false;
 	tag = catalogue_tag(l->c, n->text);
-	if (tag < 0) {
-		load_error_at(l->err, l->file, n,
-			      "unknown tag '%s' (declare it under 'tags:')",
-			      n->text);
-		return false;
-	}
+	if (tag < 0)
+		return unknown_name(l, n, false);
 	r->tag = (unsigned)tag;
 	return true;
 }
@@ -572,7 +587,9 @@ static bool declare(struct loader *l, const struct ynode *n, bool roles)
 				      what, item->text);
 			return false;
 		}
-		if (roles ? !word_ok(item->text, false) : !tag_ok(item->text)) {
+		if (roles ? !word_ok(item->text, false) ||
+				    strlen(item->text) > CAT_MAX_ID
+			  : !tag_ok(item->text)) {
 			load_error_at(l->err, l->file, item, "%s: '%s' is not a valid name",
 				      what, item->text);
 			return false;
@@ -690,6 +707,12 @@ bool catalogue_load_file(struct catalogue *c, const char *path,
 	struct ydoc *d = ydoc_load_file(path, err);
 
 	return d && load_parsed(c, path, d, err);
+}
+
+const char *catalogue_default_text(size_t *len)
+{
+	*len = lucs_default_catalogue_len;
+	return lucs_default_catalogue;
 }
 
 bool catalogue_load_default(struct catalogue *c, struct load_error *err)

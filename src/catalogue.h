@@ -77,6 +77,8 @@ bool catalogue_load_string(struct catalogue *c, const char *name,
 			   struct load_error *err);
 /* The catalogue built into the binary from rules/lucs.yaml. */
 bool catalogue_load_default(struct catalogue *c, struct load_error *err);
+/* Its text, as compiled in (len bytes). */
+const char *catalogue_default_text(size_t *len);
 
 /* Role index by id, or -1; "lucs_server" and "any" are not roles but
  * names for sets of them (see catalogue_role_mask). */

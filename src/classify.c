@@ -623,6 +623,21 @@ const struct catalogue *classifier_catalogue(const struct classifier *cl)
 	return cl->cat;
 }
 
+const struct site *classifier_site(const struct classifier *cl)
+{
+	return cl->site;
+}
+
+void classifier_documented_ports(const struct classifier *cl, size_t *tcp,
+				 size_t *udp)
+{
+	*tcp = *udp = 0;
+	for (size_t p = 0; p < 65536; p++) {
+		*tcp += cl->port_set[0][p] != 0;
+		*udp += cl->port_set[1][p] != 0;
+	}
+}
+
 bool classifier_has_site(const struct classifier *cl)
 {
 	return cl->role_aware;

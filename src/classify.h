@@ -73,6 +73,12 @@ size_t classifier_class_count(const struct classifier *cl);
  * that has one followed by its TM twin. */
 const struct rule *classifier_rules(const struct classifier *cl, size_t *n);
 const struct catalogue *classifier_catalogue(const struct classifier *cl);
+/* The site it was compiled with, or NULL. */
+const struct site *classifier_site(const struct classifier *cl);
+/* How many TCP and UDP server ports the catalogue documents (port-only
+ * mode judges by these alone). */
+void classifier_documented_ports(const struct classifier *cl, size_t *tcp,
+				 size_t *udp);
 /* True when a site file gave at least one address (role-aware mode). */
 bool classifier_has_site(const struct classifier *cl);
 /* False when, in site mode, a role the rule names has no host in the

@@ -366,6 +366,33 @@ static void decode_frame_ext(struct frame_sink *sk, const struct decode_config *
 		out->extra = (uint16_t)++sk->nextras;
 }
 
+/* Whether a packet, decoded without opening anything, may carry what cfg
+ * opens or names: IP in IP, GRE, or UDP to or from a port the filter
+ * admits (decode_config_ports). */
+static inline bool may_carry_tunnel(const struct decode_config *cfg,
+				    const struct pkt *p)
+{
+	/* First by the protocol's low five bits, a test TCP fails at once:
+	 * IP in IP (4), UDP (17), IPv6 in IP (41), GRE (47). */
+	const uint32_t maybe = 1u << 4 | 1u << 17 | 1u << (41 & 31) |
+			       1u << (47 & 31);
+
+	if (!(maybe >> (p->proto & 31) & 1) || !cfg || !cfg->decap)
+		return false;
+	switch (p->proto) {
+	case IPPROTO_NUM_IPIP:
+	case IPPROTO_NUM_IPV6:
+	case IPPROTO_NUM_GRE:
+		return true;
+	case IPPROTO_NUM_UDP:
+		return (cfg->udp_filter[p->dport >> 6 & 15] >> (p->dport & 63) |
+			cfg->udp_filter[p->sport >> 6 & 15] >> (p->sport & 63)) &
+		       1;
+	default:
+		return false;
+	}
+}
+
 void decode_frame(struct frame_sink *sk, int dlt, int64_t ts_us,
 		  const uint8_t *bytes, uint32_t caplen, uint32_t wirelen)
 {
@@ -379,14 +406,13 @@ void decode_frame(struct frame_sink *sk, int dlt, int64_t ts_us,
 		out->status = DECODE_BAD_TIMESTAMP;
 		return;
 	}
-	if (sk->cfg && sk->cfg->decap) {
-		decode_frame_ext(sk, sk->cfg, dlt, bytes, caplen, wirelen, out);
-		return;
-	}
-	/* Without tunnels to open, a packet takes the decoder that keeps
-	 * nothing; an ICMP error, rare, is decoded again for its quote. */
+	/* Every packet takes the decoder that keeps nothing; the few that
+	 * may carry a tunnel, and ICMP errors (for their quote), are decoded
+	 * again with a frame_extra.  So a capture without tunnels pays a
+	 * test or two per packet for them. */
 	out->status = (uint8_t)packet(dlt, bytes, caplen, wirelen, &out->p,
 				      NULL);
-	if (__builtin_expect(out->p.quote == QUOTE_UNREAD, 0))
-		decode_frame_ext(sk, NULL, dlt, bytes, caplen, wirelen, out);
+	if (__builtin_expect(out->p.quote == QUOTE_UNREAD ||
+			     may_carry_tunnel(sk->cfg, &out->p), 0))
+		decode_frame_ext(sk, sk->cfg, dlt, bytes, caplen, wirelen, out);
 }

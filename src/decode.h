@@ -75,6 +75,8 @@ struct pkt {
 	uint8_t quote;		/* enum pkt_quote: an ICMP error's */
 	uint8_t tunnel_depth;	/* tunnels opened to reach this packet */
 	uint8_t unopened;	/* enum tunnel_unopened: one seen, not opened */
+	uint16_t tunnel;	/* the audit's number for its tunnel path,
+				 * 0: none (decode leaves it 0) */
 };
 
 /* What an ICMP or ICMPv6 error (v4 types 3, 11, 12; v6 types 1 to 4)

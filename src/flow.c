@@ -231,6 +231,7 @@ void flow_key_from_pkt(const struct pkt *p, struct flow_key *k,
 	k->port[s ^ 1] = p->dport;
 	k->family = p->family;
 	k->proto = p->proto;
+	k->tunnel = p->tunnel;
 	*sender = s;
 }
 
@@ -832,6 +833,7 @@ void flow_table_update(struct flow_table *t, const struct pkt *p,
 
 const struct flow *flow_table_icmp_error(struct flow_table *t,
 					 const struct icmp_quote *q,
+					 uint16_t tunnel,
 					 const uint8_t *reporter, uint8_t type,
 					 uint8_t code, uint32_t *slot)
 {
@@ -849,6 +851,7 @@ const struct flow *flow_table_icmp_error(struct flow_table *t,
 	quoted.dport = q->dport;
 	quoted.family = q->family;
 	quoted.proto = q->proto;
+	quoted.tunnel = tunnel;
 	flow_key_from_pkt(&quoted, &k, &sender);
 	f = lookup(t, &k, table_hash(&t->hash_key, &k), &at);
 	if (!f)

@@ -63,7 +63,8 @@ struct flow_key {
 	uint16_t port[2];
 	uint8_t family;		/* 4 or 6 */
 	uint8_t proto;
-	uint8_t pad[2];		/* zero: keys compare and hash as bytes */
+	uint16_t tunnel;	/* the tunnel path (tunnels.h), 0: none;
+				 * keys compare and hash as bytes */
 };
 
 #define FLOW_HISTORY_MAX 12
@@ -171,12 +172,15 @@ void flow_table_add_packets(struct flow_table *t, uint32_t slot,
 			    unsigned from, uint64_t packets, uint64_t bytes,
 			    int64_t first_us);
 
-/* An ICMP or ICMPv6 error that quotes q, sent by reporter (the hop that
+/* An ICMP or ICMPv6 error that quotes q, came through tunnel path
+ * tunnel (0: none: the quoted flow took the same path), sent by reporter
+ * (the hop that
  * answered: a firewall, a router, the host): counted on the flow q
  * belongs to when it is in the table, which is returned (and its slot);
  * NULL when it is not, and the error is then nothing to the table. */
 const struct flow *flow_table_icmp_error(struct flow_table *t,
 					 const struct icmp_quote *q,
+					 uint16_t tunnel,
 					 const uint8_t *reporter, uint8_t type,
 					 uint8_t code, uint32_t *slot);
 

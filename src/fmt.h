@@ -12,7 +12,10 @@
 
 #include "out.h"
 
-#define PUT_LIT(p, s) (memcpy((p), (s), sizeof(s) - 1), (p) + sizeof(s) - 1)
+/* "" s "": only a string literal compiles here (a pointer's sizeof would
+ * silently cut the text). */
+#define PUT_LIT(p, s) \
+	(memcpy((p), "" s "", sizeof("" s "") - 1), (p) + sizeof(s) - 1)
 
 static inline char *put_mem(char *p, const char *s, size_t n)
 {

@@ -15,6 +15,7 @@
 #include "check.h"
 #include "rulebook.h"
 #include "run.h"
+#include "suggest.h"
 #include "tunables.h"
 
 struct options {
@@ -22,6 +23,7 @@ struct options {
 	size_t nfiles;
 	const char **rules;
 	size_t nrules;
+	bool no_builtin_rules;	/* --no-builtin-rules */
 	const char *site;
 	bool check;
 	bool list_rules;
@@ -41,6 +43,9 @@ struct options {
 	unsigned buffer_kib;	/* -B */
 	int snaplen;		/* -s */
 	const char *user;	/* -Z */
+	char **argv;		/* the whole command line */
+	int argc;
+	struct decode_config decode;	/* tunnels opened (--no-decap, ports) */
 };
 
 static void usage_error(const char *fmt, ...)
@@ -62,7 +67,7 @@ static void usage(void)
 	fputs(
 "Usage: lucsaudit [OPTION]... -r FILE [-r FILE]... [FILTER EXPRESSION]\n"
 "       lucsaudit [OPTION]... -i IFACE [FILTER EXPRESSION]\n"
-"       lucsaudit --check [--rules FILE]... [--site FILE]\n"
+"       lucsaudit --check [--no-builtin-rules] [--rules FILE]... [--site FILE]\n"
 "Audit captured traffic against the LUCS/SfB port catalogue.\n"
 "\n"
 "Input:\n"
@@ -77,8 +82,11 @@ static void usage(void)
 "  -Z, --relinquish-privileges USER\n"
 "                           become USER once the capture is open\n"
 "Catalogue:\n"
-"      --rules FILE         catalogue file (default: the built-in\n"
-"                           rules/lucs.yaml); repeat: later files add rules\n"
+"      --rules FILE         add a catalogue file's rules to the built-in\n"
+"                           rules/lucs.yaml; repeat to add several; a name\n"
+"                           without '/' or '.yaml' (windows-infrastructure)\n"
+"                           is a catalogue lucsaudit ships\n"
+"      --no-builtin-rules   start from no catalogue: only --rules files\n"
 "      --site FILE          site inventory: roles, port overrides, tm\n"
 "      --check              validate the catalogue and site, print a summary\n"
 "      --list-rules         print the compiled rules, one line each\n"
@@ -99,6 +107,10 @@ static void usage(void)
 "                           sorted: bytes or packets (most first), first\n"
 "                           (earliest first seen); not with -i\n"
 "  -q, --quiet              no progress line on the terminal\n"
+"Tunnels:\n"
+"      --no-decap           open no tunnel: audit the outer packets\n"
+"      --vxlan-port PORTS   UDP ports VXLAN is opened on (default 4789)\n"
+"      --geneve-port PORTS  UDP ports Geneve is opened on (default 6081)\n"
 "Flows:\n"
 "      --max-flows N        flows held at once (default 1000000); when full,\n"
 "                           the longest-idle flow is written out first\n"
@@ -130,46 +142,78 @@ static unsigned long parse_number(const char *opt, const char *s,
 	return v;
 }
 
+static void unknown_word(const char *opt, const char *what, const char *word,
+			 const struct suggest *s)
+	__attribute__((noreturn));
+
+/* A word an option does not know, with the words it takes and the one
+ * meant when it is close. */
+static void unknown_word(const char *opt, const char *what, const char *word,
+			 const struct suggest *s)
+{
+	char hint[SUGGEST_HINT_SIZE];
+
+	usage_error("%s: unknown %s '%s'%s", opt, what, word,
+		    suggest_hint(s, NULL, hint, sizeof hint));
+}
+
+/* The words an option takes, and what each means to it. */
+struct word {
+	const char *name;
+	uint32_t value;
+};
+
+/* The value of the first n bytes of s among words, or a usage error. */
+static uint32_t word_value(const char *opt, const char *what, const char *s,
+			   size_t n, const struct word *words, size_t nwords)
+{
+	char word[64];
+	struct suggest sg;
+
+	snprintf(word, sizeof word, "%.*s", (int)n, s);
+	suggest_start(&sg, word, "");
+	for (size_t i = 0; i < nwords; i++) {
+		if (strcmp(word, words[i].name) == 0)
+			return words[i].value;
+		suggest_offer(&sg, words[i].name);
+	}
+	unknown_word(opt, what, word, &sg);
+}
+
 static void parse_timeout(struct flow_config *fc, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
+	struct word classes[IDLE_CLASS_COUNT];
+	uint32_t c;
 
-	if (eq) {
-		for (int c = 0; c < IDLE_CLASS_COUNT; c++) {
-			const char *name = idle_class_name((enum idle_class)c);
-
-			if (strlen(name) == (size_t)(eq - arg) &&
-			    strncmp(arg, name, (size_t)(eq - arg)) == 0) {
-				fc->timeout_s[c] = (uint32_t)parse_number(
-					"--timeout", eq + 1, 1, 31 * 86400);
-				return;
-			}
-		}
-	}
-	usage_error("--timeout: '%s' is not NAME=SECONDS with NAME one of "
-		    "tcp-attempted, tcp-established, tcp-closed, udp, other",
-		    arg);
+	if (!eq)
+		usage_error("--timeout: '%s' is not NAME=SECONDS, as in "
+			    "udp=300", arg);
+	for (c = 0; c < IDLE_CLASS_COUNT; c++)
+		classes[c] = (struct word){ idle_class_name((enum idle_class)c),
+					    c };
+	c = word_value("--timeout", "class", arg, (size_t)(eq - arg), classes,
+		       IDLE_CLASS_COUNT);
+	fc->timeout_s[c] = (uint32_t)parse_number("--timeout", eq + 1, 1,
+						  31 * 86400);
 }
 
 static uint32_t parse_fail_on(const char *arg)
 {
+	static const struct word words[] = {
+		{ "unexpected", 1u << VERDICT_UNEXPECTED },
+		{ "debug", 1u << VERDICT_DEBUG },
+		{ "failed", FAIL_ON_FAILED },
+		{ "empty", FAIL_ON_EMPTY },
+	};
 	uint32_t mask = 0;
 	const char *p = arg;
 
 	while (*p) {
 		size_t n = strcspn(p, ",");
 
-		if (n == 10 && strncmp(p, "unexpected", n) == 0)
-			mask |= 1u << VERDICT_UNEXPECTED;
-		else if (n == 5 && strncmp(p, "debug", n) == 0)
-			mask |= 1u << VERDICT_DEBUG;
-		else if (n == 6 && strncmp(p, "failed", n) == 0)
-			mask |= FAIL_ON_FAILED;
-		else if (n == 5 && strncmp(p, "empty", n) == 0)
-			mask |= FAIL_ON_EMPTY;
-		else
-			usage_error("--fail-on: '%.*s' is not one of unexpected, "
-				    "debug, failed, empty", (int)n, p);
+		mask |= word_value("--fail-on", "word", p, n, words,
+				   sizeof words / sizeof *words);
 		p += n + (p[n] == ',');
 	}
 	if (!mask)
@@ -203,40 +247,137 @@ static char *join_words(char **words, int n)
 }
 
 enum {
-	OPT_MAX_FLOWS = 256, OPT_RULES, OPT_SITE, OPT_CHECK, OPT_LIST_RULES,
-	OPT_INTERVAL, OPT_FAIL_ON, OPT_ANSWER_WAIT, OPT_COVERAGE, OPT_SORT
+	OPT_MAX_FLOWS = 256, OPT_RULES, OPT_NO_BUILTIN_RULES, OPT_SITE,
+	OPT_CHECK, OPT_LIST_RULES, OPT_INTERVAL, OPT_FAIL_ON, OPT_ANSWER_WAIT,
+	OPT_COVERAGE, OPT_NO_DECAP, OPT_VXLAN_PORT, OPT_GENEVE_PORT, OPT_SORT
 };
 
-/* Which of an option's n words arg is, or a usage error naming them. */
-static int parse_choice(const char *opt, const char *arg,
-			const char *const *words, int n)
+/* --vxlan-port 4789,8472: the UDP ports a tunnel type is opened on. */
+static void parse_tunnel_ports(struct decode_config *dc, enum tunnel_type t,
+			       const char *arg)
 {
-	char list[128] = "";
+	const char *opt = t == TUNNEL_VXLAN ? "--vxlan-port" : "--geneve-port";
+	uint16_t ports[LUCS_MAX_TUNNEL_PORTS];
+	size_t n = 0;
+	char word[16];
 
-	for (int i = 0; i < n; i++)
-		if (strcmp(arg, words[i]) == 0)
-			return i;
-	for (int i = 0; i < n; i++)
-		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
-			 i == 0 ? "" : i == n - 1 ? " or " : ", ", words[i]);
-	usage_error("%s: '%s' is not %s", opt, arg, list);
+	for (const char *p = arg; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (n == LUCS_MAX_TUNNEL_PORTS || len >= sizeof word)
+			usage_error("%s: at most %d ports from 1 to 65535, "
+				    "comma-separated", opt,
+				    LUCS_MAX_TUNNEL_PORTS);
+		memcpy(word, p, len);
+		word[len] = '\0';
+		ports[n++] = (uint16_t)parse_number(opt, word, 1, 65535);
+		p += len + (p[len] == ',');
+	}
+	if (!decode_config_ports(dc, t, ports, n))
+		usage_error("%s: '%s': a port is given twice, or is the other "
+			    "tunnel type's", opt, arg);
 }
 
 static enum coverage_mode parse_coverage(const char *arg)
 {
-	/* in the order of enum coverage_mode */
-	static const char *const words[] = { "missing", "all", "none" };
+	static const struct word words[] = {
+		{ "missing", COVERAGE_MISSING },
+		{ "all", COVERAGE_ALL },
+		{ "none", COVERAGE_NONE },
+	};
 
-	return (enum coverage_mode)parse_choice("--coverage", arg, words, 3);
+	return (enum coverage_mode)word_value("--coverage", "value", arg,
+					      strlen(arg), words,
+					      sizeof words / sizeof *words);
 }
 
 static enum flow_sort parse_sort(const char *arg)
 {
-	/* in the order of enum flow_sort, after SORT_NONE */
-	static const char *const words[] = { "bytes", "packets", "first" };
+	static const struct word words[] = {
+		{ "bytes", SORT_BYTES },
+		{ "packets", SORT_PACKETS },
+		{ "first", SORT_FIRST },
+	};
 
-	return (enum flow_sort)(SORT_BYTES + parse_choice("--sort", arg, words,
-							  3));
+	return (enum flow_sort)word_value("--sort", "key", arg, strlen(arg),
+					  words, sizeof words / sizeof *words);
+}
+
+/* report_writer_find decides; the writers' own names are the words
+ * offered when it finds none. */
+static const struct report_writer *parse_format(const char *arg)
+{
+	static const struct report_writer *const known[] = {
+		&report_writer_text, &report_writer_json, &report_writer_csv
+	};
+	const struct report_writer *w = report_writer_find(arg);
+	struct suggest s;
+
+	if (w)
+		return w;
+	suggest_start(&s, arg, "");
+	for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+		suggest_offer(&s, known[i]->name);
+	unknown_word("--format", "format", arg, &s);
+}
+
+/* The long option whose value is val: each has its own. */
+static const char *long_name(const struct option *longopts, int val)
+{
+	for (; longopts->name; longopts++)
+		if (longopts->val == val)
+			return longopts->name;
+	return "?";
+}
+
+static void unknown_long_option(const char *arg,
+				const struct option *longopts)
+	__attribute__((noreturn));
+
+/* An unknown or ambiguous "--NAME[=VALUE]": the options meant. */
+static void unknown_long_option(const char *arg,
+				const struct option *longopts)
+{
+	char name[64], hint[SUGGEST_HINT_SIZE];
+	struct suggest all, prefixed;
+
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(arg + 2, "="),
+		 arg + 2);
+	suggest_start(&all, name, "--");
+	suggest_start(&prefixed, name, "--");
+	for (; longopts->name; longopts++) {
+		suggest_offer(&all, longopts->name);
+		if (strncmp(longopts->name, name, strlen(name)) == 0)
+			suggest_offer(&prefixed, longopts->name);
+	}
+	if (*name && prefixed.n > 1)
+		usage_error("option '--%s' is ambiguous%s", name,
+			    suggest_hint(&prefixed, NULL, hint, sizeof hint));
+	usage_error("unknown option '--%s'%s", name,
+		    suggest_hint(&all, NULL, hint, sizeof hint));
+}
+
+static void option_error(const char *arg, int c,
+			 const struct option *longopts)
+	__attribute__((noreturn));
+
+/* What getopt_long returned c for at the argument arg, said by lucsaudit
+ * (opterr is 0: getopt names the program by the path it was run as). */
+static void option_error(const char *arg, int c,
+			 const struct option *longopts)
+{
+	if (strncmp(arg, "--", 2) != 0) {
+		if (c == ':')
+			usage_error("-%c needs an argument", optopt);
+		usage_error("unknown option '-%c'", optopt);
+	}
+	if (c == ':')
+		usage_error("--%s needs an argument",
+			    long_name(longopts, optopt));
+	if (optopt)
+		usage_error("--%s takes no argument",
+			    long_name(longopts, optopt));
+	unknown_long_option(arg, longopts);
 }
 
 static void check_mode(const struct options *o)
@@ -247,6 +388,10 @@ static void check_mode(const struct options *o)
 		usage_error("--check and --list-rules read no capture");
 	if (o->nfiles && o->iface)
 		usage_error("-r and -i: read files or capture live, not both");
+	if (o->no_builtin_rules && !o->nrules)
+		usage_error("--no-builtin-rules leaves no catalogue: give one "
+			    "with --rules FILE, or drop --no-builtin-rules to "
+			    "use the built-in one");
 	if (!reads && !o->check && !o->list_rules && !o->list_interfaces)
 		usage_error("nothing to read: give a capture with -r FILE or "
 			    "an interface with -i IFACE");
@@ -272,6 +417,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "rules", required_argument, NULL, OPT_RULES },
+		{ "no-builtin-rules", no_argument, NULL, OPT_NO_BUILTIN_RULES },
 		{ "site", required_argument, NULL, OPT_SITE },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "list-rules", no_argument, NULL, OPT_LIST_RULES },
@@ -280,6 +426,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "answer-wait", required_argument, NULL, OPT_ANSWER_WAIT },
 		{ "coverage", required_argument, NULL, OPT_COVERAGE },
 		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "no-decap", no_argument, NULL, OPT_NO_DECAP },
+		{ "vxlan-port", required_argument, NULL, OPT_VXLAN_PORT },
+		{ "geneve-port", required_argument, NULL, OPT_GENEVE_PORT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "list-interfaces", no_argument, NULL, 'D' },
@@ -294,9 +443,12 @@ static void parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	memset(o, 0, sizeof *o);
+	o->argv = argv;
+	o->argc = argc;
 	o->writer = &report_writer_text;
 	o->interval_s = LUCS_DEFAULT_INTERVAL;
 	o->answer_wait_us = LUCS_DEFAULT_ANSWER_WAIT_US;
+	decode_config_default(&o->decode);
 	o->snaplen = LUCS_DEFAULT_SNAPLEN;
 	flow_config_defaults(&o->flow);
 	o->files = calloc((size_t)argc, sizeof *o->files);
@@ -305,8 +457,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 		complain("out of memory");
 		exit(EXIT_TROUBLE);
 	}
-	while ((c = getopt_long(argc, argv, "+r:o:F:t:qi:DpB:s:Z:hV", longopts,
-				NULL)) != -1) {
+	opterr = 0;
+	for (int at = optind; (c = getopt_long(argc, argv,
+					       "+:r:o:F:t:qi:DpB:s:Z:hV",
+					       longopts, NULL)) != -1;
+	     at = optind) {
 		switch (c) {
 		case 'r':
 			o->files[o->nfiles++] = optarg;
@@ -315,10 +470,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 			o->output = optarg;
 			break;
 		case 'F':
-			o->writer = report_writer_find(optarg);
-			if (!o->writer)
-				usage_error("--format: '%s' is not text, json or "
-					    "csv", optarg);
+			o->writer = parse_format(optarg);
 			break;
 		case OPT_MAX_FLOWS:
 			o->flow.max_flows = (uint32_t)parse_number(
@@ -329,6 +481,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_RULES:
 			o->rules[o->nrules++] = optarg;
+			break;
+		case OPT_NO_BUILTIN_RULES:
+			o->no_builtin_rules = true;
 			break;
 		case OPT_SITE:
 			if (o->site)
@@ -357,6 +512,15 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_SORT:
 			o->sort = parse_sort(optarg);
+			break;
+		case OPT_NO_DECAP:
+			o->decode.decap = false;
+			break;
+		case OPT_VXLAN_PORT:
+		case OPT_GENEVE_PORT:
+			parse_tunnel_ports(&o->decode, c == OPT_VXLAN_PORT
+					   ? TUNNEL_VXLAN : TUNNEL_GENEVE,
+					   optarg);
 			break;
 		case 'q':
 			o->quiet = true;
@@ -387,9 +551,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 			puts(PACKAGE_STRING);
 			exit(EXIT_DONE);
 		default:
-			fputs("Try 'lucsaudit --help' for more information.\n",
-			      stderr);
-			exit(EXIT_TROUBLE);
+			option_error(argv[at], c, longopts);
 		}
 	}
 	o->filter = join_words(argv + optind, argc - optind);
@@ -434,18 +596,22 @@ static int print_rules(const struct options *o, struct rulebook *b)
 
 static int run_main(struct options *o)
 {
-	struct rule_sources src = { o->rules, o->nrules, o->site };
+	struct rule_sources src = {
+		.rules = o->rules, .nrules = o->nrules, .site = o->site,
+		.no_builtin = o->no_builtin_rules,
+	};
 	struct run_config cfg = {
 		.capture = {
 			.files = o->files, .nfiles = o->nfiles,
 			.filter = o->filter, .iface = o->iface,
 			.snaplen = o->snaplen, .promisc = !o->no_promisc,
-			.buffer_kib = o->buffer_kib,
+			.buffer_kib = o->buffer_kib, .decode = &o->decode,
 		},
 		.rules = src, .output = o->output, .user = o->user,
 		.writer = o->writer, .flow = o->flow,
 		.interval_s = o->interval_s, .fail_on = o->fail_on,
 		.answer_wait_us = o->answer_wait_us, .coverage = o->coverage,
+		.argv = (const char *const *)o->argv, .argc = o->argc,
 		.quiet = o->quiet, .sort = o->sort,
 	};
 	struct rulebook book;

@@ -2,6 +2,7 @@
 #include "messages.h"
 
 #include <stdio.h>
+#include <string.h>
 
 void complain_v(const char *fmt, va_list ap)
 {
@@ -16,5 +17,17 @@ void complain(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	complain_v(fmt, ap);
+	va_end(ap);
+}
+
+void msg_append(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t used = strnlen(buf, size);
+	va_list ap;
+
+	if (used + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, size - used, fmt, ap);
 	va_end(ap);
 }

@@ -16,7 +16,5 @@ enum { IPPROTO_NUM_ICMP = 1, IPPROTO_NUM_IPIP = 4, IPPROTO_NUM_TCP = 6,
 const char *proto_name(uint8_t num);
 /* The number a name stands for; false when it names no protocol here. */
 bool proto_number(const char *name, uint8_t *num);
-/* The names, comma-separated, into buf for messages ("tcp, udp, ..."). */
-void proto_names(char *buf, size_t size);
 
 #endif

@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "tunables.h"
+
 /* Member names are literals of this file: the macros glue the quotes,
  * colon and comma on at compile time, so a name costs one short copy (a
  * flood writes a record per flow). */
-#define LIT(o, s) out_write((o), (s), sizeof(s) - 1)
+#define LIT(o, s) out_write((o), "" s "", sizeof("" s "") - 1)
 #define key(o, name) LIT(o, ",\"" name "\":")
 #define first_key(o, name) LIT(o, "\"" name "\":")
 #define field_u64(o, name, v) (key(o, name), out_u64((o), (v)))
@@ -99,7 +101,10 @@ static void proto_field(struct out *o, const char *proto,
  * record adds fixed text, two IPv6 addresses, eight numbers, two times. */
 #define CLASS_TEXT_MAX \
 	(256 + 64 * (CAT_MAX_ID + 8) + CAT_MAX_TAGS * (CAT_MAX_TAG + 3))
-#define FLOW_RECORD_MAX (1280 + CLASS_TEXT_MAX)
+#define ROLES_TEXT_MAX (3 * 64 * (CAT_MAX_ID + 3) + 64)
+#define TUNNEL_TEXT_MAX (LUCS_MAX_TUNNEL_DEPTH * 192 + 16)
+#define FLOW_RECORD_MAX (1280 + CLASS_TEXT_MAX + ROLES_TEXT_MAX + \
+			 TUNNEL_TEXT_MAX)
 
 static char *put_word(char *p, const char *s)
 {
@@ -161,6 +166,62 @@ static char *put_classification(char *p, const struct flow_view *v)
 	return p;
 }
 
+/* Seconds with microseconds: 4.202000. */
+static char *put_seconds(char *p, int64_t us)
+{
+	uint64_t mag = us < 0 ? 0 : (uint64_t)us;
+	uint32_t frac = (uint32_t)(mag % 1000000);
+
+	p = put_u64(p, mag / 1000000);
+	*p = '.';
+	/* from the right, by a constant divisor: no division instruction */
+	for (int i = 6; i > 0; i--, frac /= 10)
+		p[i] = (char)('0' + frac % 10);
+	return p + 7;
+}
+
+static char *put_roles(char *p, const struct flow_view *v)
+{
+	p = PUT_LIT(p, ",\"client_roles\":");
+	p = put_words(p, v->client_roles, v->nclient_roles);
+	p = PUT_LIT(p, ",\"server_roles\":");
+	p = put_words(p, v->server_roles, v->nserver_roles);
+	if (v->nport_rules) {
+		p = PUT_LIT(p, ",\"port_rules\":");
+		p = put_words(p, v->port_rules, v->nport_rules);
+	}
+	return p;
+}
+
+/* The tunnels a flow came through, outermost first. */
+static char *put_tunnel(char *p, const struct tunnel_path *t)
+{
+	char addr[48];
+
+	p = PUT_LIT(p, ",\"tunnel\":[");
+	for (unsigned i = 0; i < t->depth; i++) {
+		const struct tunnel_layer *l = &t->layer[i];
+
+		if (i)
+			*p++ = ',';
+		p = PUT_LIT(p, "{\"type\":");
+		p = put_word(p, tunnel_type_name((enum tunnel_type)l->type));
+		p = PUT_LIT(p, ",\"outer_src\":");
+		format_addr(addr, sizeof addr, l->family, l->src);
+		p = put_word(p, addr);
+		p = PUT_LIT(p, ",\"outer_dst\":");
+		format_addr(addr, sizeof addr, l->family, l->dst);
+		p = put_word(p, addr);
+		if (l->has_id) {
+			p = PUT_LIT(p, ",\"id\":");
+			p = put_u64(p, l->id);
+		}
+		*p++ = '}';
+	}
+	*p++ = ']';
+	return p;
+}
+
 static char *put_icmp_error(char *p, const struct flow_view *v)
 {
 	p = PUT_LIT(p, ",\"icmp_error\":{\"type\":");
@@ -196,7 +257,8 @@ static void json_flow(struct sink *s, const struct flow_view *v)
 	p = put_time(&s->times, p, v->first_us);
 	p = PUT_LIT(p, "\",\"last_seen\":\"");
 	p = put_time(&s->times, p, v->last_us);
-	*p++ = '"';
+	p = PUT_LIT(p, "\",\"duration\":");
+	p = put_seconds(p, v->last_us - v->first_us);
 	if (v->tcp_state) {
 		p = PUT_LIT(p, ",\"tcp_state\":");
 		p = put_word(p, v->tcp_state);
@@ -215,6 +277,10 @@ static void json_flow(struct sink *s, const struct flow_view *v)
 		p = put_icmp_error(p, v);
 	p = v->class_text ? put_mem(p, v->class_text, v->class_len)
 			  : put_classification(p, v);
+	if (v->has_roles)
+		p = put_roles(p, v);
+	if (v->tunnel)
+		p = put_tunnel(p, v->tunnel);
 	p = PUT_LIT(p, "}\n");
 	out_commit(o, p);
 }
@@ -316,6 +382,33 @@ static void decode_errors(struct out *o, const struct summary_view *s)
 	out_char(o, '}');
 }
 
+/* Layers opened by tunnel type (the carriers' packets, which are no flows
+ * of their own), encapsulations named but not opened, and packets whose
+ * tunnel path found no room. */
+static void tunnel_counts(struct out *o, const struct frame_counts *a)
+{
+	key(o, "tunnels");
+	for (int t = TUNNEL_NONE + 1; t < TUNNEL_TYPE_COUNT; t++) {
+		out_char(o, t == TUNNEL_NONE + 1 ? '{' : ',');
+		name_key(o, tunnel_type_name((enum tunnel_type)t));
+		out_u64(o, a->tunnels[t]);
+	}
+	out_char(o, '}');
+	key(o, "unopened");
+	out_char(o, '{');
+	for (int u = UNOPENED_NONE + 1, n = 0; u < UNOPENED_COUNT; u++) {
+		if (!a->unopened[u])
+			continue;
+		if (n++)
+			out_char(o, ',');
+		name_key(o, tunnel_unopened_name((enum tunnel_unopened)u));
+		out_u64(o, a->unopened[u]);
+	}
+	out_char(o, '}');
+	if (a->tunnel_paths_merged)
+		field_u64(o, "tunnel_paths_merged", a->tunnel_paths_merged);
+}
+
 static void outcomes(struct out *o, const struct summary_view *s)
 {
 	key(o, "outcomes");
@@ -326,6 +419,7 @@ static void outcomes(struct out *o, const struct summary_view *s)
 	}
 	out_char(o, '}');
 	field_u64(o, "undetermined", s->tally->undetermined);
+	tunnel_counts(o, s->frames);
 	key(o, "icmp_errors");
 	out_str(o, "{\"matched\":");
 	out_u64(o, s->frames->icmp_matched);
@@ -454,6 +548,34 @@ static void failed_members(struct out *o, const struct group *g)
 		field_bool(o, "reported_by_more", true);
 }
 
+/* Who the clients of an unexpected or debug group are: their roles and
+ * the heaviest of them. */
+static void clients_members(struct out *o, const struct summary_view *s,
+			    const struct group *g)
+{
+	struct top_client top[GROUP_TOP_CLIENTS];
+	size_t n = group_top_clients(g, top);
+	char addr[48];
+
+	if (classifier_has_site(s->cls)) {
+		const char *names[CAT_MAX_ROLES];
+
+		key(o, "client_roles");
+		string_array(o, names, role_names(classifier_catalogue(s->cls),
+						  g->client_roles, names));
+	}
+	key(o, "top_clients");
+	for (size_t i = 0; i < n; i++) {
+		out_str(o, i ? ",{" : "[{");
+		format_addr(addr, sizeof addr, g->family, top[i].addr);
+		first_key(o, "client");
+		word(o, addr);
+		field_u64(o, "flows", top[i].flows);
+		out_char(o, '}');
+	}
+	out_str(o, n ? "]" : "[]");
+}
+
 static void groups(struct sink *sk, const struct summary_view *s,
 		   enum group_kind kind, const char *name)
 {
@@ -478,6 +600,8 @@ static void groups(struct sink *sk, const struct summary_view *s,
 		group_members(sk, g[i]);
 		if (kind == GROUP_UNEXPECTED)
 			reasons(o, g[i]->reasons);
+		if (kind != GROUP_FAILED)
+			clients_members(o, s, g[i]);
 		out_char(o, '}');
 	}
 	out_char(o, ']');
@@ -491,6 +615,183 @@ static void groups(struct sink *sk, const struct summary_view *s,
 	}
 }
 
+/* --- provenance and roles ------------------------------------------------ */
+
+static void source_object(struct out *o, const struct rule_source_info *i)
+{
+	out_str(o, "{\"file\":");
+	out_json_str(o, i->file);
+	field_word(o, "sha256", i->sha256);
+	out_char(o, '}');
+}
+
+/* The catalogue files the rules came from, the built-in one as
+ * "built-in", and the site file or null. */
+static void rule_sources(struct out *o, const struct rulebook *b)
+{
+	key(o, "rules_files");
+	out_char(o, '[');
+	for (size_t i = 0; i < b->nsources; i++) {
+		if (i)
+			out_char(o, ',');
+		source_object(o, &b->sources[i]);
+	}
+	out_char(o, ']');
+	key(o, "site_file");
+	if (b->has_site_info)
+		source_object(o, &b->site_info);
+	else
+		LIT(o, "null");
+}
+
+static void run_object(struct out *o, const struct summary_view *s)
+{
+	const struct run_info *ri = s->run;
+	size_t tcp, udp;
+
+	key(o, "run");
+	out_str(o, "{\"version\":");
+	out_json_str(o, ri->version);
+	field_word(o, "mode", classifier_has_site(s->cls) ? "site" : "port_only");
+	if (!classifier_has_site(s->cls)) {
+		classifier_documented_ports(s->cls, &tcp, &udp);
+		key(o, "documented_ports");
+		out_str(o, "{\"tcp\":");
+		out_u64(o, tcp);
+		field_u64(o, "udp", udp);
+		out_char(o, '}');
+	}
+	if (ri->book)
+		rule_sources(o, ri->book);
+	key(o, "filter");
+	if (ri->filter)
+		out_json_str(o, ri->filter);
+	else
+		LIT(o, "null");
+	key(o, "inputs");
+	for (size_t i = 0; i < ri->ninputs; i++) {
+		out_str(o, i ? ",{" : "[{");
+		first_key(o, "file");
+		out_json_str(o, ri->inputs[i].name);
+		if (ri->inputs[i].size >= 0)
+			field_u64(o, "bytes", (uint64_t)ri->inputs[i].size);
+		out_char(o, '}');
+	}
+	out_str(o, ri->ninputs ? "]" : "[]");
+	key(o, "command");
+	out_char(o, '[');
+	out_json_str(o, ri->program);
+	for (int i = 0; i < ri->nargs; i++) {
+		out_char(o, ',');
+		out_json_str(o, ri->args[i]);
+	}
+	out_str(o, "]}");
+}
+
+/* The prefixes of role that the site lists (unseen: only the single
+ * hosts never seen), at most LUCS_ROLE_LISTED, as an array named name,
+ * and how many more there were as name_more. */
+static void prefixes_of_role(struct out *o, const struct summary_view *s,
+			     size_t role, bool unseen, const char *name)
+{
+	const struct site *site = classifier_site(s->cls);
+	size_t n = 0;
+	char addr[64];
+
+	out_str(o, ",\"");
+	out_str(o, name);
+	out_str(o, "\":[");
+	for (size_t i = 0; i < site->nprefixes; i++) {
+		const struct prefix *p = &site->prefixes[i];
+
+		if (!(p->roles >> role & 1) ||
+		    (unseen && (!prefix_is_host(p) ||
+				role_tally_seen(&s->tally->roles, p->family,
+						p->addr))))
+			continue;
+		if (n++ >= LUCS_ROLE_LISTED)
+			continue;
+		if (n > 1)
+			out_char(o, ',');
+		prefix_format(p, addr, sizeof addr);
+		word(o, addr);
+	}
+	out_char(o, ']');
+	if (n > LUCS_ROLE_LISTED) {
+		out_str(o, ",\"");
+		out_str(o, name);
+		out_str(o, "_more\":");
+		out_u64(o, n - LUCS_ROLE_LISTED);
+	}
+}
+
+/* A role: what the site lists for it, how many of its addresses were
+ * seen, and the single addresses listed that never were. */
+static void role_object(struct out *o, const struct summary_view *s,
+			size_t role)
+{
+	out_char(o, '{');
+	first_key(o, "addresses_seen");
+	out_u64(o, role_tally_hosts(&s->tally->roles, s->cls, role));
+	prefixes_of_role(o, s, role, false, "listed");
+	prefixes_of_role(o, s, role, true, "hosts_not_seen");
+	out_char(o, '}');
+}
+
+static void roles_object(struct out *o, const struct summary_view *s)
+{
+	const struct catalogue *cat = classifier_catalogue(s->cls);
+
+	key(o, "roles");
+	out_char(o, '{');
+	for (size_t r = 0; r < cat->nroles; r++) {
+		if (r)
+			out_char(o, ',');
+		name_key(o, cat->roles[r]);
+		role_object(o, s, r);
+	}
+	out_char(o, '}');
+}
+
+/* A role's name as a member value: null for "no role". */
+static void role_value(struct out *o, const struct catalogue *cat,
+		       size_t role)
+{
+	if (role < cat->nroles)
+		word(o, cat->roles[role]);
+	else
+		LIT(o, "null");
+}
+
+static void role_pairs(struct out *o, const struct summary_view *s)
+{
+	const struct catalogue *cat = classifier_catalogue(s->cls);
+	size_t n;
+	const struct role_pair *const *p = role_tally_sorted(&s->tally->roles,
+							     &n);
+
+	key(o, "role_pairs");
+	out_char(o, '[');
+	for (size_t i = 0; i < n; i++) {
+		out_str(o, i ? ",{" : "{");
+		first_key(o, "from");
+		role_value(o, cat, p[i]->from);
+		key(o, "to");
+		role_value(o, cat, p[i]->to);
+		field_u64(o, "flows", p[i]->c.flows);
+		field_u64(o, "packets", p[i]->c.packets);
+		field_u64(o, "bytes", p[i]->c.bytes);
+		key(o, "verdicts");
+		for (int v = VERDICT_EXPECTED; v < VERDICT_COUNT; v++) {
+			out_char(o, v == VERDICT_EXPECTED ? '{' : ',');
+			name_key(o, verdict_name((enum verdict)v));
+			out_u64(o, p[i]->verdicts[v]);
+		}
+		out_str(o, "}}");
+	}
+	out_char(o, ']');
+}
+
 static void json_summary(struct sink *sk, const struct summary_view *s)
 {
 	struct out *o = sk->out;
@@ -499,6 +800,8 @@ static void json_summary(struct sink *sk, const struct summary_view *s)
 	out_str(o, "{\"type\":\"summary\"");
 	if (s->partial)
 		field_bool(o, "partial", true);
+	if (s->run)
+		run_object(o, s);
 	if (a->timed) {
 		field_time(sk, "first_packet", a->first_us);
 		field_time(sk, "last_packet", a->last_us);
@@ -525,6 +828,10 @@ static void json_summary(struct sink *sk, const struct summary_view *s)
 			       classifier_catalogue(s->cls));
 	key(o, "site");
 	out_str(o, classifier_has_site(s->cls) ? "true" : "false");
+	if (classifier_has_site(s->cls)) {
+		roles_object(o, s);
+		role_pairs(o, s);
+	}
 	groups(sk, s, GROUP_FAILED, "failed");
 	groups(sk, s, GROUP_UNEXPECTED, "unexpected");
 	groups(sk, s, GROUP_DEBUG, "debug");

@@ -2,7 +2,8 @@
  * its width; colour only when the sink says so (a terminal, and NO_COLOR
  * unset).  lucsaudit(1), Text, describes what it writes: the columns, the
  * order in which they go when the line is narrow, the flows whose
- * endpoints take a line of their own, --sort and the colours.
+ * endpoints take a line of their own, the notes (what a role_mismatch
+ * saw, the tunnels a flow came through), --sort and the colours.
  *
  * The report is ASCII, so a character is a column on any terminal. */
 #include "report.h"
@@ -17,7 +18,14 @@
 #define W_LABEL 16
 
 #define TEXT_CELL_MAX 4608	/* a value: every rule id of a view, joined */
-#define TEXT_LINE_MAX 8192	/* a flow's line(s), colour included */
+#define TEXT_LINE_MAX 10240	/* a flow's line(s), colour included */
+#define TEXT_NOTE_MAX 512	/* a note: a tunnel path 4 layers deep */
+
+_Static_assert(LUCS_MAX_TUNNEL_DEPTH * (sizeof ", erspan " - 1 +
+					2 * 39 + sizeof ">" - 1 +
+					sizeof " id 4294967295" - 1) +
+		       sizeof "via " < TEXT_NOTE_MAX,
+	       "a tunnel path, every layer IPv6 with an id, fits a note");
 #define TEXT_CHUNK (256 << 10)	/* held lines are kept in chunks this big */
 
 _Static_assert(sizeof ((struct flow_view *)0)->rules /
@@ -26,9 +34,11 @@ _Static_assert(sizeof ((struct flow_view *)0)->rules /
 	       CAT_MAX_TAGS * (CAT_MAX_TAG + 1) < TEXT_CELL_MAX,
 	       "a view's rules and tags, joined, fit a cell whole");
 /* 1024: the other values (64 characters at most each), the spaces
- * between them, colours, and the endpoints' own line */
+ * between them, colours, and the endpoints' own line; the notes twice:
+ * folded, a note's lines take an indent each */
 _Static_assert(64 * (CAT_MAX_ID + 1) + CAT_MAX_TAGS * (CAT_MAX_TAG + 1) +
-		       1024 < TEXT_LINE_MAX,
+		       1024 + 2 * (sizeof ((struct flow_view *)0)->mismatch +
+				   TEXT_NOTE_MAX) < TEXT_LINE_MAX,
 	       "a line holds every rule and tag of a view, and the rest");
 
 #define COLOR_RESET "\033[0m"
@@ -112,6 +122,10 @@ enum fit {
 	FIT_APART,	/* in either layout: all FIT_APART columns of the flow
 			 * go blank, and their values, joined by " -> ", take
 			 * the next line, from where the first of them starts */
+	FIT_WHOLE,	/* never shortened: a longer value pushes the columns
+			 * after it, which take up the shift where they have
+			 * room (a protocol's IANA name beside an address
+			 * without a port) */
 };
 
 /* One column of the flow table, in the order of the line. */
@@ -131,6 +145,9 @@ struct text_column {
 	size_t (*value)(const struct flow_view *v, char *buf, size_t size);
 	/* Its colour for v, an ANSI sequence, or NULL. */
 	const char *(*color)(const struct flow_view *v);
+	/* Without a width, its value with the flow's notes in it, where
+	 * they are said there (a role_mismatch's detail), or NULL. */
+	size_t (*noted)(const struct flow_view *v, char *buf, size_t size);
 };
 
 static size_t value_text(char *buf, size_t size, const char *s)
@@ -255,6 +272,18 @@ static size_t col_rules(const struct flow_view *v, char *buf, size_t size)
 	return n < 0 ? 0 : (size_t)n;
 }
 
+/* Without a width: "(role_mismatch: tcp/445 is documented from ...)". */
+static size_t col_rules_noted(const struct flow_view *v, char *buf,
+			      size_t size)
+{
+	int n;
+
+	if (!v->reason || !v->mismatch[0])
+		return col_rules(v, buf, size);
+	n = snprintf(buf, size, "(%s: %s)", v->reason, v->mismatch);
+	return n < 0 ? 0 : (size_t)n >= size ? size - 1 : (size_t)n;
+}
+
 /* A documented flow that failed is red, whatever its verdict's colour. */
 static const char *color_verdict(const struct flow_view *v)
 {
@@ -278,36 +307,37 @@ static const char *color_outcome(const struct flow_view *v)
  * else; lucsaudit(1), Text, lists them with their drop order, and
  * tests/text-width.sh reads each column's first line (keep its shape). */
 static const struct text_column columns[] = {
-	/* name              width gap drop align        fit */
+	/* name              width gap drop align        fit
+	 * value, color, noted */
 	{ "verdict",            12, 0,  0, ALIGN_LEFT,  FIT_CUT,
-	  col_verdict, color_verdict },
-	{ "proto",               6, 1,  0, ALIGN_LEFT,  FIT_CUT,
-	  col_proto, NULL },
+	  col_verdict, color_verdict, NULL },
+	{ "proto",               6, 1,  0, ALIGN_LEFT,  FIT_WHOLE,
+	  col_proto, NULL, NULL },
 	{ "client",             21, 1,  0, ALIGN_LEFT,  FIT_APART,
-	  col_client, NULL },
+	  col_client, NULL, NULL },
 	{ "server",             21, 2,  0, ALIGN_LEFT,  FIT_APART,
-	  col_server, NULL },
+	  col_server, NULL, NULL },
 	{ "state",              11, 2, 40, ALIGN_LEFT,  FIT_CUT,
-	  col_state, NULL },
+	  col_state, NULL, NULL },
 	{ "outcome",            12, 1,  0, ALIGN_LEFT,  FIT_CUT,
-	  col_outcome, color_outcome },
+	  col_outcome, color_outcome, NULL },
 	{ "pkts c>s",            8, 1, 50, ALIGN_RIGHT, FIT_NUMBER,
-	  col_packets_c2s, NULL },
+	  col_packets_c2s, NULL, NULL },
 	{ "pkts s>c",            8, 1, 50, ALIGN_RIGHT, FIT_NUMBER,
-	  col_packets_s2c, NULL },
+	  col_packets_s2c, NULL, NULL },
 	{ "bytes c>s",          10, 1, 30, ALIGN_RIGHT, FIT_NUMBER,
-	  col_bytes_c2s, NULL },
+	  col_bytes_c2s, NULL, NULL },
 	{ "bytes s>c",          10, 1, 30, ALIGN_RIGHT, FIT_NUMBER,
-	  col_bytes_s2c, NULL },
+	  col_bytes_s2c, NULL, NULL },
 	{ "first seen (UTC)",   20, 2, 60, ALIGN_LEFT,  FIT_CUT,
-	  col_first, NULL },
+	  col_first, NULL, NULL },
 	{ "seconds",             9, 1, 10, ALIGN_RIGHT, FIT_NUMBER,
-	  col_seconds, NULL },
+	  col_seconds, NULL, NULL },
 	{ "tags",                9, 2, 20, ALIGN_LEFT,  FIT_LIST,
-	  col_tags, NULL },
+	  col_tags, NULL, NULL },
 	/* 19: "(undocumented_port)", the longest reason, whole */
 	{ "rules",              19, 2, 70, ALIGN_LEFT,  FIT_LIST,
-	  col_rules, NULL },
+	  col_rules, NULL, col_rules_noted },
 };
 
 #define NCOLUMNS (sizeof columns / sizeof columns[0])
@@ -470,6 +500,9 @@ static size_t fit(enum fit how, char *s, size_t n, int room)
 		return fit_list(s, n, r);
 	case FIT_NUMBER:
 		return fit_number(s, n, r);
+	case FIT_APART:
+	case FIT_WHOLE:
+		return n;
 	default:
 		return fit_cut(s, n, r);
 	}
@@ -596,6 +629,100 @@ static void apart_line(const struct layout *l, const struct flow_view *v,
 	line_end(ln);
 }
 
+/* "via vxlan 10.30.0.2>10.30.0.100 id 100": the tunnels the flow came
+ * through, outermost first, into buf; the length. */
+static size_t tunnel_text(char *buf, size_t size, const struct tunnel_path *t)
+{
+	char src[48], dst[48], id[24];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < t->depth && used < size; i++) {
+		const struct tunnel_layer *tl = &t->layer[i];
+		int n;
+
+		format_addr(src, sizeof src, tl->family, tl->src);
+		format_addr(dst, sizeof dst, tl->family, tl->dst);
+		id[0] = '\0';
+		if (tl->has_id)
+			snprintf(id, sizeof id, " id %lu", (unsigned long)tl->id);
+		n = snprintf(buf + used, size - used, "%s%s %s>%s%s",
+			     i ? ", " : "via ",
+			     tunnel_type_name((enum tunnel_type)tl->type), src,
+			     dst, id);
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	return used < size ? used : size - 1;
+}
+
+/* s on lines of their own from column at, folded at spaces to width; the
+ * lines after the first start two further in, and a word longer than a
+ * line is cut where the line ends. */
+static void note_lines(struct line *ln, int at, int width, const char *s,
+		       size_t n)
+{
+	int indent = at;
+
+	while (n > 0) {
+		size_t room = width > indent ? (size_t)(width - indent) : 1;
+		size_t take = n;
+
+		if (take > room) {
+			take = room;
+			while (take > 0 && s[take] != ' ')
+				take--;
+			if (!take)
+				take = room;
+		}
+		line_spaces(ln, indent);
+		line_put(ln, s, take, true);
+		line_end(ln);
+		for (s += take, n -= take; n > 0 && *s == ' '; n--)
+			s++;
+		indent = at + 2;
+	}
+}
+
+/* Where the notes' lines start: at the client column. */
+static int notes_start(const struct layout *l)
+{
+	for (size_t k = 0; k < l->n; k++)
+		if (columns[l->col[k]].fit == FIT_APART)
+			return l->start[k];
+	return 0;
+}
+
+/* With a width, the notes take lines of their own under the flow: what a
+ * role_mismatch saw ("tcp/445 is documented from sfb_cms to ...; seen
+ * from agent_pc to ..."), then the tunnel path. */
+static void notes_apart(const struct layout *l, const struct flow_view *v,
+			struct line *ln)
+{
+	char note[TEXT_NOTE_MAX];
+	int at = notes_start(l);
+
+	if (v->reason && v->mismatch[0])
+		note_lines(ln, at, l->width, v->mismatch, strlen(v->mismatch));
+	if (v->tunnel)
+		note_lines(ln, at, l->width, note,
+			   tunnel_text(note, sizeof note, v->tunnel));
+}
+
+/* The room of the k-th column on ln: its own, or for the last one shown
+ * what is left of the width after the values before it (one wider than
+ * its column pushes it right). */
+static int room_on(const struct layout *l, size_t k, const struct line *ln)
+{
+	int gap = k ? columns[l->col[k]].gap : 0;
+	int at = l->start[k] > ln->col + gap ? l->start[k] : ln->col + gap;
+
+	if (k + 1 < l->n || at + l->room[k] <= l->width)
+		return l->room[k];
+	return l->width - at;
+}
+
 static void flow_line(const struct layout *l, bool color,
 		      const struct flow_view *v, struct line *ln)
 {
@@ -610,14 +737,21 @@ static void flow_line(const struct layout *l, bool color,
 
 		if (apart && c->fit == FIT_APART)
 			continue;
-		n = c->value(v, buf, sizeof buf);
-		if (l->width && c->fit != FIT_APART)
-			n = fit(c->fit, buf, n, l->room[k]);
+		n = (!l->width && c->noted ? c->noted : c->value)(v, buf,
+								 sizeof buf);
+		if (l->width)
+			n = fit(c->fit, buf, n, room_on(l, k, ln));
 		place(ln, l, k, buf, n, color && c->color ? c->color(v) : NULL);
+	}
+	if (!l->width && v->tunnel) {
+		line_put(ln, "  ", 2, true);
+		line_put(ln, buf, tunnel_text(buf, sizeof buf, v->tunnel), true);
 	}
 	line_end(ln);
 	if (apart)
 		apart_line(l, v, ln);
+	if (l->width)
+		notes_apart(l, v, ln);
 }
 
 /* --- the writer's state: the layout, and flows held for --sort ----------- */
@@ -1156,10 +1290,36 @@ static void line_u64(struct out *o, const char *label, uint64_t v)
 	out_char(o, '\n');
 }
 
+/* The tunnels opened and the encapsulations only named, by type. */
+static void tunnel_lines(struct out *o, const struct frame_counts *a)
+{
+	for (int t = TUNNEL_NONE + 1; t < TUNNEL_TYPE_COUNT; t++) {
+		char label[40];
+
+		if (!a->tunnels[t])
+			continue;
+		snprintf(label, sizeof label, "tunnel %s opened",
+			 tunnel_type_name((enum tunnel_type)t));
+		line_u64(o, label, a->tunnels[t]);
+	}
+	for (int u = UNOPENED_NONE + 1; u < UNOPENED_COUNT; u++) {
+		char label[40];
+
+		if (!a->unopened[u])
+			continue;
+		snprintf(label, sizeof label, "%s not opened",
+			 tunnel_unopened_name((enum tunnel_unopened)u));
+		line_u64(o, label, a->unopened[u]);
+	}
+	if (a->tunnel_paths_merged)
+		line_u64(o, "tunnel paths merged", a->tunnel_paths_merged);
+}
+
 static void outcome_lines(struct out *o, const struct summary_view *s)
 {
 	const struct frame_counts *a = s->frames;
 
+	tunnel_lines(o, a);
 	line_u64(o, "ICMP errors on flows", a->icmp_matched);
 	line_u64(o, "  quoting no known flow", a->icmp_unmatched);
 	if (a->icmp_quote_damaged)
@@ -1295,6 +1455,39 @@ static void failed_lines(struct out *o, const struct group *g, bool versions)
 	out_char(o, '\n');
 }
 
+/* Who an unexpected or debug group's clients are: their roles (site
+ * mode) and the heaviest of them. */
+static void clients_line(struct out *o, const struct summary_view *s,
+			 const struct group *g)
+{
+	struct top_client top[GROUP_TOP_CLIENTS];
+	size_t n = group_top_clients(g, top);
+	char addr[48];
+
+	out_str(o, "      clients:");
+	if (classifier_has_site(s->cls)) {
+		const char *names[CAT_MAX_ROLES];
+		size_t nr = role_names(classifier_catalogue(s->cls),
+				       g->client_roles, names);
+		char buf[512];
+
+		names_join(buf, sizeof buf, names, nr, ',');
+		out_str(o, " roles ");
+		out_str(o, nr ? buf : "none listed");
+		out_char(o, ';');
+	}
+	out_str(o, " top");
+	for (size_t i = 0; i < n; i++) {
+		format_addr(addr, sizeof addr, g->family, top[i].addr);
+		out_str(o, i ? ", " : " ");
+		out_str(o, addr);
+		out_str(o, " (");
+		out_u64(o, top[i].flows);
+		out_char(o, ')');
+	}
+	out_char(o, '\n');
+}
+
 static void group_section(struct out *o, const struct summary_view *s,
 			  enum group_kind kind, const char *title)
 {
@@ -1321,6 +1514,7 @@ static void group_section(struct out *o, const struct summary_view *s,
 			reasons(o, g[i]->reasons);
 		}
 		out_char(o, '\n');
+		clients_line(o, s, g[i]);
 	}
 	if (n > LUCS_TEXT_GROUPS) {
 		out_str(o, "  ... and ");
@@ -1471,6 +1665,171 @@ static void coverage(struct sink *sk, const struct summary_view *s)
 		out_str(o, "  (--coverage all lists every rule)\n");
 }
 
+/* --- provenance and roles ------------------------------------------------ */
+
+static void label(struct out *o, const char *name)
+{
+	out_str(o, "  ");
+	out_str_width(o, name, 28);
+}
+
+static void source_line(struct out *o, const char *what,
+			const struct rule_source_info *i)
+{
+	label(o, what);
+	out_str(o, i->file);
+	out_str(o, " (sha256 ");
+	out_str(o, i->sha256);
+	out_str(o, ")\n");
+}
+
+static void text_sources(struct out *o, const struct rulebook *b)
+{
+	for (size_t i = 0; i < b->nsources; i++)
+		source_line(o, "rules", &b->sources[i]);
+	if (b->has_site_info)
+		source_line(o, "site", &b->site_info);
+	else {
+		label(o, "site");
+		out_str(o, "none\n");
+	}
+}
+
+/* What the report was made from: the header of the summary. */
+static void provenance(struct out *o, const struct summary_view *s)
+{
+	const struct run_info *ri = s->run;
+
+	label(o, "lucsaudit");
+	out_str(o, ri->version);
+	out_char(o, '\n');
+	label(o, "mode");
+	if (classifier_has_site(s->cls)) {
+		out_str(o, "site: verdicts by the hosts' roles and ports\n");
+	} else {
+		size_t tcp, udp;
+
+		classifier_documented_ports(s->cls, &tcp, &udp);
+		out_str(o, "port only: verdicts rest on ports alone (");
+		out_u64(o, tcp);
+		out_str(o, " TCP and ");
+		out_u64(o, udp);
+		out_str(o, " UDP ports documented); --site judges by roles\n");
+	}
+	if (ri->book)
+		text_sources(o, ri->book);
+	label(o, "filter");
+	out_str(o, ri->filter ? ri->filter : "none");
+	out_char(o, '\n');
+	for (size_t i = 0; i < ri->ninputs; i++) {
+		label(o, "input");
+		out_str(o, ri->inputs[i].name);
+		if (ri->inputs[i].size >= 0) {
+			out_str(o, ", ");
+			out_u64(o, (uint64_t)ri->inputs[i].size);
+			out_str(o, " bytes");
+		}
+		out_char(o, '\n');
+	}
+	label(o, "command");
+	out_str(o, ri->program);
+	for (int i = 0; i < ri->nargs; i++) {
+		out_char(o, ' ');
+		out_str(o, ri->args[i]);
+	}
+	out_char(o, '\n');
+}
+
+/* Each role the site lists hosts for: them, how many of its addresses
+ * were seen, and the listed hosts never seen (a typo, a host down). */
+static void roles_section(struct out *o, const struct summary_view *s)
+{
+	const struct catalogue *cat = classifier_catalogue(s->cls);
+	char buf[1024];
+
+	out_str(o, "\nroles in the site: addresses seen; hosts listed but never seen\n");
+	for (size_t r = 0; r < cat->nroles; r++) {
+		uint64_t seen = role_tally_hosts(&s->tally->roles, s->cls, r);
+
+		out_str(o, "  ");
+		out_str_width(o, cat->roles[r], 22);
+		out_char(o, ' ');
+		if (!role_prefixes_text(s, r, false, ", ", LUCS_TEXT_LISTED,
+					buf, sizeof buf)) {
+			out_str(o, "(none listed)\n");
+			continue;
+		}
+		out_str(o, buf);
+		out_str(o, "\n    seen: ");
+		out_u64(o, seen);
+		out_str(o, seen == 1 ? " address" : " addresses");
+		out_str(o, "; never seen: ");
+		out_str(o, role_prefixes_text(s, r, true, ", ", LUCS_TEXT_LISTED,
+					      buf, sizeof buf) ? buf : "none");
+		out_char(o, '\n');
+	}
+}
+
+/* A role pairs row's width: a text narrower has each pair on a line of
+ * its own, its figures on the next. */
+#define ROLE_PAIRS_ROW 123
+
+static void role_pair_figures(struct out *o, const struct role_pair *p,
+			      bool narrow)
+{
+	num(o, p->c.flows, narrow ? 7 : 9);
+	num(o, p->c.packets, narrow ? 11 : 12);
+	num(o, p->c.bytes, narrow ? 14 : 15);
+	num(o, p->verdicts[VERDICT_EXPECTED], 10);
+	num(o, p->verdicts[VERDICT_DEBUG], 7);
+	num(o, p->verdicts[VERDICT_UNEXPECTED], 12);
+	num(o, p->verdicts[VERDICT_OUT_OF_SCOPE], 14);
+	out_char(o, '\n');
+}
+
+/* "Who talks to whom": flows between client and server roles. */
+static void role_pairs_section(struct sink *sk, const struct summary_view *s)
+{
+	struct out *o = sk->out;
+	const struct catalogue *cat = classifier_catalogue(s->cls);
+	bool narrow = sk->width && sk->width < ROLE_PAIRS_ROW;
+	size_t n;
+	const struct role_pair *const *p = role_tally_sorted(&s->tally->roles,
+							     &n);
+
+	out_str(o, "\nwho talks to whom (client role -> server role)");
+	if (!n) {
+		out_str(o, ": none\n");
+		return;
+	}
+	out_str(o, narrow
+		? "\n  from -> to\n"
+		  "    flows    packets         bytes  expected  debug  unexpected  out_of_scope\n"
+		: "\n  from -> to                                   flows     packets          bytes  expected  debug  unexpected  out_of_scope\n");
+	for (size_t i = 0; i < n && i < LUCS_TEXT_GROUPS; i++) {
+		char pair[2 * CAT_MAX_ID + 8];
+
+		snprintf(pair, sizeof pair, "%s -> %s",
+			 p[i]->from < cat->nroles ? cat->roles[p[i]->from]
+						  : "(no role)",
+			 p[i]->to < cat->nroles ? cat->roles[p[i]->to]
+						: "(no role)");
+		out_str(o, "  ");
+		if (narrow) {
+			out_str(o, pair);
+			out_str(o, "\n  ");
+		} else {
+			cell(o, pair, 42);
+		}
+		role_pair_figures(o, p[i], narrow);
+	}
+	if (n > LUCS_TEXT_GROUPS) {
+		out_str(o, "  ... and ");
+		out_u64(o, n - LUCS_TEXT_GROUPS);
+		out_str(o, " more (see -F json)\n");
+	}
+}
+
 /* The end of the run: the flows --sort held come first.  A summary
  * asked for mid-run (SIGUSR1) leaves them held. */
 static void text_summary(struct sink *sk, const struct summary_view *s)
@@ -1482,9 +1841,15 @@ static void text_summary(struct sink *sk, const struct summary_view *s)
 	    (st->nheld || !st->unheld))
 		write_held(sk, st, NULL);
 	out_str(o, s->partial ? "\nsummary so far\n" : "\nsummary\n");
+	if (s->run)
+		provenance(o, s);
 	overview(sk, s);
 	out_char(o, '\n');
 	totals(sk, s->verdicts, s->tags, classifier_catalogue(s->cls));
+	if (classifier_has_site(s->cls)) {
+		roles_section(o, s);
+		role_pairs_section(sk, s);
+	}
 	group_section(o, s, GROUP_FAILED, "failed documented connections");
 	group_section(o, s, GROUP_UNEXPECTED, "unexpected flows by server (largest first)");
 	group_section(o, s, GROUP_DEBUG, "debug-port flows");

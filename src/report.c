@@ -54,6 +54,7 @@ struct report {
 	int64_t interval_us;
 	int64_t answer_wait_us;	/* --answer-wait */
 	enum coverage_mode coverage;
+	const struct run_info *run;
 	bool live;		/* intervals by the monotonic clock, all written */
 	bool clock_seen;	/* live: mono_us and wall_offset_us are set */
 	int64_t mono_us;	/* live: the monotonic clock, last seen */
@@ -116,6 +117,7 @@ struct report *report_new(const struct report_config *cfg)
 	r->interval_us = cfg->interval_us;
 	r->answer_wait_us = cfg->answer_wait_us;
 	r->coverage = cfg->coverage;
+	r->run = cfg->run;
 	r->live = cfg->live;
 	r->iv.seq = 1;
 	/* What intervals need is reserved now, as the tallies are: running
@@ -133,6 +135,8 @@ struct report *report_new(const struct report_config *cfg)
 		report_free(r);
 		return NULL;
 	}
+	if (r->w->prologue && r->run)
+		r->w->prologue(&r->sink, r->run, r->cls);
 	if (r->w->begin)
 		r->w->begin(&r->sink);
 	return r;
@@ -402,6 +406,158 @@ static const struct class_text *class_text(struct report *r, uint32_t id)
 	return t;
 }
 
+bool prefix_is_host(const struct prefix *p)
+{
+	return p->len == (p->family == 4 ? 32 : 128);
+}
+
+void prefix_format(const struct prefix *p, char *buf, size_t size)
+{
+	size_t n = format_addr(buf, size, p->family, p->addr);
+
+	if (!prefix_is_host(p) && n < size)
+		snprintf(buf + n, size - n, "/%u", p->len);
+}
+
+size_t role_prefixes_text(const struct summary_view *s, size_t role,
+			  bool unseen, const char *sep, size_t max, char *buf,
+			  size_t size)
+{
+	const struct site *site = classifier_site(s->cls);
+	size_t n = 0, used = 0;
+	char addr[64];
+
+	buf[0] = '\0';
+	for (size_t i = 0; site && i < site->nprefixes; i++) {
+		const struct prefix *p = &site->prefixes[i];
+		int w;
+
+		if (!(p->roles >> role & 1) ||
+		    (unseen && (!prefix_is_host(p) ||
+				role_tally_seen(&s->tally->roles, p->family,
+						p->addr))))
+			continue;
+		if (n++ >= max)
+			continue;
+		prefix_format(p, addr, sizeof addr);
+		w = snprintf(buf + used, size - used, "%s%s", n > 1 ? sep : "",
+			     addr);
+		if (w > 0 && (size_t)w < size - used)
+			used += (size_t)w;
+	}
+	if (n > max)
+		snprintf(buf + used, size - used, " and %zu more", n - max);
+	return n;
+}
+
+size_t role_names(const struct catalogue *cat, uint64_t mask,
+		  const char **names)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < cat->nroles; i++)
+		if (mask >> i & 1)
+			names[n++] = cat->roles[i];
+	return n;
+}
+
+/* The roles of f's ends, and for a role_mismatch the rules of its port. */
+static void view_roles(const struct classifier *cls, const struct flow *f,
+		       const struct flow_roles *fr, struct flow_view *v)
+{
+	const struct catalogue *cat = classifier_catalogue(cls);
+	const struct verdict_class *k = classifier_class(cls, f->class_id);
+	size_t n, nrules;
+	const uint16_t *set;
+	const struct rule *rules;
+
+	v->has_roles = classifier_has_site(cls);
+	v->nclient_roles = v->nserver_roles = v->nport_rules = 0;
+	v->mismatch[0] = '\0';
+	if (!v->has_roles)
+		return;
+	v->client_role_mask = fr->client;
+	v->server_role_mask = fr->server;
+	v->nclient_roles = role_names(cat, fr->client, v->client_roles);
+	v->nserver_roles = role_names(cat, fr->server, v->server_roles);
+	if (k->reason != REASON_ROLE_MISMATCH)
+		return;
+	set = classifier_port_rules(cls, f->key.proto,
+				    f->key.port[flow_server(f)], &n);
+	rules = classifier_rules(cls, &nrules);
+	for (size_t i = 0; i < n && v->nport_rules < 64; i++)
+		v->port_rules[v->nport_rules++] = rules[set[i]].id;
+	role_mismatch_text(cls, v, v->mismatch, sizeof v->mismatch);
+}
+
+/* The length of the stem of a and b: up to the last '_' they share. */
+static size_t shared_stem(const char *a, const char *b)
+{
+	size_t stem = 0;
+
+	for (size_t i = 0; a[i] && a[i] == b[i]; i++)
+		if (a[i] == '_')
+			stem = i + 1;
+	return stem;
+}
+
+/* The names once each, '/'-joined, each after the first without the stem
+ * it shares with the first: lucs_server_01/02. */
+static void compact_names(char *buf, size_t size, const char *const *names,
+			  size_t n)
+{
+	const char *uniq[CAT_MAX_ROLES];
+	size_t k = 0, used = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t j = 0;
+
+		while (j < k && strcmp(uniq[j], names[i]) != 0)
+			j++;
+		if (j == k && k < CAT_MAX_ROLES)
+			uniq[k++] = names[i];
+	}
+	buf[0] = '\0';
+	for (size_t i = 0; i < k; i++) {
+		const char *shown = uniq[i] + (i ? shared_stem(uniq[0], uniq[i])
+						 : 0);
+		int w = snprintf(buf + used, size - used, "%s%s", i ? "/" : "",
+				 shown);
+
+		if (w < 0 || (size_t)w >= size - used)
+			break;
+		used += (size_t)w;
+	}
+	if (!k)
+		snprintf(buf, size, "a host the site lists no role for");
+}
+
+void role_mismatch_text(const struct classifier *cls,
+			const struct flow_view *v, char *buf, size_t size)
+{
+	size_t nrules, n = 0;
+	const struct rule *rules = classifier_rules(cls, &nrules);
+	const char *from[64], *to[64];
+	char from_text[256], to_text[256], seen_from[256], seen_to[256],
+	     pbuf[4];
+
+	for (size_t i = 0; i < v->nport_rules; i++)
+		for (size_t j = 0; j < nrules && n < 64; j++)
+			if (rules[j].id == v->port_rules[i]) {
+				from[n] = rules[j].from_name;
+				to[n++] = rules[j].to_name;
+			}
+	compact_names(from_text, sizeof from_text, from, n);
+	compact_names(to_text, sizeof to_text, to, n);
+	compact_names(seen_from, sizeof seen_from, v->client_roles,
+		      v->nclient_roles);
+	compact_names(seen_to, sizeof seen_to, v->server_roles,
+		      v->nserver_roles);
+	snprintf(buf, size, "%s/%u is documented from %s to %s; seen from %s "
+		 "to %s", proto_text(v->proto_num, pbuf), v->server_port,
+		 from_text, to_text, seen_from, seen_to);
+}
+
 /* The view of a flow leaving the table, for the writer. */
 static void ended_flow_view(struct report *r, const struct flow *f,
 			    enum flow_end why, struct flow_view *v)
@@ -475,6 +631,7 @@ static void new_flow_view(const struct report *r, const struct new_flow *n,
 	(void)r;
 	memset(v, 0, sizeof *v);
 	view_endpoints(&n->key, n->client, v);
+	v->tunnel = NULL;
 	v->first_us = v->last_us = n->first_us;
 	v->verdict_id = VERDICT_UNEXPECTED;
 	v->verdict = verdict_name(VERDICT_UNEXPECTED);
@@ -646,15 +803,20 @@ void report_close_interval(struct report *r, int64_t now_us)
 /* --- flows and the summary -------------------------------------------------------- */
 
 void report_flow_end(struct report *r, const struct flow *f,
-		     enum flow_end why, int64_t end_us, const uint8_t *reporter)
+		     enum flow_end why, int64_t end_us, const uint8_t *reporter,
+		     const struct tunnel_path *tunnel)
 {
 	struct flow_view v;
 
+	struct flow_roles fr = flow_roles_of(r->cls, f);
+
 	ended_flow_view(r, f, why, &v);
 	view_outcome(f, end_us, r->answer_wait_us, reporter, &v);
+	view_roles(r->cls, f, &fr, &v);
+	v.tunnel = tunnel;
 	r->w->flow(&r->sink, &v);
 	out_end_record(r->sink.out);
-	tally_flow(&r->tally, f, v.outcome_id, reporter);
+	tally_flow(&r->tally, f, v.outcome_id, reporter, &fr);
 }
 
 uint64_t report_failed(const struct report *r)
@@ -685,7 +847,7 @@ static void write_summary(struct report *r, const struct tally *t,
 		.inputs = in->inputs, .ninputs = in->ninputs,
 		.capture = in->capture, .packets = r->packets,
 		.bytes = r->bytes, .tally = t, .cls = r->cls,
-		.coverage = r->coverage,
+		.coverage = r->coverage, .run = r->run,
 	};
 
 	for (int i = 0; i < DECODE_STATUS_COUNT; i++)
@@ -710,11 +872,17 @@ bool report_snapshot_begin(struct report *r)
 }
 
 void report_snapshot_flow(struct report *r, const struct flow *f,
-			  int64_t now_us, const uint8_t *reporter)
+			  int64_t now_us, const uint8_t *reporter,
+			  const struct tunnel_path *tunnel)
 {
-	if (r->in_snapshot)
-		tally_flow(&r->snapshot, f,
-			   flow_outcome(f, now_us, r->answer_wait_us), reporter);
+	struct flow_roles fr;
+
+	(void)tunnel;	/* the summary counts flows, not their paths */
+	if (!r->in_snapshot)
+		return;
+	fr = flow_roles_of(r->cls, f);
+	tally_flow(&r->snapshot, f, flow_outcome(f, now_us, r->answer_wait_us),
+		   reporter, &fr);
 }
 
 void report_snapshot_end(struct report *r, const struct summary_input *in)

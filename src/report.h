@@ -21,6 +21,8 @@
 #include "flow.h"
 #include "fmt.h"
 #include "out.h"
+#include "rulebook.h"
+#include "tunnels.h"
 #include "tally.h"
 
 /* The order of the text report's flows (--sort): as they end, or held
@@ -54,6 +56,9 @@ struct frame_counts {
 	uint64_t icmp_matched;	/* ICMP errors counted on a flow they quote */
 	uint64_t icmp_unmatched;	/* ... quoting no flow of the table */
 	uint64_t icmp_quote_damaged;	/* ... whose quote was not believed */
+	uint64_t tunnels[TUNNEL_TYPE_COUNT];	/* layers opened, by type */
+	uint64_t unopened[UNOPENED_COUNT];	/* encapsulations named only */
+	uint64_t tunnel_paths_merged;	/* packets whose path found no room */
 	int64_t first_us, last_us;	/* their packet time, 0 if none */
 };
 
@@ -64,6 +69,26 @@ struct summary_input {
 	const struct input_info *inputs;
 	size_t ninputs;
 	const struct capture_stats *capture;	/* live only, else NULL */
+};
+
+/* What a report was made from, as the command line and run.c know it:
+ * the provenance every summary carries. */
+struct run_input {
+	const char *name;	/* -r FILE, "-", or the interface */
+	int64_t size;		/* bytes when a regular file, else -1 */
+};
+
+struct run_info {
+	const char *version;
+	const char *filter;	/* NULL: none */
+	const char *program;	/* "lucsaudit", not the path it ran by */
+	const char *const *args;	/* the command line after it */
+	int nargs;
+	const struct run_input *inputs;
+	size_t ninputs;
+	/* The rules in use: their sources and site file (updated in place
+	 * when SIGHUP reloads them). */
+	const struct rulebook *book;
 };
 
 /* A flow as the writers see it. */
@@ -100,6 +125,20 @@ struct flow_view {
 	 * members above from verdict on are then unset. */
 	const char *class_text;
 	size_t class_len;
+	/* Site mode: the roles of each end (none listed: empty), and for a
+	 * role_mismatch flow the ids of the rules documented for its server
+	 * port and protocol, whose roles it did not match. */
+	bool has_roles;
+	const char *client_roles[CAT_MAX_ROLES];
+	size_t nclient_roles;
+	const char *server_roles[CAT_MAX_ROLES];
+	size_t nserver_roles;
+	const char *port_rules[64];
+	size_t nport_rules;
+	char mismatch[384];	/* role_mismatch_text's, or "" */
+	const struct tunnel_path *tunnel;	/* the tunnels it came through,
+						 * or NULL */
+	uint64_t client_role_mask, server_role_mask;
 };
 
 /* One interval's counts. */
@@ -138,6 +177,7 @@ enum coverage_mode {
 /* The end-of-run totals as the writers see them. */
 struct summary_view {
 	enum coverage_mode coverage;
+	const struct run_info *run;
 	bool partial;		/* a report asked for mid-run (SIGUSR1) */
 	const struct frame_counts *frames;
 	const struct flow_stats *flows;
@@ -154,6 +194,10 @@ struct summary_view {
 
 struct report_writer {
 	const char *name;
+	/* Optional: the provenance, before anything else (CSV: comment
+	 * lines; the others carry it in the summary). */
+	void (*prologue)(struct sink *s, const struct run_info *run,
+			 const struct classifier *cls);
 	void (*begin)(struct sink *s);
 	void (*flow)(struct sink *s, const struct flow_view *v);
 	void (*interval)(struct sink *s, const struct interval_view *v);
@@ -182,6 +226,7 @@ struct report_config {
 	int64_t interval_us;	/* 0: no interval records */
 	int64_t answer_wait_us;	/* --answer-wait */
 	enum coverage_mode coverage;	/* --coverage */
+	const struct run_info *run;	/* provenance; kept by the caller */
 	bool live;		/* intervals by the clock, every one written */
 	struct hash_key hash_key;	/* the run's random key */
 	uint32_t flow_slots;	/* the flow table's (flow_table_slots) */
@@ -203,7 +248,8 @@ void report_count(struct report *r, const struct flow *f, uint32_t slot,
  * record and tally it; reporter is the last ICMP error's sender, when
  * f->icmp_errors. */
 void report_flow_end(struct report *r, const struct flow *f,
-		     enum flow_end why, int64_t end_us, const uint8_t *reporter);
+		     enum flow_end why, int64_t end_us, const uint8_t *reporter,
+		     const struct tunnel_path *tunnel);
 /* A replay's packet time is now_us: write the interval that ended, if it
  * counted anything, and go on to the one now_us falls in.  Returns the
  * time of the next interval boundary (INT64_MAX when there is none to
@@ -236,7 +282,8 @@ void report_summary(struct report *r, const struct summary_input *in);
  * they had ended: begin, add each active flow, end. */
 bool report_snapshot_begin(struct report *r);
 void report_snapshot_flow(struct report *r, const struct flow *f,
-			  int64_t now_us, const uint8_t *reporter);
+			  int64_t now_us, const uint8_t *reporter,
+			  const struct tunnel_path *tunnel);
 void report_snapshot_end(struct report *r, const struct summary_input *in);
 
 /* After the rules were reloaded: classes and rules are new. */
@@ -244,6 +291,25 @@ bool report_set_classifier(struct report *r, const struct classifier *cls);
 
 /* The protocol's name, or its number written into buf. */
 const char *proto_text(uint8_t proto, char buf[4]);
+/* A site prefix as written: 10.10.0.11, or 10.20.1.0/24 when it is not
+ * a single host. */
+void prefix_format(const struct prefix *p, char *buf, size_t size);
+bool prefix_is_host(const struct prefix *p);
+/* The prefixes the site lists for role (unseen: only the single hosts
+ * never seen), the first max joined by sep into buf (cut, never overrun,
+ * when it is full, and " and N more" said); how many there are. */
+size_t role_prefixes_text(const struct summary_view *s, size_t role,
+			  bool unseen, const char *sep, size_t max, char *buf,
+			  size_t size);
+/* The names of the roles of mask, in catalogue order, into names; how
+ * many. */
+size_t role_names(const struct catalogue *cat, uint64_t mask,
+		  const char **names);
+/* What a role_mismatch flow did wrong, for people: "tcp/4443 is
+ * documented from agent_pc to lucs_server_01/02; seen from sql_server to
+ * lucs_server_01". */
+void role_mismatch_text(const struct classifier *cls,
+			const struct flow_view *v, char *buf, size_t size);
 /* names joined by sep into buf, cut (never overrun) when it is full. */
 void names_join(char *buf, size_t size, const char *const *names, size_t n,
 		char sep);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "config.h"
 #include "loader.h"
 #include "messages.h"
 #include "privs.h"
@@ -82,6 +83,8 @@ struct run {
 	struct loader *loading;		/* rules being reloaded, or NULL */
 	bool reload_again;		/* SIGHUP came while they were */
 	struct progress progress;
+	struct run_info info;		/* the report's provenance */
+	struct run_input *inputs;
 };
 
 /* --- between batches ------------------------------------------------------ */
@@ -371,12 +374,61 @@ static int text_width(const struct out *o)
 	return n < LUCS_TEXT_MIN_WIDTH ? LUCS_TEXT_MIN_WIDTH : (int)n;
 }
 
+/* Without a site every host may play every role: say so, and how wide
+ * "documented" then is. */
+static void warn_port_only(const struct classifier *cls)
+{
+	size_t tcp, udp;
+
+	classifier_documented_ports(cls, &tcp, &udp);
+	complain("no --site: verdicts rest on ports alone, and the catalogue "
+		 "documents %zu TCP and %zu UDP ports; give --site FILE to "
+		 "judge each flow by its hosts' roles", tcp, udp);
+}
+
+/* What the report says it was made from.  Sizes are the files' when
+ * the run starts (a file that grows is read to its end all the same). */
+static bool describe_run(struct run *r)
+{
+	const struct capture_config *cc = &r->cfg->capture;
+	size_t n = r->live ? 1 : cc->nfiles;
+	struct stat st;
+
+	r->inputs = calloc(n ? n : 1, sizeof *r->inputs);
+	if (!r->inputs)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = r->live ? cc->iface : cc->files[i];
+
+		r->inputs[i].name = name;
+		r->inputs[i].size = !r->live && strcmp(name, "-") != 0 &&
+					    stat(name, &st) == 0 &&
+					    S_ISREG(st.st_mode)
+				    ? (int64_t)st.st_size : -1;
+	}
+	/* The program by its name, not the path it was run by: the same
+	 * command reads the same wherever lucsaudit is installed. */
+	r->info = (struct run_info){
+		.version = PACKAGE_VERSION, .filter = cc->filter,
+		.program = PACKAGE, .args = r->cfg->argv + 1,
+		.nargs = r->cfg->argc - 1,
+		.inputs = r->inputs, .ninputs = n, .book = r->book,
+	};
+	return true;
+}
+
 /* The report and the audit, with the run's random hash key. */
 static bool open_audit(struct run *r)
 {
 	struct flow_config fc = r->cfg->flow;
 	struct report_config rc;
 
+	if (!describe_run(r)) {
+		complain("out of memory");
+		return false;
+	}
+	if (!classifier_has_site(r->book->cls) && !r->cfg->quiet)
+		warn_port_only(r->book->cls);
 	if (hash_key_random(&fc.hash_key) != 0) {
 		complain("no random numbers from the kernel: %s", strerror(errno));
 		return false;
@@ -389,7 +441,7 @@ static bool open_audit(struct run *r)
 		.cls = r->book->cls,
 		.interval_us = (int64_t)r->cfg->interval_s * 1000000,
 		.answer_wait_us = r->cfg->answer_wait_us,
-		.coverage = r->cfg->coverage,
+		.coverage = r->cfg->coverage, .run = &r->info,
 		.live = r->live, .hash_key = fc.hash_key,
 		.flow_slots = flow_table_slots(fc.max_flows),
 		.text_width = r->cfg->writer == &report_writer_text
@@ -449,6 +501,7 @@ static void run_free(struct run *r)
 	audit_free(r->audit);
 	report_free(r->report);
 	capture_close(r->cap);
+	free(r->inputs);
 }
 
 static void say_drops(const struct run *r)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "suggest.h"
 
 struct site_loader {
 	struct site *s;
@@ -369,6 +370,21 @@ static bool add_prefix(struct site_loader *l, const struct ynode *n,
 	return true;
 }
 
+/* Roles are the catalogue's: built in, or declared by a --rules file. */
+static bool unknown_role(struct site_loader *l, const struct ynode *k)
+{
+	char hint[SUGGEST_HINT_SIZE];
+	struct suggest s;
+
+	suggest_start(&s, k->text, "");
+	for (size_t i = 0; i < l->c->nroles; i++)
+		suggest_offer(&s, l->c->roles[i]);
+	load_error_at(l->err, l->file, k, "unknown role '%s'%s", k->text,
+		      suggest_hint(&s, "declare it under 'roles:' in a --rules "
+				   "file", hint, sizeof hint));
+	return false;
+}
+
 static bool load_roles(struct site_loader *l, const struct ynode *m)
 {
 	if (!ynode_expect(m, Y_MAPPING, "roles", l->file, l->err))
@@ -384,11 +400,8 @@ static bool load_roles(struct site_loader *l, const struct ynode *m)
 				      "and lucs_server_02");
 			return false;
 		}
-		if (role < 0) {
-			load_error_at(l->err, l->file, k, "unknown role '%s'",
-				      k->text);
-			return false;
-		}
+		if (role < 0)
+			return unknown_role(l, k);
 		if (v->type == Y_SCALAR) {
 			if (!add_prefix(l, v, 1ULL << role))
 				return false;
@@ -402,6 +415,27 @@ static bool load_roles(struct site_loader *l, const struct ynode *m)
 				return false;
 	}
 	return true;
+}
+
+/* Settings are those the catalogue's rules name, each offered once. */
+static bool unknown_setting(struct site_loader *l, const struct ynode *k)
+{
+	const struct catalogue *c = l->c;
+	char hint[SUGGEST_HINT_SIZE];
+	struct suggest s;
+
+	suggest_start(&s, k->text, "");
+	for (size_t i = 0; i < c->nrules; i++) {
+		const char *name = c->rules[i].setting;
+
+		if (name && catalogue_setting(c, name) == &c->rules[i])
+			suggest_offer(&s, name);
+	}
+	load_error_at(l->err, l->file, k, "unknown setting '%s'%s", k->text,
+		      suggest_hint(&s, "see 'lucsaudit --check' for the "
+				   "catalogue's configurable ports", hint,
+				   sizeof hint));
+	return false;
 }
 
 static bool load_ports(struct site_loader *l, const struct ynode *m)
@@ -419,13 +453,8 @@ static bool load_ports(struct site_loader *l, const struct ynode *m)
 		const struct ynode *k = m->items[i];
 		struct site_override *o = &s->overrides[s->noverrides];
 
-		if (!catalogue_setting(l->c, k->text)) {
-			load_error_at(l->err, l->file, k,
-				      "unknown setting '%s': the catalogue's "
-				      "configurable ports are listed by "
-				      "'lucsaudit --check'", k->text);
-			return false;
-		}
+		if (!catalogue_setting(l->c, k->text))
+			return unknown_setting(l, k);
 		if (!ports_parse(m->items[i + 1], l->file, &o->ports,
 				 &o->nports, l->err))
 			return false;

@@ -53,6 +53,10 @@ bool tally_init(struct tally *t, const struct classifier *cls,
 			tally_free(t);
 			return false;
 		}
+	if (!role_tally_init(&t->roles, cls, &t->group_key)) {
+		tally_free(t);
+		return false;
+	}
 	return true;
 }
 
@@ -64,6 +68,7 @@ void tally_free(struct tally *t)
 		free(t->kinds[k].sorted);
 		free(t->kinds[k].index);
 	}
+	role_tally_free(&t->roles);
 	memset(t, 0, sizeof *t);
 }
 
@@ -81,6 +86,7 @@ bool tally_copy(struct tally *dst, const struct tally *src)
 	bool ok = true;
 
 	*dst = *src;
+	ok &= role_tally_copy(&dst->roles, &src->roles);
 	dst->per_rule = dup_array(src->per_rule, src->nrules,
 				  sizeof *src->per_rule);
 	for (int k = 0; k < GROUP_KIND_COUNT; k++) {
@@ -247,6 +253,47 @@ static void rules_text(const struct classifier *cls, uint32_t class_id,
 	}
 }
 
+/* Space-saving: a client kept counts up; a new one takes the place of
+ * the lightest, with its count plus one. */
+static void top_client_add(struct group *g, const uint8_t *addr)
+{
+	struct top_client *least = &g->top[0];
+
+	for (int i = 0; i < GROUP_TOP_CLIENTS; i++) {
+		struct top_client *c = &g->top[i];
+
+		if (c->flows && memcmp(c->addr, addr, sizeof c->addr) == 0) {
+			c->flows++;
+			return;
+		}
+		if (c->flows < least->flows)
+			least = c;
+	}
+	memcpy(least->addr, addr, sizeof least->addr);
+	least->flows++;
+}
+
+static int heavier_first(const void *a, const void *b)
+{
+	const struct top_client *x = a, *y = b;
+
+	if (x->flows != y->flows)
+		return x->flows > y->flows ? -1 : 1;
+	return memcmp(x->addr, y->addr, sizeof x->addr);
+}
+
+size_t group_top_clients(const struct group *g,
+			 struct top_client out[GROUP_TOP_CLIENTS])
+{
+	size_t n = 0;
+
+	for (int i = 0; i < GROUP_TOP_CLIENTS; i++)
+		if (g->top[i].flows)
+			out[n++] = g->top[i];
+	qsort(out, n, sizeof *out, heavier_first);
+	return n;
+}
+
 static struct group *group_flow(struct tally *t, struct group_table *gt,
 				const struct flow *f, const struct group_id *id,
 				enum reason why, uint64_t packets,
@@ -278,6 +325,7 @@ static struct group *group_flow(struct tally *t, struct group_table *gt,
 	if (f->last_us > g->last_us)
 		g->last_us = f->last_us;
 	client_count_add(&g->clients, client_hash(f->key.addr[f->client]));
+	top_client_add(g, f->key.addr[f->client]);
 	return g;
 }
 
@@ -353,7 +401,7 @@ static void tally_failed(struct tally *t, const struct flow *f,
 }
 
 void tally_flow(struct tally *t, const struct flow *f, enum flow_outcome o,
-		const uint8_t *reporter)
+		const uint8_t *reporter, const struct flow_roles *roles)
 {
 	const struct verdict_class *k = classifier_class(t->cls, f->class_id);
 	uint64_t packets = f->packets[0] + f->packets[1];
@@ -377,11 +425,18 @@ void tally_flow(struct tally *t, const struct flow *f, enum flow_outcome o,
 	t->failed += failed;
 	t->undetermined += documented && o == OUTCOME_UNDETERMINED;
 	if (k->verdict == VERDICT_UNEXPECTED || k->verdict == VERDICT_DEBUG) {
+		struct group *g;
+
 		group_of(&t->group_key, f, NULL, 0, &id);
-		group_flow(t, &t->kinds[k->verdict == VERDICT_DEBUG
+		g = group_flow(t, &t->kinds[k->verdict == VERDICT_DEBUG
 						? GROUP_DEBUG : GROUP_UNEXPECTED],
-			   f, &id, k->reason, packets, bytes);
+			       f, &id, k->reason, packets, bytes);
+		if (g && roles)
+			g->client_roles |= roles->client;
 	}
+	if (roles)
+		role_tally_flow(&t->roles, f, roles, k->verdict, packets,
+				bytes);
 	if (failed)
 		tally_failed(t, f, o, reporter, packets, bytes);
 }
@@ -395,8 +450,10 @@ bool tally_rebase(struct tally *t, const struct classifier *cls)
 	const struct rule *new_rules = classifier_rules(cls, &new_n);
 	struct rule_counts *per_rule = calloc(new_n + 1, sizeof *per_rule);
 	struct counts tags[CAT_MAX_TAGS] = { { 0, 0, 0 } };
-	if (!per_rule)
+	if (!per_rule || !role_tally_rebase(&t->roles, t->cls, cls)) {
+		free(per_rule);
 		return false;
+	}
 	for (size_t i = 0; i < new_n; i++)
 		for (size_t j = 0; j < old_n; j++)
 			if (strcmp(new_rules[i].id, old_rules[j].id) == 0)

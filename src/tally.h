@@ -16,12 +16,10 @@
 #include <stdint.h>
 
 #include "classify.h"
+#include "counts.h"
 #include "flow.h"
 #include "hash.h"
-
-struct counts {
-	uint64_t flows, packets, bytes;
-};
+#include "roles.h"
 
 /* Distinct clients: exact up to CLIENTS_EXACT, then a linear-counting
  * estimate (Whang et al., 1990) over 1024 bits, within a few percent up to
@@ -40,6 +38,16 @@ enum group_kind { GROUP_UNEXPECTED = 0, GROUP_DEBUG, GROUP_FAILED,
 		  GROUP_KIND_COUNT };
 
 #define GROUP_REPORTERS 4	/* reporters a failed group names */
+#define GROUP_TOP_CLIENTS 4	/* clients an unexpected group names */
+
+/* A client of a group and its flows: the group's heaviest clients are
+ * kept by the space-saving algorithm (Metwally et al., 2005), so a
+ * client with more than 1/GROUP_TOP_CLIENTS of the flows is among them;
+ * a count may exceed the client's true one by at most the smallest. */
+struct top_client {
+	uint8_t addr[16];
+	uint64_t flows;
+};
 #define GROUP_RULES 1024	/* bytes of rule names a failed group keeps */
 
 /* Flows of one kind to one server port: for failed connections also one
@@ -52,6 +60,8 @@ struct group {
 	uint32_t rules_key;	/* failed: a hash of rules, part of the key */
 	uint32_t version;	/* the rules version it began under */
 	uint32_t reasons;	/* unexpected: mask of enum reason seen */
+	uint64_t client_roles;	/* unexpected, debug: the clients' roles */
+	struct top_client top[GROUP_TOP_CLIENTS];	/* by flows, unsorted */
 	char rules[GROUP_RULES];	/* failed: the documented rules tried,
 					 * ids joined by commas */
 	uint8_t reporters[GROUP_REPORTERS][16];	/* failed: ICMP errors' */
@@ -94,6 +104,7 @@ struct tally {
 	struct group_table kinds[GROUP_KIND_COUNT];
 	uint32_t failed_class;	/* class id + 1 that failed_rules names */
 	char failed_rules[GROUP_RULES];	/* its rules' names, as groups keep them */
+	struct role_tally roles;	/* site mode: who talks to whom */
 };
 
 /* seed: the run's random hash key. */
@@ -113,13 +124,14 @@ bool tally_copy(struct tally *dst, const struct tally *src);
  * unanswered, refused, prohibited or unreachable is a failed connection;
  * an undetermined one is not, and is only counted. */
 void tally_flow(struct tally *t, const struct flow *f, enum flow_outcome o,
-		const uint8_t *reporter);
+		const uint8_t *reporter, const struct flow_roles *roles);
+
+/* A group's top clients, heaviest first, into out; how many. */
+size_t group_top_clients(const struct group *g,
+			 struct top_client out[GROUP_TOP_CLIENTS]);
 
 /* True for the outcomes of a failed connection. */
 bool outcome_failed(enum flow_outcome o);
-
-void counts_add(struct counts *c, uint64_t flows, uint64_t packets,
-		uint64_t bytes);
 
 /* Groups of a kind sorted largest first (bytes, then flows), in an array
  * the tally keeps (valid until the next call for that kind): the summary

@@ -21,6 +21,7 @@
 #define LUCS_MAX_IPV6_EXT 8		/* IPv6 extension headers walked */
 #define LUCS_MAX_TUNNEL_DEPTH 4		/* tunnels opened inside one another */
 #define LUCS_MAX_TUNNEL_PORTS 4		/* UDP ports of VXLAN, of Geneve */
+#define LUCS_TUNNEL_PATHS 4096		/* distinct tunnel paths told apart */
 
 /* Flow table */
 #define LUCS_DEFAULT_MAX_FLOWS 1000000	/* --max-flows */
@@ -71,6 +72,10 @@
 					 * every group of every kind, and the
 					 * coverage of a large catalogue */
 #define LUCS_TEXT_GROUPS 50		/* groups a text summary lists */
+#define LUCS_ROLE_LISTED 256		/* addresses a summary lists per role */
+#define LUCS_TEXT_LISTED 8		/* ... and a text summary */
+#define LUCS_ROLE_HOSTS 65536		/* inventoried addresses remembered
+					 * as seen (hosts_not_seen) */
 #define LUCS_SORT_MAX_FLOWS 1000000	/* flows --sort holds at once (some
 					 * 200 bytes each); then those are
 					 * written, sorted, and it starts
@@ -82,5 +87,11 @@
 #define LUCS_YAML_MAX_BYTES (1 << 20)	/* larger files are refused */
 #define LUCS_YAML_MAX_DEPTH 16		/* nesting of collections */
 #define LUCS_YAML_MAX_NODES 50000	/* scalars and collections */
+
+/* Messages: what an unknown name is answered with (suggest.h) */
+#define LUCS_SUGGEST_LIST_WIDTH 160	/* characters of names a message lists
+					 * at most: the built-in roles fit */
+#define LUCS_SUGGEST_MAX_LEN 64		/* longer words are no typo of a name:
+					 * no distance is computed for them */
 
 #endif

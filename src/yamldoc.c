@@ -14,6 +14,7 @@
 #include <yaml.h>
 
 #include "hash.h"
+#include "suggest.h"
 #include "tunables.h"
 
 struct ydoc {
@@ -301,6 +302,72 @@ static void offset_position(const char *text, size_t len, size_t off,
 	}
 }
 
+/* The character at a 1-based line and column (counted in characters, as
+ * libyaml counts them), or -1 beyond the text. */
+static int char_at(const char *text, size_t len, unsigned line, unsigned col)
+{
+	size_t i = 0;
+
+	for (unsigned l = 1; l < line; l++) {
+		const char *nl = memchr(text + i, '\n', len - i);
+
+		if (!nl)
+			return -1;
+		i = (size_t)(nl - text) + 1;
+	}
+	for (unsigned c = 0; i < len && text[i] != '\n'; i++)
+		if (((unsigned char)text[i] & 0xc0) != 0x80 && ++c == col)
+			return (unsigned char)text[i];
+	return -1;
+}
+
+static bool said(const char *s, const char *text)
+{
+	return s && strcmp(s, text) == 0;
+}
+
+/* The syntax errors people make most, each in a sentence that names the
+ * fix, at the place to fix: an unclosed quote at its opening, where
+ * libyaml finds the end of the file.  False for the others. */
+static bool rephrase(const struct builder *b, const yaml_parser_t *p,
+		     char *msg, size_t size, unsigned *line, unsigned *col)
+{
+	const char *problem = p->problem, *context = p->context;
+	unsigned from_line = (unsigned)p->context_mark.line + 1;
+	unsigned from_col = (unsigned)p->context_mark.column + 1;
+
+	if ((problem && strstr(problem, "tab character")) ||
+	    (said(problem, "found character that cannot start any token") &&
+	     char_at(b->text, b->len, *line, *col) == '\t')) {
+		snprintf(msg, size, "tabs cannot indent YAML; use spaces");
+	} else if (said(problem,
+			"mapping values are not allowed in this context")) {
+		snprintf(msg, size, "unexpected ':': quote a value that holds "
+			 "': ', or align this key with the keys above it");
+	} else if (said(problem, "found unexpected end of stream") &&
+		   said(context, "while scanning a quoted scalar")) {
+		*line = from_line;
+		*col = from_col;
+		snprintf(msg, size, "this quote is never closed");
+	} else if (said(problem, "did not find expected ',' or ']'") ||
+		   said(problem, "did not find expected ',' or '}'")) {
+		bool list = problem[strlen(problem) - 2] == ']';
+
+		snprintf(msg, size, "the %s opened at line %u, column %u needs "
+			 "a ',' or a closing '%c' here",
+			 list ? "list" : "mapping", from_line, from_col,
+			 list ? ']' : '}');
+	} else if (said(problem, "did not find expected node content") &&
+		   said(context, "while parsing a flow node")) {
+		snprintf(msg, size, "a value is missing here: a ',' too many, "
+			 "or a '[' or '{' never closed");
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* libyaml's other words keep their place, said to be about YAML. */
 static void parser_error(struct builder *b, const yaml_parser_t *p)
 {
 	char msg[256];
@@ -312,12 +379,11 @@ static void parser_error(struct builder *b, const yaml_parser_t *p)
 		line = (unsigned)p->problem_mark.line + 1;
 		col = (unsigned)p->problem_mark.column + 1;
 	}
-	if (p->context)
-		snprintf(msg, sizeof msg, "%s %s", p->problem ? p->problem : "error",
-			 p->context);
-	else
-		snprintf(msg, sizeof msg, "%s",
-			 p->problem ? p->problem : "not valid YAML");
+	if (!rephrase(b, p, msg, sizeof msg, &line, &col))
+		snprintf(msg, sizeof msg, "not valid YAML%s%s%s%s",
+			 p->problem ? ": " : "", p->problem ? p->problem : "",
+			 p->problem && p->context ? " " : "",
+			 p->problem && p->context ? p->context : "");
 	load_error_pos(b->err, b->doc->name, line, col, "%s", msg);
 }
 
@@ -368,47 +434,63 @@ struct ydoc *ydoc_parse(const char *name, const char *text, size_t len,
 	return b.doc;
 }
 
-struct ydoc *ydoc_load_file(const char *path, struct load_error *err)
+bool ydoc_read_file(const char *path, char **text, size_t *len,
+		    struct load_error *err)
 {
 	struct stat st;
-	char *text;
 	ssize_t n;
-	size_t len = 0;
-	struct ydoc *d;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	memset(err, 0, sizeof *err);
+	*text = NULL;
+	*len = 0;
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		load_error_pos(err, path, 0, 0, "%s", strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		return NULL;
+		return false;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		load_error_pos(err, path, 0, 0, "is a directory");
 		close(fd);
-		return NULL;
+		return false;
 	}
 	if (S_ISREG(st.st_mode) && st.st_size > LUCS_YAML_MAX_BYTES) {
 		load_error_pos(err, path, 0, 0, TOO_LARGE, LUCS_YAML_MAX_BYTES >> 10);
 		close(fd);
-		return NULL;
+		return false;
 	}
-	text = malloc(LUCS_YAML_MAX_BYTES + 1);
-	if (!text) {
+	*text = malloc(LUCS_YAML_MAX_BYTES + 1);
+	if (!*text) {
 		load_error_pos(err, path, 0, 0, "out of memory");
 		close(fd);
-		return NULL;
+		return false;
 	}
-	while ((n = read(fd, text + len, LUCS_YAML_MAX_BYTES + 1 - len)) > 0 &&
-	       len + (size_t)n <= LUCS_YAML_MAX_BYTES)
-		len += (size_t)n;
+	while ((n = read(fd, *text + *len, LUCS_YAML_MAX_BYTES + 1 - *len)) > 0 &&
+	       *len + (size_t)n <= LUCS_YAML_MAX_BYTES)
+		*len += (size_t)n;
 	if (n < 0)
 		load_error_pos(err, path, 0, 0, "%s", strerror(errno));
 	else if (n > 0)
 		load_error_pos(err, path, 0, 0, TOO_LARGE, LUCS_YAML_MAX_BYTES >> 10);
 	close(fd);
-	d = n == 0 ? ydoc_parse(path, text, len, err) : NULL;
+	if (n != 0) {
+		free(*text);
+		*text = NULL;
+		*len = 0;
+	}
+	return n == 0;
+}
+
+struct ydoc *ydoc_load_file(const char *path, struct load_error *err)
+{
+	char *text;
+	size_t len;
+	struct ydoc *d;
+
+	if (!ydoc_read_file(path, &text, &len, err))
+		return NULL;
+	d = ydoc_parse(path, text, len, err);
 	free(text);
 	return d;
 }
@@ -498,8 +580,12 @@ bool ymap_check_keys(const struct ynode *map, const char *const *keys,
 			if (strcmp(keys[j], k) == 0)
 				break;
 		if (!keys[j]) {
+			char hint[SUGGEST_HINT_SIZE];
+
 			load_error_at(err, file, map->items[i],
-				      "unknown key '%s'", k);
+				      "unknown key '%s'%s", k,
+				      suggest_among(k, keys, hint,
+						    sizeof hint));
 			return false;
 		}
 	}

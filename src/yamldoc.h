@@ -8,6 +8,10 @@
  * nesting deeper than LUCS_YAML_MAX_DEPTH, more than LUCS_YAML_MAX_NODES
  * nodes, files over LUCS_YAML_MAX_BYTES.  Positions are 1-based; where
  * libyaml has none, the reader computes them from the byte offset.
+ * libyaml's syntax errors that people meet most (a tab indenting, an
+ * unquoted ': ' in a value, an unclosed quote, list or mapping) are said
+ * in a sentence that names the fix; the others keep libyaml's words after
+ * "not valid YAML: ".
  */
 #ifndef LUCS_YAMLDOC_H
 #define LUCS_YAMLDOC_H
@@ -30,7 +34,7 @@ struct ynode {
 struct load_error {
 	char file[256];
 	unsigned line, col;
-	char msg[256];
+	char msg[512];		/* room for a hint (suggest.h) */
 };
 
 struct ydoc;
@@ -40,6 +44,12 @@ struct ydoc;
  * document that holds nothing. */
 struct ydoc *ydoc_parse(const char *name, const char *text, size_t len,
 			struct load_error *err);
+/* Read a whole file into *text (malloc'd, *len bytes), with the same
+ * guards as ydoc_load_file: a directory, a file over LUCS_YAML_MAX_BYTES
+ * (refused before it is read when its size is known) and a read error
+ * are refused.  For callers that need the bytes too (to hash them). */
+bool ydoc_read_file(const char *path, char **text, size_t *len,
+		    struct load_error *err);
 /* Read and parse a file (size-limited before it is read). */
 struct ydoc *ydoc_load_file(const char *path, struct load_error *err);
 void ydoc_free(struct ydoc *d);
@@ -71,7 +81,8 @@ bool ynode_bool(const struct ynode *n, bool *v, const char *file,
 		struct load_error *err);
 bool ynode_uint(const struct ynode *n, unsigned long min, unsigned long max,
 		unsigned long *v, const char *file, struct load_error *err);
-/* Check that every key of map is one of the NULL-terminated keys. */
+/* Check that every key of map is one of the NULL-terminated keys; the
+ * error names the keys, and the one meant when it is close. */
 bool ymap_check_keys(const struct ynode *map, const char *const *keys,
 		     const char *file, struct load_error *err);
 

@@ -27,7 +27,7 @@
 #   AYIYA (zeek/tunnels/ayiya3.pcap), CAPWAP, NSH and IPsec are neither
 #     opened nor named.
 #
-# Environment: LUCS_BUILDDIR (for tests/decap-dump), srcdir, LUCS_CORPUS
+# Environment: LUCS_BUILDDIR (for tests/decap-dump), LUCSAUDIT, srcdir, LUCS_CORPUS
 # (default: $srcdir/../shared/corpus).
 set -u
 
@@ -69,4 +69,21 @@ if ! diff -u "$expected" "$tmp"; then
 	     "(tests/corpus-tunnels.sh --regen rewrites the expected file)"
 	exit 1
 fi
-echo "corpus-tunnels.sh: $(echo "$files" | wc -l) captures as expected"
+# End to end: every capture whose tunnels held a packet decoded gives lucsaudit
+# flows that name their path (the traffic inside is what is audited).
+status=0
+opened=$(awk '/^[^ ].*: [0-9]+ packets/ { f = $1; sub(/:$/, "", f) }
+	/^  inside / { print f }' "$tmp" | sort -u)
+for f in $opened; do
+	if [ -z "$LUCSAUDIT" ] || [ ! -x "$LUCSAUDIT" ]; then
+		echo "corpus-tunnels.sh: no lucsaudit: end-to-end check skipped"
+		break
+	fi
+	(cd "$corpus" && "$LUCSAUDIT" -q -F json -r "$f") 2>/dev/null |
+		grep -q '"type":"flow".*"tunnel":\[{"type":' || {
+		echo "corpus-tunnels.sh: FAIL: $f: tunnels opened, but no flow record names one"
+		status=1
+	}
+done
+[ $status -eq 0 ] || exit 1
+echo "corpus-tunnels.sh: $(echo "$files" | wc -l) captures as expected; $(echo "$opened" | wc -w) give tunnelled flows"

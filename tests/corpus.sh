@@ -80,7 +80,7 @@ while IFS=$tab read -r path repo spath commit license linktypes packets \
 	read_before=$(printf '%s\n' "$note" |
 		sed -n 's/.*read error after \([0-9]*\) pkts.*/\1/p')
 
-	(cd "$corpus" && exec $limit "$LUCSAUDIT" -F json -r "$path") \
+	(cd "$corpus" && exec $limit "$LUCSAUDIT" -q -F json -r "$path") \
 		>"$tmp/out" 2>"$tmp/err" </dev/null
 	status=$?
 

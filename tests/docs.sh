@@ -22,7 +22,7 @@ man5=$src/man/lucsaudit-rules.5
 plain1=$(sed 's/\\-/-/g; s/\\(em/--/g' "$man1")
 plain5=$(sed 's/\\-/-/g' "$man5")
 
-for opt in $(sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)", .*/\1/p' "$src/src/main.c"); do
+for opt in $(sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)", [a-z_]*_argument,.*/\1/p' "$src/src/main.c"); do
 	printf '%s\n' "$plain1" | grep -q -- "--$opt" ||
 		missing "option --$opt is not in man/lucsaudit.1"
 done

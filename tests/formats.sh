@@ -55,7 +55,7 @@ function val(s, k,   i, r) {
 	for (i = 1; i <= n; i++) line = line (i > 1 ? "|" : "") val($0, k[i])
 	count = val(ie, "count")
 	line = line "|" val(ie, "type") "|" val(ie, "code") "|" val(ie, "from") "|" (count == "" ? 0 : count)
-	n = split("verdict tags rules reason", k, " ")
+	n = split("verdict tags rules reason duration client_roles server_roles port_rules tunnel", k, " ")
 	for (i = 1; i <= n; i++) line = line "|" val($0, k[i])
 	print line
 }' "$dir/all.json" | LC_ALL=C sort >"$dir/json.rows"
@@ -63,7 +63,8 @@ function val(s, k,   i, r) {
 # An RFC 4180 reader: fields may be quoted, with "" for a quote inside;
 # records end with CRLF.
 awk 'BEGIN { RS = "\r\n" }
-NR == 1 { header = $0; next }
+/^# / { next }	# provenance and role tables, not rows
+!header { header = $0; next }
 {
 	s = $0; line = ""; n = 0
 	while (1) {
@@ -89,7 +90,7 @@ NR == 1 { header = $0; next }
 END { print header > "/dev/stderr" }' "$dir/flows.csv" 2>"$dir/header" |
 	LC_ALL=C sort >"$dir/csv.rows"
 
-[ "$(cat "$dir/header")" = "proto,client,client_port,server,server_port,packets_c2s,packets_s2c,bytes_c2s,bytes_s2c,first_seen,last_seen,tcp_state,history,end,outcome,icmp_type,icmp_code,icmp_from,icmp_errors,verdict,tags,rules,reason" ] ||
+[ "$(cat "$dir/header")" = "proto,client,client_port,server,server_port,packets_c2s,packets_s2c,bytes_c2s,bytes_s2c,first_seen,last_seen,tcp_state,history,end,outcome,icmp_type,icmp_code,icmp_from,icmp_errors,verdict,tags,rules,reason,duration,client_roles,server_roles,port_rules,tunnel" ] ||
 	fail "CSV header: $(cat "$dir/header")"
 [ "$(wc -l <"$dir/json.rows")" -gt 0 ] || fail "no flow records"
 cmp -s "$dir/json.rows" "$dir/csv.rows" ||
@@ -105,20 +106,30 @@ function num(s, k,   i, r) {
 /"type":"interval"/ { ip += num($0, "packets"); ib += num($0, "bytes"); n++ }
 /"type":"flow"/ { v = $0; sub(/.*"verdict":"/, "", v); sub(/".*/, "", v)
 	fp[v] += num($0, "packets_c2s") + num($0, "packets_s2c"); ff[v]++ }
-/"type":"summary"/ { sp = num($0, "packets"); sb = num($0, "bytes"); s = $0 }
+/"type":"summary"/ {
+	# past the run object: its inputs have sizes in bytes
+	s = substr($0, index($0, "\"first_packet\""))
+	sp = num(s, "packets"); sb = num(s, "bytes")
+}
 END {
 	if (n < 2) { print "fewer than two intervals"; exit 1 }
 	if (ip != sp || ib != sb) { print "intervals add to " ip " packets, " ib " bytes; the summary says " sp ", " sb; exit 1 }
 	for (v in ff) {
-		t = s; sub(".*\"verdicts\":", "", t); t = substr(t, index(t, "\"" v "\":"))
+		# the totals by verdict: the first, before the role pairs
+		t = substr(s, index(s, "\"verdicts\":") + 11); t = substr(t, index(t, "\"" v "\":"))
 		if (num(t, "flows") != ff[v] || num(t, "packets") != fp[v]) {
 			print v ": " ff[v] " flows, " fp[v] " packets in records; summary " num(t, "flows") ", " num(t, "packets"); exit 1 }
 	}
 }' "$dir/all.json" >"$dir/sums" || fail "$(cat "$dir/sums")"
 
 # Standard input: the same records (the input's name aside).
-sed 's/"file":"[^"]*"/"file":"-"/' "$dir/all.json" >"$dir/all.cmp"
-sed 's/"file":"[^"]*"/"file":"-"/' "$dir/stdin.json" >"$dir/stdin.cmp"
+# The same but for the input's name and the run object (size, command).
+strip_input() {
+	sed -e 's/"run":{.*"command":\[[^]]*\]},//' \
+	    -e 's/"file":"[^"]*"/"file":"-"/' "$1"
+}
+strip_input "$dir/all.json" >"$dir/all.cmp"
+strip_input "$dir/stdin.json" >"$dir/stdin.cmp"
 cmp -s "$dir/all.cmp" "$dir/stdin.cmp" || fail "-r - differs from -r FILE"
 
 [ $status -eq 0 ] && echo "formats.sh: $(wc -l <"$dir/csv.rows") CSV rows match the JSON flows; intervals and flows add up to the summary; -r - reads the same"

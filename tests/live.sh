@@ -204,15 +204,15 @@ has() {
 
 # snapshot JSON: SIGUSR1, then the partial summary it writes, in $snap.
 snapshot() {
-	n=$(grep -c '"partial":true,"first_packet"' "$1")
+	n=$(grep -c '"type":"summary","partial":true' "$1")
 	kill -USR1 $audit_pid
 	i=50
-	while [ "$(grep -c '"partial":true,"first_packet"' "$1")" -le "$n" ]; do
+	while [ "$(grep -c '"type":"summary","partial":true' "$1")" -le "$n" ]; do
 		[ $i -gt 0 ] || die "$tag: no summary 5 s after SIGUSR1"
 		sleep 0.1
 		i=$((i - 1))
 	done
-	snap=$(grep '"partial":true,"first_packet"' "$1" | tail -n 1)
+	snap=$(grep '"type":"summary","partial":true' "$1" | tail -n 1)
 }
 
 # tcpdump_table PCAP: one line per direction of each conversation tcpdump

@@ -1,7 +1,8 @@
 /* test_capture.c: reading files as one timeline, with the reader thread
  * and without: every frame handed out once and in order, per-file counts,
  * a stop, a file cut short, each side of the relay asleep, a quiet pipe
- * that a stop still ends, and -B's size in bytes. */
+ * that a stop still ends, a filter that names capture files (-r given
+ * once for several), and -B's size in bytes. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -356,6 +357,59 @@ static void test_quiet_pipe_stops(void **state)
 	feeder_end(&f);
 }
 
+/* capture_open's refusal of the files with this filter, into err. */
+static void refused(char **paths, size_t n, const char *filter, char *err,
+		    size_t size)
+{
+	struct capture_config cfg = {
+		.files = (const char *const *)paths, .nfiles = n,
+		.filter = filter, .inline_read = true,
+	};
+	struct capture *c = capture_open(&cfg, err, size);
+
+	if (c) {
+		capture_close(c);
+		fail_msg("filter '%s' accepted", filter);
+	}
+}
+
+#define NO_PARSE "can't parse filter expression: syntax error"
+
+/* "-r a.pcap b.pcap": the second file became the filter.  The message
+ * gives the command line that reads them, files first (an existing one,
+ * or one named like a capture), then the filter's other words. */
+static void test_filter_names_files(void **state)
+{
+	char *paths[2] = { write_capture(0, 1), write_capture(1, 1) };
+	char filter[160], err[1024], want[1024];
+
+	(void)state;
+	refused(paths, 1, paths[1], err, sizeof err);
+	snprintf(want, sizeof want, "filter '%s': " NO_PARSE "; to read several "
+		 "files, repeat -r: -r %s -r %s", paths[1], paths[0], paths[1]);
+	assert_string_equal(err, want);
+	snprintf(filter, sizeof filter, "tcp %s later.PCAPNG", paths[1]);
+	refused(paths, 1, filter, err, sizeof err);
+	snprintf(want, sizeof want, "filter '%s': " NO_PARSE "; to read several "
+		 "files, repeat -r: -r %s -r %s -r later.PCAPNG tcp", filter,
+		 paths[0], paths[1]);
+	assert_string_equal(err, want);
+	remove_capture(paths[0]);
+	remove_capture(paths[1]);
+}
+
+/* A filter that names no file is only said not to compile. */
+static void test_filter_names_none(void **state)
+{
+	char *path = write_capture(0, 1);
+	char err[1024];
+
+	(void)state;
+	refused(&path, 1, "host 10.1.1.1 and", err, sizeof err);
+	assert_string_equal(err, "filter 'host 10.1.1.1 and': " NO_PARSE);
+	remove_capture(path);
+}
+
 /* -B KIB in bytes, as libpcap's int takes it: the largest -B allowed
  * (4 GiB) does not overflow. */
 static void test_buffer_bytes(void **state)
@@ -383,6 +437,8 @@ int main(void)
 		BOTH_WAYS(test_cut_short),
 		cmocka_unit_test(test_both_sides_sleep),
 		cmocka_unit_test(test_quiet_pipe_stops),
+		cmocka_unit_test(test_filter_names_files),
+		cmocka_unit_test(test_filter_names_none),
 		cmocka_unit_test(test_buffer_bytes),
 	};
 

@@ -707,6 +707,16 @@ static void test_catalogue_ports_format(void **state)
 #define RULE_PORTS(ports) RULE_TCP "    ports: " ports "\n    tag: LUCS\n"
 #define RULE RULE_PORTS("443")
 
+/* What an unknown role or tag is answered with: the names a rule may
+ * use, and how a file adds one. */
+#define ROLES "agent_pc, lucs_server_01, lucs_server_02, sql_server, " \
+	"exchange_server, sfb_server, sfb_edge, sfb_fe_pool, sfb_cms, " \
+	"lucs_api, live_reporting, lucs_server, any"
+#define OR_ROLES " (expected one of: " ROLES "; or declare it under 'roles:')"
+#define OR_TAGS " (expected one of: LUCS, SfB, TM; or declare it under 'tags:')"
+#define RULE_KEYS " (expected one of: id, from, to, proto, ports, tag, " \
+	"comment, note, source, configurable, optional, debug, tm)"
+
 static const struct error_case error_cases[] = {
 	/* the document */
 	{ "empty_file", "", "c.yaml: empty: a catalogue is a mapping with 'rules:'", false },
@@ -719,11 +729,17 @@ static const struct error_case error_cases[] = {
 	  "c.yaml:1:1: a catalogue must be a mapping, not a single value", false },
 	{ "no_rules", "version: 1\n", "c.yaml:1:1: no 'rules:' in this catalogue", false },
 	{ "unknown_top_key", "version: 1\nrule:\n  - id: x\n",
-	  "c.yaml:2:1: unknown key 'rule'", false },
+	  "c.yaml:2:1: unknown key 'rule'; did you mean 'rules'? "
+	  "(expected one of: version, tm, roles, tags, rules)", false },
+	{ "unknown_top_key_far", "version: 1\nroles: []\ncatalogue: []\n",
+	  "c.yaml:3:1: unknown key 'catalogue' "
+	  "(expected one of: version, tm, roles, tags, rules)", false },
 	{ "rules_mapping", "rules: {id: x}\n", "c.yaml:1:8: rules must be a list, not a mapping", false },
-	{ "syntax", "rules: [\n", "c.yaml:2:1: did not find expected node content while parsing a flow node", false },
-	{ "tab", "rules:\n\t- id: x\n",
-	  "c.yaml:2:1: found character that cannot start any token while scanning for the next token", false },
+	{ "syntax", "rules: [\n",
+	  "c.yaml:2:1: a value is missing here: a ',' too many, or a '[' or '{' never closed", false },
+	{ "tab", "rules:\n\t- id: x\n", "c.yaml:2:1: tabs cannot indent YAML; use spaces", false },
+	{ "unclosed_quote", RULE_HEAD "    proto: \"tcp\n    ports: 1\n",
+	  "c.yaml:5:12: this quote is never closed", false },
 	{ "duplicate_key", RULE "    tag: SfB\n",
 	  "c.yaml:8:5: duplicate key 'tag' (first at line 7)", false },
 	{ "second_document", "rules: []\n---\nrules: []\n",
@@ -733,7 +749,7 @@ static const struct error_case error_cases[] = {
 	{ "alias", RULE_HEAD "    proto: *p\n", "c.yaml:5:12: aliases (*) are not allowed", false },
 	{ "tag", RULE_HEAD "    proto: !!str tcp\n", "c.yaml:5:12: tags (!) are not allowed", false },
 	{ "invalid_utf8", RULE "    comment: Gr\xfc\xdf""e\n",
-	  "c.yaml:8:16: invalid leading UTF-8 octet", false },
+	  "c.yaml:8:16: not valid YAML: invalid leading UTF-8 octet", false },
 	/* version and tm */
 	{ "version_2", "version: 2\nrules: []\n", "c.yaml:1:10: 2 is outside 1-1", false },
 	{ "version_text", "version: one\nrules: []\n",
@@ -741,7 +757,7 @@ static const struct error_case error_cases[] = {
 	{ "tm_scalar", "tm: 2000\nrules: []\n",
 	  "c.yaml:1:5: tm must be a mapping, not a single value", false },
 	{ "tm_unknown_key", "tm:\n  ofset: 2000\nrules: []\n",
-	  "c.yaml:2:3: unknown key 'ofset'", false },
+	  "c.yaml:2:3: unknown key 'ofset'; did you mean 'offset'?", false },
 	{ "tm_offset_0", "tm:\n  offset: 0\nrules: []\n", "c.yaml:2:11: 0 is outside 1-65534", false },
 	{ "tm_offset_65535", "tm:\n  offset: 65535\nrules: []\n",
 	  "c.yaml:2:11: 65535 is outside 1-65534", false },
@@ -768,7 +784,12 @@ static const struct error_case error_cases[] = {
 	  "c.yaml:1:8: tags: 'A234567890B234567890C234567890D23' is not a valid name", false },
 	/* a rule's shape */
 	{ "rule_scalar", "rules:\n  - x\n", "c.yaml:2:5: a rule must be a mapping, not a single value", false },
-	{ "rule_unknown_key", RULE "    prot: tcp\n", "c.yaml:8:5: unknown key 'prot'", false },
+	{ "rule_unknown_key", RULE "    prot: tcp\n",
+	  "c.yaml:8:5: unknown key 'prot'; did you mean 'proto'?" RULE_KEYS, false },
+	{ "rule_key_port", RULE_TCP "    port: 443\n    tag: LUCS\n",
+	  "c.yaml:6:5: unknown key 'port'; did you mean 'ports'?" RULE_KEYS, false },
+	{ "rule_key_far", RULE "    direction: in\n",
+	  "c.yaml:8:5: unknown key 'direction'" RULE_KEYS, false },
 	{ "rule_without_id", "rules:\n  - from: agent_pc\n", "c.yaml:2:5: rule without 'id'", false },
 	{ "rule_without_from", "rules:\n  - id: x\n    to: sql_server\n",
 	  "c.yaml:2:5: rule without 'from'", false },
@@ -800,21 +821,39 @@ static const struct error_case error_cases[] = {
 	/* roles */
 	{ "from_unknown", "rules:\n  - id: x\n    from: agent\n    to: sql_server\n"
 	  "    proto: tcp\n    ports: 1\n    tag: LUCS\n",
-	  "c.yaml:3:11: unknown role 'agent' (declare it under 'roles:')", false },
+	  "c.yaml:3:11: unknown role 'agent'" OR_ROLES, false },
+	{ "from_typo", "rules:\n  - id: x\n    from: lucs_sever_01\n    to: sql_server\n"
+	  "    proto: tcp\n    ports: 1\n    tag: LUCS\n",
+	  "c.yaml:3:11: unknown role 'lucs_sever_01'; did you mean 'lucs_server_01'?"
+	  OR_ROLES, false },
+	{ "to_case", "rules:\n  - id: x\n    from: agent_pc\n    to: SQL_Server\n"
+	  "    proto: tcp\n    ports: 1\n    tag: LUCS\n",
+	  "c.yaml:4:9: unknown role 'SQL_Server'; did you mean 'sql_server'?" OR_ROLES,
+	  false },
 	{ "to_unknown", "rules:\n  - id: x\n    from: agent_pc\n    to: lucs_server_03\n"
 	  "    proto: tcp\n    ports: 1\n    tag: LUCS\n",
-	  "c.yaml:4:9: unknown role 'lucs_server_03' (declare it under 'roles:')", false },
+	  "c.yaml:4:9: unknown role 'lucs_server_03'" OR_ROLES, false },
+	/* two more roles: too many to list */
+	{ "to_declared_typo", "roles: [domain_controller, web_proxy]\n"
+	  "rules:\n  - id: x\n    from: agent_pc\n    to: domain_controler\n"
+	  "    proto: tcp\n    ports: 1\n    tag: LUCS\n",
+	  "c.yaml:5:9: unknown role 'domain_controler'; did you mean "
+	  "'domain_controller'? (declare it under 'roles:')", false },
+	{ "to_declared_far", "roles: [domain_controller, web_proxy]\n"
+	  "rules:\n  - id: x\n    from: agent_pc\n    to: dns\n"
+	  "    proto: tcp\n    ports: 1\n    tag: LUCS\n",
+	  "c.yaml:5:9: unknown role 'dns' (declare it under 'roles:')", false },
 	{ "to_list", "rules:\n  - id: x\n    from: agent_pc\n    to: [sql_server]\n"
 	  "    proto: tcp\n    ports: 1\n    tag: LUCS\n",
 	  "c.yaml:4:9: to must be a single value, not a list", false },
 	{ "from_empty", "rules:\n  - id: x\n    from:\n    to: sql_server\n"
 	  "    proto: tcp\n    ports: 1\n    tag: LUCS\n",
-	  "c.yaml:3:10: unknown role '' (declare it under 'roles:')", false },
+	  "c.yaml:3:10: unknown role ''" OR_ROLES, false },
 	/* protocols */
-	{ "proto_unknown", RULE_HEAD "    proto: sctp\n    ports: 1\n    tag: LUCS\n",
-	  "c.yaml:5:12: unknown protocol 'sctp' (tcp, udp, icmp, icmpv6 or a protocol number)", false },
+	{ "proto_unknown", RULE_HEAD "    proto: quic\n    ports: 1\n    tag: LUCS\n",
+	  "c.yaml:5:12: unknown protocol 'quic' (tcp, udp, icmp, icmpv6, an IANA keyword such as gre or esp, or a protocol number)", false },
 	{ "proto_upper", RULE_HEAD "    proto: TCP\n    ports: 1\n    tag: LUCS\n",
-	  "c.yaml:5:12: unknown protocol 'TCP' (tcp, udp, icmp, icmpv6 or a protocol number)", false },
+	  "c.yaml:5:12: unknown protocol 'TCP' (tcp, udp, icmp, icmpv6, an IANA keyword such as gre or esp, or a protocol number)", false },
 	{ "proto_256", RULE_HEAD "    proto: 256\n    tag: LUCS\n",
 	  "c.yaml:5:12: 256 is outside 0-255", false },
 	{ "proto_empty_list", RULE_HEAD "    proto: []\n    ports: 1\n    tag: LUCS\n",
@@ -855,7 +894,12 @@ static const struct error_case error_cases[] = {
 	  "c.yaml:6:12: ports must be a port, a range or a list of them", false },
 	/* tags and flags */
 	{ "tag_unknown", RULE_TCP "    ports: 443\n    tag: lucs\n",
-	  "c.yaml:7:10: unknown tag 'lucs' (declare it under 'tags:')", false },
+	  "c.yaml:7:10: unknown tag 'lucs'; did you mean 'LUCS'?" OR_TAGS, false },
+	{ "tag_far", RULE_TCP "    ports: 443\n    tag: DNS\n",
+	  "c.yaml:7:10: unknown tag 'DNS'" OR_TAGS, false },
+	{ "tag_declared", "tags: [DNS]\n" RULE_TCP "    ports: 443\n    tag: DSN\n",
+	  "c.yaml:8:10: unknown tag 'DSN'; did you mean 'DNS'? "
+	  "(expected one of: LUCS, SfB, TM, DNS; or declare it under 'tags:')", false },
 	{ "tag_list", RULE_TCP "    ports: 443\n    tag: [LUCS]\n",
 	  "c.yaml:7:10: tag must be a single value, not a list", false },
 	{ "flag_yes", RULE "    optional: yes\n", "c.yaml:8:15: expected true or false", false },

@@ -241,7 +241,7 @@ static void test_flow_key_canonical(void **state)
 	 * compare as bytes. */
 	for (int i = 4; i < 16; i++)
 		assert_int_equal(k.addr[0][i] | k.addr[1][i], 0);
-	assert_int_equal(k.pad[0] | k.pad[1], 0);
+	assert_int_equal(k.tunnel, 0);
 	assert_int_equal(flow_key_hash(&key_a, &k), flow_key_hash(&key_a, &kr));
 
 	/* One address at both ends: the smaller port comes first. */
@@ -1295,22 +1295,24 @@ static void test_flow_icmp_error_matched(void **state)
 	uint32_t slot = 0;
 
 	f = first(x, tcp(CLI, 40000, SRV, 5061, TCP_SYN, 0), S(1));
-	assert_ptr_equal(flow_table_icmp_error(x->t, &q, fw, 3, 13, &slot), f);
+	assert_ptr_equal(flow_table_icmp_error(x->t, &q, 0, fw, 3, 13, &slot), f);
 	assert_int_equal(slot, x->slot);
 	assert_int_equal(f->icmp_errors, 1);
 	assert_int_equal(f->icmp_type, 3);
 	assert_int_equal(f->icmp_code, 13);
 	assert_memory_equal(flow_table_reporter(x->t, f), fw, 4);
 	assert_int_equal(f->packets[0] + f->packets[1], 1);
-	assert_null(flow_table_icmp_error(x->t, &other, fw, 3, 13, &slot));
-	assert_null(flow_table_icmp_error(x->t, &udp_q, fw, 3, 3, &slot));
+	assert_null(flow_table_icmp_error(x->t, &other, 0, fw, 3, 13, &slot));
+	assert_null(flow_table_icmp_error(x->t, &udp_q, 0, fw, 3, 3, &slot));
 	/* the reverse packet's quote names the same flow */
 	q = quote_of(IPPROTO_NUM_TCP, SRV, 5061, CLI, 40000);
-	assert_ptr_equal(flow_table_icmp_error(x->t, &q, host, 3, 3, &slot), f);
+	assert_ptr_equal(flow_table_icmp_error(x->t, &q, 0, host, 3, 3, &slot), f);
 	assert_int_equal(f->icmp_errors, 2);
 	assert_int_equal(f->icmp_code, 3);
 	assert_memory_equal(flow_table_reporter(x->t, f), host, 4);
 	assert_int_equal(stats(x).created, 1);
+	/* the same quote through a tunnel names the flow of that path */
+	assert_null(flow_table_icmp_error(x->t, &q, 7, host, 3, 3, &slot));
 }
 
 /* Each ICMP and ICMPv6 error the issue names, to its outcome. */
@@ -1372,7 +1374,7 @@ static void test_flow_outcomes(void **state)
 	assert_int_equal(flow_outcome(f, S(13), wait), OUTCOME_UNANSWERED);
 	/* ... and prohibited by a firewall, however soon the input ends */
 	q = quote_of(IPPROTO_NUM_TCP, CLI, 40002, SRV, 80);
-	flow_table_icmp_error(x->t, &q, fw, 3, 13, &slot);
+	flow_table_icmp_error(x->t, &q, 0, fw, 3, 13, &slot);
 	assert_int_equal(flow_outcome(f, S(10), wait), OUTCOME_PROHIBITED);
 	/* UDP: a reply, none, an ICMP port unreachable */
 	f = first(x, udp(CLI, 50000, SRV, 53, 30), S(20));
@@ -1381,12 +1383,12 @@ static void test_flow_outcomes(void **state)
 	assert_int_equal(flow_outcome(f, S(30), wait), OUTCOME_SUCCEEDED);
 	f = first(x, udp(CLI, 50001, SRV, 3478, 30), S(20));
 	q = quote_of(IPPROTO_NUM_UDP, CLI, 50001, SRV, 3478);
-	flow_table_icmp_error(x->t, &q, (const uint8_t[16]){ 10, 0, 0, 2 }, 3,
+	flow_table_icmp_error(x->t, &q, 0, (const uint8_t[16]){ 10, 0, 0, 2 }, 3,
 			      3, &slot);
 	assert_int_equal(flow_outcome(f, S(20), wait), OUTCOME_REFUSED);
 	/* an error does not undo an answer */
 	q = quote_of(IPPROTO_NUM_TCP, CLI, 40000, SRV, 80);
-	f = flow_table_icmp_error(x->t, &q, fw, 3, 13, &slot);
+	f = flow_table_icmp_error(x->t, &q, 0, fw, 3, 13, &slot);
 	assert_int_equal(flow_outcome(f, S(30), wait), OUTCOME_SUCCEEDED);
 	/* midstream, one way: nothing to tell */
 	f = first(x, tcp(CLI, 40003, SRV, 80, TCP_ACK, 100), S(40));
@@ -1399,6 +1401,27 @@ static void test_flow_outcomes(void **state)
 	/* a reply seen alone: one way */
 	f = first(x, icmp("10.0.0.7", "10.0.0.8", 0), S(50));
 	assert_int_equal(flow_outcome(f, S(60), wait), OUTCOME_UNDETERMINED);
+}
+
+/* The same conversation through two tunnel paths is two flows. */
+static void test_flow_tunnel_paths_apart(void **state)
+{
+	struct fx *x = *state;
+	struct pkt a = tcp(CLI, 40000, SRV, 443, TCP_SYN, 0), b = a;
+	const struct flow *fa, *fb;
+
+	a.tunnel = 1;
+	b.tunnel = 2;
+	fa = first(x, a, S(1));
+	fb = first(x, b, S(1));
+	assert_ptr_not_equal(fa, fb);
+	assert_int_equal(fa->key.tunnel, 1);
+	assert_int_equal(fb->key.tunnel, 2);
+	a.sport = 443, a.dport = 40000;	/* a reply on path 1 */
+	memcpy(a.src, b.dst, 16);
+	memcpy(a.dst, b.src, 16);
+	assert_ptr_equal(more(x, a, S(2)), fa);
+	assert_int_equal(stats(x).created, 2);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
@@ -1434,6 +1457,7 @@ int main(void)
 		T(test_flow_icmp_error_matched),
 		T(test_flow_icmp_error_outcome),
 		T(test_flow_outcomes),
+		T(test_flow_tunnel_paths_apart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -183,7 +183,7 @@ static void test_report_flow_record(void **state)
 	f.first_us = S(10);
 	f.last_us = S(12);
 	f.state = TCP_STATE_CLOSED;
-	report_flow_end(x->r, &f, FLOW_END_IDLE, S(40), NULL);
+	report_flow_end(x->r, &f, FLOW_END_IDLE, S(40), NULL, NULL);
 	assert_int_equal(got.nflows, 1);
 	assert_string_equal(got.flows[0].client, "10.20.0.5");
 	assert_int_equal(got.flows[0].client_port, 40005);
@@ -219,17 +219,17 @@ static void test_report_outcomes(void **state)
 	syn.packets[syn.client] = 2;
 	syn.first_us = S(9);
 	syn.last_us = S(10);
-	report_flow_end(x->r, &syn, FLOW_END_INPUT, S(12), NULL);
+	report_flow_end(x->r, &syn, FLOW_END_INPUT, S(12), NULL, NULL);
 	assert_string_equal(got.flows[0].outcome, "undetermined");
 	assert_int_equal(report_failed(x->r), 0);
-	report_flow_end(x->r, &syn, FLOW_END_INPUT, S(13), NULL);
+	report_flow_end(x->r, &syn, FLOW_END_INPUT, S(13), NULL, NULL);
 	assert_string_equal(got.flows[1].outcome, "unanswered");
 	assert_int_equal(report_failed(x->r), 1);
 
 	syn.icmp_errors = 2;
 	syn.icmp_type = 3;
 	syn.icmp_code = 13;
-	report_flow_end(x->r, &syn, FLOW_END_IDLE, S(40), firewall);
+	report_flow_end(x->r, &syn, FLOW_END_IDLE, S(40), firewall, NULL);
 	assert_string_equal(got.flows[2].outcome, "prohibited");
 	assert_int_equal(got.flows[2].icmp_errors, 2);
 	assert_int_equal(got.flows[2].icmp_type, 3);
@@ -248,7 +248,7 @@ static void test_report_outcomes(void **state)
 
 	ok.state = TCP_STATE_CLOSED;
 	ok.packets[0] = ok.packets[1] = 3;
-	report_flow_end(x->r, &ok, FLOW_END_IDLE, S(40), NULL);
+	report_flow_end(x->r, &ok, FLOW_END_IDLE, S(40), NULL, NULL);
 	assert_string_equal(got.flows[3].outcome, "succeeded");
 	assert_int_equal(coverage_status(x->cls, 0, web), COVERAGE_SUCCEEDED);
 	assert_int_equal(web->failed, 2);
@@ -293,7 +293,7 @@ static void test_report_interval_slot_reused(void **state)
 	struct flow b = flow_to(x->cls, 2, IPPROTO_NUM_TCP, 443);
 
 	packet(x, &a, 7, S(1), true);
-	report_flow_end(x->r, &a, FLOW_END_PORT_REUSE, S(2), NULL);
+	report_flow_end(x->r, &a, FLOW_END_PORT_REUSE, S(2), NULL, NULL);
 	packet(x, &b, 7, S(2), true);
 	packet(x, &b, 7, S(3), false);
 	finish(x, S(4));
@@ -508,9 +508,9 @@ static void test_report_snapshot(void **state)
 
 	web.packets[1] = 1;
 	odd.packets[1] = 1;
-	report_flow_end(x->r, &web, FLOW_END_IDLE, S(60), NULL);
+	report_flow_end(x->r, &web, FLOW_END_IDLE, S(60), NULL, NULL);
 	assert_true(report_snapshot_begin(x->r));
-	report_snapshot_flow(x->r, &odd, S(60), NULL);
+	report_snapshot_flow(x->r, &odd, S(60), NULL, NULL);
 	report_snapshot_end(x->r, &in);
 	assert_int_equal(got.nsummaries, 1);
 	assert_true(got.summaries[0].partial);
@@ -588,7 +588,7 @@ static void test_report_summary_fits_reserve(void **state)
 				memset(reporter, 0xfe, sizeof reporter);
 				reporter[15] = (uint8_t)j;
 				report_flow_end(r, &f, FLOW_END_IDLE, S(1700000060),
-						reporter);
+						reporter, NULL);
 				out.len = 0;	/* only the summary counts */
 				out.record = 0;
 			}

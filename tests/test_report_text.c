@@ -95,6 +95,36 @@ static struct flow_view plain_view(void)
 	return v;
 }
 
+/* A flow that came through VXLAN, then GRE over IPv6. */
+static const struct tunnel_path vxlan_gre = {
+	.depth = 2,
+	.layer = {
+		{ .type = TUNNEL_VXLAN, .family = 4, .has_id = true, .id = 100,
+		  .src = { 10, 30, 0, 2 }, .dst = { 10, 30, 0, 100 } },
+		{ .type = TUNNEL_GRE, .family = 6,
+		  .src = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
+		  .dst = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 } },
+	},
+};
+
+/* Tunnels as deep as they go, every layer with the longest addresses. */
+static struct tunnel_path deepest_path;
+
+static void make_deepest_path(void)
+{
+	deepest_path.depth = LUCS_MAX_TUNNEL_DEPTH;
+	for (size_t i = 0; i < LUCS_MAX_TUNNEL_DEPTH; i++) {
+		struct tunnel_layer *l = &deepest_path.layer[i];
+
+		l->type = TUNNEL_ERSPAN;
+		l->family = 6;
+		l->has_id = true;
+		l->id = UINT32_MAX;
+		memset(l->src, 0xff, sizeof l->src);
+		memset(l->dst, 0xfe, sizeof l->dst);
+	}
+}
+
 static char long_ids[64][CAT_MAX_ID + 1];
 static char long_tags[CAT_MAX_TAGS][CAT_MAX_TAG + 1];
 
@@ -103,6 +133,7 @@ static size_t extreme_views(struct flow_view *v)
 {
 	size_t n = 0;
 
+	make_deepest_path();
 	for (size_t i = 0; i < 64; i++) {
 		memset(long_ids[i], 'a' + (char)(i % 26), CAT_MAX_ID);
 		long_ids[i][CAT_MAX_ID] = '\0';
@@ -164,6 +195,18 @@ static size_t extreme_views(struct flow_view *v)
 	v[n].first_us = -S(86400) - 1;
 	v[n].last_us = -S(90000);
 	n++;
+	/* the longest protocol name, no port, every note as long as it
+	 * comes: a role_mismatch's detail (a word longer than any line of
+	 * it) and the deepest tunnel path */
+	v[n] = v[1];
+	v[n].proto = "mpls-in-ip";
+	v[n].reason = "role_mismatch";
+	memset(v[n].mismatch, 'r', sizeof v[n].mismatch - 1);
+	for (size_t i = 5; i < sizeof v[n].mismatch - 1; i += 6 + i % 50)
+		v[n].mismatch[i] = ' ';
+	v[n].mismatch[sizeof v[n].mismatch - 1] = '\0';
+	v[n].tunnel = &deepest_path;
+	n++;
 	return n;
 }
 
@@ -211,6 +254,17 @@ static size_t count_lines(const char *text)
 	for (; *text; text++)
 		n += *text == '\n';
 	return n;
+}
+
+/* Is word k of got right of where ref has it only because the word before
+ * it is wider than its column (and it follows that one a space or two
+ * after)? */
+static bool pushed(const struct words *got, const struct words *ref,
+		   size_t k)
+{
+	return k > 0 && got->start[k] > ref->start[k] &&
+	       got->end[k - 1] >= ref->start[k] - 1 &&
+	       got->start[k] - got->end[k - 1] <= 2;
 }
 
 /* --- tests ---------------------------------------------------------------- */
@@ -337,8 +391,14 @@ static void test_text_fits_every_width(void **state)
 		split_words(line, len, &ref);
 		for (size_t i = 2; i < lines; i++) {
 			line = nth_line(text, i, &len);
-			if (line[0] == ' ')
-				continue;	/* the endpoints' line */
+			if (line[0] == ' ') {	/* endpoints' or notes' line */
+				size_t lead = strspn(line, " ");
+
+				if (lead != 20 && lead != 22)
+					fail_msg("width %d: a line from %zu: %.*s",
+						 width, lead, (int)len, line);
+				continue;
+			}
 			split_words(line, len, &got);
 			if (got.n == ref.n - 2) {	/* the endpoints apart */
 				line = nth_line(text, i + 1, &len);
@@ -352,12 +412,114 @@ static void test_text_fits_every_width(void **state)
 					 got.n, ref.n, (int)len, line);
 			for (size_t k = 0; k < got.n; k++)
 				if (got.start[k] != ref.start[k] &&
-				    got.end[k] != ref.end[k])
+				    got.end[k] != ref.end[k] &&
+				    !pushed(&got, &ref, k))
 					fail_msg("width %d: word %zu out of its column: %.*s",
 						 width, k, (int)len, line);
 		}
 		free(text);
 	}
+}
+
+/* A protocol's IANA name longer than its column ("ipv6-route") is never
+ * cut: it pushes the client right, a space after it, and the client's
+ * room takes up the shift (such protocols have no ports), so that the
+ * server and what follows stay in their columns; IPv6 addresses take the
+ * endpoints' line. */
+static void test_text_long_protocols(void **state)
+{
+	static const int widths[] = { 0, 80, 120, 200 };
+	struct flow_view v[3];
+
+	(void)state;
+	v[0] = plain_view();
+	v[1] = plain_view();
+	v[1].proto = "ipv6-route";
+	v[1].has_ports = false;
+	v[1].tcp_state = NULL;
+	strcpy(v[1].client, "255.255.255.255");
+	strcpy(v[1].server, "255.255.255.254");
+	v[2] = v[1];
+	v[2].proto = "mpls-in-ip";
+	v[2].family = 6;
+	strcpy(v[2].client, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	strcpy(v[2].server, "fffe:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+	for (size_t i = 0; i < sizeof widths / sizeof widths[0]; i++) {
+		char *text = render(widths[i], false, v, 3);
+		const char *header, *plain, *route, *mpls, *apart;
+		struct words ref, got;
+		size_t len;
+
+		header = nth_line(text, 0, &len);
+		plain = nth_line(text, 1, &len);
+		route = nth_line(text, 2, &len);
+		mpls = nth_line(text, 3, &len);
+		apart = nth_line(text, 4, &len);
+		/* the endpoints' line: 102 columns, 2 lines at 80 */
+		assert_int_equal(count_lines(text), widths[i] == 80 ? 6 : 5);
+		assert_memory_equal(route, "expected     ipv6-route 255.255.255.255    255.255.255.254 ", 59);
+		assert_memory_equal(mpls, "expected     mpls-in-ip                                         ", 64);
+		assert_memory_equal(apart, widths[i] == 80
+			? "                    ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff ->\n"
+			  "                    fffe:ffff:ffff:ffff:ffff:ffff:ffff:ffff\n"
+			: "                    ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff -> fffe:ffff:ffff:ffff:ffff:ffff:ffff:ffff\n",
+			widths[i] == 80 ? 123 : 103);
+		/* from the server on, each value where an ordinary flow's is */
+		split_words(plain, strcspn(plain, "\n"), &ref);
+		split_words(route, strcspn(route, "\n"), &got);
+		assert_int_equal(got.n, ref.n);
+		for (size_t k = 3; k < got.n; k++)
+			assert_true(got.start[k] == ref.start[k] ||
+				    got.end[k] == ref.end[k]);
+		assert_memory_equal(header + ref.start[3], "server", 6);
+		split_words(mpls, strcspn(mpls, "\n"), &got);
+		assert_int_equal(got.n, ref.n - 2);
+		for (size_t k = 2; k < got.n; k++)
+			assert_true(got.start[k] == ref.start[k + 2] ||
+				    got.end[k] == ref.end[k + 2]);
+		free(text);
+	}
+}
+
+/* What a role_mismatch saw and the tunnels a flow came through: without
+ * a width on the flow's line, the first in the reason's parentheses, the
+ * path after the last column; with a width on lines of their own under
+ * the flow, from where the client column starts, folded to the width. */
+static void test_text_notes(void **state)
+{
+	struct flow_view v = plain_view();
+	char *text;
+
+	(void)state;
+	v.verdict_id = VERDICT_UNEXPECTED;
+	v.verdict = "unexpected";
+	v.ntags = 0;
+	v.nrules = 0;
+	v.server_port = 445;
+	v.reason = "role_mismatch";
+	strcpy(v.mismatch, "tcp/445 is documented from sfb_cms to "
+	       "lucs_server_01/02; seen from agent_pc to lucs_server_02");
+	v.tunnel = &vxlan_gre;
+	text = render(0, false, &v, 1);
+	assert_non_null(strstr(text, "\nunexpected   tcp    10.20.1.102:50903      10.10.0.12:445         closed      succeeded          10        5       1342       1832  2024-03-12T09:00:05Z     4.202  -          (role_mismatch: tcp/445 is documented from sfb_cms to lucs_server_01/02; seen from agent_pc to lucs_server_02)  via vxlan 10.30.0.2>10.30.0.100 id 100, gre 2001:db8::1>2001:db8::2\n"));
+	assert_int_equal(count_lines(text), 2);
+	free(text);
+
+	text = render(80, false, &v, 1);
+	assert_string_equal(text,
+		"verdict      proto  client                 server                outcome\n"
+		"unexpected   tcp    10.20.1.102:50903      10.10.0.12:445        succeeded\n"
+		"                    tcp/445 is documented from sfb_cms to lucs_server_01/02;\n"
+		"                      seen from agent_pc to lucs_server_02\n"
+		"                    via vxlan 10.30.0.2>10.30.0.100 id 100, gre\n"
+		"                      2001:db8::1>2001:db8::2\n");
+	free(text);
+
+	text = render(120, false, &v, 1);
+	assert_non_null(strstr(text, "  succeeded     2024-03-12T09:00:05Z  (role_mismatch)\n"
+		"                    tcp/445 is documented from sfb_cms to lucs_server_01/02; seen from agent_pc to lucs_server_02\n"
+		"                    via vxlan 10.30.0.2>10.30.0.100 id 100, gre 2001:db8::1>2001:db8::2\n"));
+	free(text);
 }
 
 /* Values too wide for their column, with a width: rules are whole names
@@ -507,7 +669,7 @@ static void end_flow(struct fx *x, uint8_t c, uint64_t packets,
 	f.first_us = first;
 	f.last_us = first + S(1);
 	f.state = TCP_STATE_CLOSED;
-	report_flow_end(x->r, &f, FLOW_END_IDLE, first + S(2), NULL);
+	report_flow_end(x->r, &f, FLOW_END_IDLE, first + S(2), NULL, NULL);
 }
 
 static void summary(struct fx *x, bool partial)
@@ -618,6 +780,8 @@ int main(void)
 		TEST(test_text_endpoints_apart),
 		TEST(test_text_drop_order),
 		TEST(test_text_fits_every_width),
+		TEST(test_text_long_protocols),
+		TEST(test_text_notes),
 		TEST(test_text_shortened),
 		TEST(test_text_colors),
 		TEST_FX(test_text_sort_orders),

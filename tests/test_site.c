@@ -25,6 +25,16 @@
 
 /* --- fixture -------------------------------------------------------------- */
 
+/* What an unknown role is answered with: the catalogue's roles, and how
+ * to add one. */
+#define SITE_ROLES " (expected one of: agent_pc, lucs_server_01, " \
+	"lucs_server_02, sql_server, exchange_server, sfb_server, sfb_edge, " \
+	"sfb_fe_pool, sfb_cms, lucs_api, live_reporting; or declare it under " \
+	"'roles:' in a --rules file)"
+#define SITE_KEYS " (expected one of: roles, ports, tm)"
+#define SETTINGS_SEE " (see 'lucsaudit --check' for the catalogue's " \
+	"configurable ports)"
+
 struct error_case {
 	const char *name;
 	const char *text;
@@ -73,6 +83,17 @@ static struct site *load(struct fix *f, const char *text)
 		fail_msg("refused: %s", f->line);
 	}
 	return f->site;
+}
+
+/* text must be refused with exactly the line want. */
+static void refuse(struct fix *f, const char *text, const char *want)
+{
+	site_free(f->site);
+	f->site = site_load_string("s.yaml", text, strlen(text), f->cat, &f->err);
+	if (f->site)
+		fail_msg("accepted, expected \"%s\"", want);
+	load_error_format(&f->err, f->line, sizeof f->line);
+	assert_string_equal(f->line, want);
 }
 
 /* The role mask of a role name. */
@@ -401,9 +422,7 @@ static void test_site_roles_declared(void **state)
 		"  - {id: dns, from: lucs_server, to: domain_controller, proto: udp, ports: 53, tag: DNS}\n";
 	static const char site[] = "roles:\n  domain_controller: 10.10.3.10\n";
 
-	assert_null(site_load_string("s.yaml", site, sizeof site - 1, f->cat, &f->err));
-	load_error_format(&f->err, f->line, sizeof f->line);
-	assert_string_equal(f->line, "s.yaml:2:3: unknown role 'domain_controller'");
+	refuse(f, site, "s.yaml:2:3: unknown role 'domain_controller'" SITE_ROLES);
 	assert_true(catalogue_load_string(f->cat, "dc.yaml", rules, sizeof rules - 1,
 					  &f->err));
 	load(f, site);
@@ -601,6 +620,27 @@ static void test_site_overrides_declared(void **state)
 	assert_int_equal(site_override(f->site, "powerpivot_port")->ports[0].lo, 1443);
 }
 
+/* A catalogue of few settings: they are listed, each once. */
+static void test_site_settings_few(void **state)
+{
+	struct fix *f = *state;
+	static const char rules[] =
+		"rules:\n"
+		"  - {id: a, from: any, to: sql_server, proto: tcp, ports: 389, configurable: ldap_port, tag: LUCS}\n"
+		"  - {id: b, from: any, to: sql_server, proto: udp, ports: 389, configurable: ldap_port, tag: LUCS}\n"
+		"  - {id: c, from: any, to: sql_server, proto: tcp, ports: 88, configurable: kerberos_port, tag: LUCS}\n";
+
+	catalogue_free(f->cat);
+	f->cat = catalogue_new();
+	assert_non_null(f->cat);
+	assert_true(catalogue_load_string(f->cat, "l.yaml", rules, sizeof rules - 1,
+					  &f->err));
+	refuse(f, "ports:\n  ldap_ports: 636\n",
+	       "s.yaml:2:3: unknown setting 'ldap_ports'; did you mean "
+	       "'ldap_port'? (expected one of: ldap_port, kerberos_port; or see "
+	       "'lucsaudit --check' for the catalogue's configurable ports)");
+}
+
 static void test_site_tm_flag(void **state)
 {
 	struct fix *f = *state;
@@ -622,8 +662,10 @@ static const struct error_case error_cases[] = {
 	{ "empty_document", "---\n", "s.yaml: empty: a site is a mapping with 'roles:'" },
 	{ "root_list", "- roles\n", "s.yaml:1:1: a site must be a mapping, not a list" },
 	{ "unknown_key", "roles: {}\nrole:\n  sql_server: 10.0.0.1\n",
-	  "s.yaml:2:1: unknown key 'role'" },
-	{ "catalogue_key", "rules: []\n", "s.yaml:1:1: unknown key 'rules'" },
+	  "s.yaml:2:1: unknown key 'role'; did you mean 'roles'?" SITE_KEYS },
+	{ "catalogue_key", "rules: []\n",
+	  "s.yaml:1:1: unknown key 'rules'; did you mean 'roles'?" SITE_KEYS },
+	{ "key_far", "hosts: {}\n", "s.yaml:1:1: unknown key 'hosts'" SITE_KEYS },
 	{ "duplicate_role", "roles:\n  sql_server: 10.0.0.1\n  sql_server: 10.0.0.2\n",
 	  "s.yaml:3:3: duplicate key 'sql_server' (first at line 2)" },
 	{ "second_document", "tm: true\n---\ntm: false\n",
@@ -632,14 +674,24 @@ static const struct error_case error_cases[] = {
 	  "s.yaml:2:13: anchors (&) are not allowed" },
 	{ "tag", "roles:\n  agent_pc: !cidr 10.20.0.0/16\n", "s.yaml:2:13: tags (!) are not allowed" },
 	{ "tab", "roles:\n\tagent_pc: 10.20.0.0/16\n",
-	  "s.yaml:2:1: found character that cannot start any token while scanning for the next token" },
+	  "s.yaml:2:1: tabs cannot indent YAML; use spaces" },
+	{ "colon_in_value", "roles:\n  sql_server: 10.10.0.20: primary\n",
+	  "s.yaml:2:25: unexpected ':': quote a value that holds ': ', or align "
+	  "this key with the keys above it" },
 	{ "invalid_utf8", "roles:\n  # Z\xfcrich\n  agent_pc: 10.20.0.0/16\n",
-	  "s.yaml:2:6: invalid leading UTF-8 octet" },
+	  "s.yaml:2:6: not valid YAML: invalid leading UTF-8 octet" },
 	/* roles */
 	{ "roles_list", "roles: [agent_pc]\n", "s.yaml:1:8: roles must be a mapping, not a list" },
 	{ "roles_scalar", "roles: agent_pc\n", "s.yaml:1:8: roles must be a mapping, not a single value" },
-	{ "role_unknown", "roles:\n  sql: 10.0.0.1\n", "s.yaml:2:3: unknown role 'sql'" },
-	{ "role_any", "roles:\n  any: 0.0.0.0/0\n", "s.yaml:2:3: unknown role 'any'" },
+	{ "role_unknown", "roles:\n  sql: 10.0.0.1\n",
+	  "s.yaml:2:3: unknown role 'sql'" SITE_ROLES },
+	{ "role_typo", "roles:\n  lucs_sever_01: 10.10.0.11\n",
+	  "s.yaml:2:3: unknown role 'lucs_sever_01'; did you mean 'lucs_server_01'?"
+	  SITE_ROLES },
+	{ "role_plural", "roles:\n  sql_servers: 10.10.0.20\n",
+	  "s.yaml:2:3: unknown role 'sql_servers'; did you mean 'sql_server'?"
+	  SITE_ROLES },
+	{ "role_any", "roles:\n  any: 0.0.0.0/0\n", "s.yaml:2:3: unknown role 'any'" SITE_ROLES },
 	{ "role_lucs_server", "roles:\n  lucs_server: [10.10.0.11, 10.10.0.12]\n",
 	  "s.yaml:2:3: 'lucs_server' means either LUCS server in rules: list "
 	  "addresses under lucs_server_01 and lucs_server_02" },
@@ -691,8 +743,16 @@ static const struct error_case error_cases[] = {
 	/* ports */
 	{ "ports_list", "ports: [1433]\n", "s.yaml:1:8: ports must be a mapping, not a list" },
 	{ "setting_unknown", "ports:\n  sql_port: 1433\n  sql_ports: 1533\n",
-	  "s.yaml:3:3: unknown setting 'sql_ports': the catalogue's configurable "
-	  "ports are listed by 'lucsaudit --check'" },
+	  "s.yaml:3:3: unknown setting 'sql_ports'; did you mean 'sql_port'?"
+	  SETTINGS_SEE },
+	{ "setting_swap", "ports:\n  meida_ports: 40000-40100\n",
+	  "s.yaml:2:3: unknown setting 'meida_ports'; did you mean 'media_ports'?"
+	  SETTINGS_SEE },
+	{ "setting_far", "ports:\n  ldap: 636\n",
+	  "s.yaml:2:3: unknown setting 'ldap'" SETTINGS_SEE },
+	/* trusted_app_6000 to 7400: as near as each other */
+	{ "setting_tie", "ports:\n  trusted_app_6500: 6500\n",
+	  "s.yaml:2:3: unknown setting 'trusted_app_6500'" SETTINGS_SEE },
 	{ "setting_zero", "ports:\n  sql_port: 0\n", "s.yaml:2:13: port 0 is outside 1-65535" },
 	{ "setting_65536", "ports:\n  sql_port: 65536\n", "s.yaml:2:13: port 65536 is outside 1-65535" },
 	{ "setting_reversed", "ports:\n  media_ports: 57500-49152\n",
@@ -712,14 +772,8 @@ static const struct error_case error_cases[] = {
 static void test_site_error(void **state)
 {
 	struct fix *f = *state;
-	const struct error_case *ec = f->ec;
 
-	f->site = site_load_string("s.yaml", ec->text, strlen(ec->text), f->cat,
-				   &f->err);
-	if (f->site)
-		fail_msg("accepted, expected \"%s\"", ec->want);
-	load_error_format(&f->err, f->line, sizeof f->line);
-	assert_string_equal(f->line, ec->want);
+	refuse(f, f->ec->text, f->ec->want);
 }
 
 /* --- the program ------------------------------------------------------------- */
@@ -742,6 +796,7 @@ int main(void)
 		T(test_site_load_big),
 		T(test_site_overrides),
 		T(test_site_overrides_declared),
+		T(test_site_settings_few),
 		T(test_site_tm_flag),
 	};
 	return run_case_table("test_site", fixed, sizeof fixed / sizeof *fixed,

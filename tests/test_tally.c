@@ -89,12 +89,13 @@ static struct flow flow_to(const struct classifier *cls, uint16_t client,
  * or when the input ends right after it: what came of it decides. */
 static void tally_ended(struct tally *t, const struct flow *f)
 {
-	tally_flow(t, f, flow_outcome(f, f->last_us + 60000000, 3000000), NULL);
+	tally_flow(t, f, flow_outcome(f, f->last_us + 60000000, 3000000), NULL,
+		   NULL);
 }
 
 static void tally_at_input_end(struct tally *t, const struct flow *f)
 {
-	tally_flow(t, f, flow_outcome(f, f->last_us, 3000000), NULL);
+	tally_flow(t, f, flow_outcome(f, f->last_us, 3000000), NULL, NULL);
 }
 
 static const struct group *only_group(const struct tally *t,
@@ -175,8 +176,9 @@ static void test_tally_failed(void **state)
 	blocked.icmp_type = 3;
 	blocked.icmp_code = 13;
 	tally_flow(&x->t, &blocked,
-		   flow_outcome(&blocked, blocked.last_us, 3000000), firewall);
-	tally_flow(&x->t, &blocked, OUTCOME_PROHIBITED, firewall);
+		   flow_outcome(&blocked, blocked.last_us, 3000000), firewall,
+		   NULL);
+	tally_flow(&x->t, &blocked, OUTCOME_PROHIBITED, firewall, NULL);
 	g = tally_sorted(&x->t, GROUP_FAILED, &n);
 	assert_int_equal(n, 3);
 	for (size_t i = 0; i < n; i++) {
@@ -205,6 +207,31 @@ static void test_tally_failed_documented_only(void **state)
 	assert_int_equal(n, 0);
 	assert_int_equal(x->t.failed, 0);
 	assert_int_equal(x->t.outcomes[OUTCOME_UNANSWERED], 1);
+}
+
+/* A group names its heaviest clients: a client with more than a quarter
+ * of the flows is always among them, counted at least truly. */
+static void test_tally_top_clients(void **state)
+{
+	struct fx *x = *state;
+	struct top_client top[GROUP_TOP_CLIENTS];
+	size_t n;
+
+	for (unsigned i = 0; i < 40; i++) {
+		/* client 7 every other flow, 20 others once each */
+		struct flow f = flow_to(x->cls, i % 2 ? 7 : (uint16_t)(100 + i),
+					11, IPPROTO_NUM_TCP, 9999,
+					TCP_STATE_CLOSED, 1, 10);
+
+		tally_ended(&x->t, &f);
+	}
+	n = group_top_clients(only_group(&x->t, GROUP_UNEXPECTED), top);
+	assert_int_equal(n, GROUP_TOP_CLIENTS);
+	assert_int_equal(top[0].addr[2], 0);
+	assert_int_equal(top[0].addr[3], 7);
+	assert_true(top[0].flows >= 20);
+	for (size_t i = 1; i < n; i++)
+		assert_true(top[i].flows <= top[i - 1].flows);
 }
 
 /* Groups stop at LUCS_TALLY_GROUPS per kind; the flows beyond are still
@@ -417,6 +444,7 @@ int main(void)
 		TEST(test_tally_totals),
 		TEST(test_tally_failed),
 		TEST(test_tally_failed_documented_only),
+		TEST(test_tally_top_clients),
 		TEST(test_tally_group_cap),
 		TEST(test_tally_distinct_clients),
 		TEST(test_tally_copy),

@@ -2,7 +2,8 @@
  * formats: the tree it builds, every guard (depth, node count, size,
  * anchors, aliases, tags, duplicate keys, found in linear time, a second
  * document, encoding errors at their real line and column, NUL bytes,
- * empty input), file loading, and the typed readers. */
+ * empty input), syntax errors said for people, file loading, and the
+ * typed readers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -498,7 +499,7 @@ static void test_ydoc_guard_invalid_utf8_leading(void **state)
 	struct fix *f = *state;
 
 	refuse(f, "version: 1\nrules:\n  - id: \xff\n",
-	       "t.yaml:3:9: invalid leading UTF-8 octet");
+	       "t.yaml:3:9: not valid YAML: invalid leading UTF-8 octet");
 }
 
 static void test_ydoc_guard_invalid_utf8_trailing(void **state)
@@ -507,7 +508,7 @@ static void test_ydoc_guard_invalid_utf8_trailing(void **state)
 
 	/* The offending octet is the second of the sequence. */
 	refuse(f, "a: 1\nb: caf\xc3\x28\n",
-	       "t.yaml:2:8: invalid trailing UTF-8 octet");
+	       "t.yaml:2:8: not valid YAML: invalid trailing UTF-8 octet");
 }
 
 static void test_ydoc_guard_invalid_utf8_truncated(void **state)
@@ -515,14 +516,14 @@ static void test_ydoc_guard_invalid_utf8_truncated(void **state)
 	struct fix *f = *state;
 
 	refuse(f, "a: 1\nb: \xe2\x82",
-	       "t.yaml:2:4: incomplete UTF-8 octet sequence");
+	       "t.yaml:2:4: not valid YAML: incomplete UTF-8 octet sequence");
 }
 
 static void test_ydoc_guard_invalid_utf8_overlong(void **state)
 {
 	struct fix *f = *state;
 
-	refuse(f, "a:\n  b: \xc0\xaf\n", "t.yaml:2:6: invalid length of a UTF-8 sequence");
+	refuse(f, "a:\n  b: \xc0\xaf\n", "t.yaml:2:6: not valid YAML: invalid length of a UTF-8 sequence");
 }
 
 /* Binary after valid lines: the position is where the binary starts. */
@@ -532,7 +533,7 @@ static void test_ydoc_guard_binary(void **state)
 	static const char text[] = "version: 1\nrules:\n\x89PNG\r\n\x1a\n\0\0";
 
 	refuse_len(f, text, sizeof text - 1,
-		   "t.yaml:3:1: invalid leading UTF-8 octet");
+		   "t.yaml:3:1: not valid YAML: invalid leading UTF-8 octet");
 }
 
 static void test_ydoc_guard_nul_byte(void **state)
@@ -541,7 +542,7 @@ static void test_ydoc_guard_nul_byte(void **state)
 	static const char text[] = "a: 1\nb: x\0y\n";
 
 	refuse_len(f, text, sizeof text - 1,
-		   "t.yaml:2:5: control characters are not allowed");
+		   "t.yaml:2:5: not valid YAML: control characters are not allowed");
 }
 
 /* A NUL written as an escape reaches the value: refused there. */
@@ -553,16 +554,89 @@ static void test_ydoc_guard_nul_escape(void **state)
 	       "t.yaml:2:4: a value holds a NUL character");
 }
 
-static void test_ydoc_guard_syntax_error(void **state)
+/* --- syntax errors, said for people ------------------------------------------ */
+
+/* libyaml says a tab cannot start a token, or violates indentation. */
+static void test_ydoc_syntax_tab(void **state)
+{
+	struct fix *f = *state;
+
+	refuse(f, "a:\n\t- 1\n", "t.yaml:2:1: tabs cannot indent YAML; use spaces");
+	refuse(f, "\ta: 1\n", "t.yaml:1:1: tabs cannot indent YAML; use spaces");
+	refuse(f, "a: x\n\tb: y\n", "t.yaml:2:1: tabs cannot indent YAML; use spaces");
+	refuse(f, "a:\n  - \xc3\xa9\n  -\t- x\n",
+	       "t.yaml:3:4: tabs cannot indent YAML; use spaces");
+}
+
+/* The character libyaml points at is found by characters, not bytes:
+ * after the two bytes of an e-acute, column 9 is the '@', not the tab. */
+static void test_ydoc_syntax_not_a_tab(void **state)
+{
+	struct fix *f = *state;
+
+	refuse(f, "a: [\xc3\xa9, \t@]\n",
+	       "t.yaml:1:9: not valid YAML: found character that cannot start "
+	       "any token while scanning for the next token");
+	refuse(f, "a: `x`\n",
+	       "t.yaml:1:4: not valid YAML: found character that cannot start "
+	       "any token while scanning for the next token");
+}
+
+/* A second ': ' on a line, or a key deeper than the keys above it. */
+static void test_ydoc_syntax_mapping_value(void **state)
+{
+	struct fix *f = *state;
+
+	refuse(f, "a: b: c\n",
+	       "t.yaml:1:5: unexpected ':': quote a value that holds ': ', or "
+	       "align this key with the keys above it");
+	refuse(f, "- id: x\n   from: y\n",
+	       "t.yaml:2:8: unexpected ':': quote a value that holds ': ', or "
+	       "align this key with the keys above it");
+}
+
+/* Said where the quote opens, not at the end of the file where libyaml
+ * notices. */
+static void test_ydoc_syntax_unclosed_quote(void **state)
+{
+	struct fix *f = *state;
+
+	refuse(f, "a: 1\nb: \"x\nc: 2\n\n",
+	       "t.yaml:2:4: this quote is never closed");
+	refuse(f, "a:\n  - id: 'x\n", "t.yaml:2:9: this quote is never closed");
+}
+
+static void test_ydoc_syntax_unclosed_flow(void **state)
 {
 	struct fix *f = *state;
 
 	refuse(f, "a: [1, 2\n",
-	       "t.yaml:2:1: did not find expected ',' or ']' while parsing a flow sequence");
-	refuse(f, "a:\n\t- 1\n",
-	       "t.yaml:2:1: found character that cannot start any token while scanning for the next token");
-	refuse(f, "a: b: c\n",
-	       "t.yaml:1:5: mapping values are not allowed in this context");
+	       "t.yaml:2:1: the list opened at line 1, column 4 needs a ',' or "
+	       "a closing ']' here");
+	refuse(f, "a: [1, 2\nb: [3]\n",
+	       "t.yaml:2:2: the list opened at line 1, column 4 needs a ',' or "
+	       "a closing ']' here");
+	refuse(f, "a: {b: 1\n",
+	       "t.yaml:2:1: the mapping opened at line 1, column 4 needs a ',' "
+	       "or a closing '}' here");
+	refuse(f, "a: {b: [1, 2}\n",
+	       "t.yaml:1:13: the list opened at line 1, column 8 needs a ',' or "
+	       "a closing ']' here");
+	refuse(f, "a: [\n", "t.yaml:2:1: a value is missing here: a ',' too "
+	       "many, or a '[' or '{' never closed");
+	refuse(f, "a: [x, , y]\n", "t.yaml:1:8: a value is missing here: a ',' "
+	       "too many, or a '[' or '{' never closed");
+}
+
+/* Other errors keep libyaml's words, said to be about YAML. */
+static void test_ydoc_syntax_other(void **state)
+{
+	struct fix *f = *state;
+
+	refuse(f, "a: [x]]\n", "t.yaml:1:7: not valid YAML: did not find "
+	       "expected key while parsing a block mapping");
+	refuse(f, "- a\nb: c\n", "t.yaml:2:1: not valid YAML: did not find "
+	       "expected '-' indicator while parsing a block collection");
 }
 
 /* --- files ------------------------------------------------------------------ */
@@ -825,12 +899,14 @@ static void test_ymap_check_keys_unknown(void **state)
 	assert_false(ymap_check_keys(root_of(f, "id: 1\n  \nprot: tcp\n"), keys,
 				     "t.yaml", &f->err));
 	formatted(f);
-	assert_string_equal(f->line, "t.yaml:3:1: unknown key 'prot'");
-	/* Keys compare exactly: case matters. */
+	assert_string_equal(f->line, "t.yaml:3:1: unknown key 'prot'; did you "
+			    "mean 'proto'? (expected one of: id, proto)");
+	/* Keys compare exactly: case matters (and the suggestion says so). */
 	assert_false(ymap_check_keys(root_of(f, "{ID: 1}\n"), keys, "t.yaml",
 				     &f->err));
 	formatted(f);
-	assert_string_equal(f->line, "t.yaml:1:2: unknown key 'ID'");
+	assert_string_equal(f->line, "t.yaml:1:2: unknown key 'ID'; did you mean "
+			    "'id'? (expected one of: id, proto)");
 }
 
 static void test_ymap_get_lookups(void **state)
@@ -881,7 +957,12 @@ int main(void)
 		T(test_ydoc_guard_binary),
 		T(test_ydoc_guard_nul_byte),
 		T(test_ydoc_guard_nul_escape),
-		T(test_ydoc_guard_syntax_error),
+		T(test_ydoc_syntax_tab),
+		T(test_ydoc_syntax_not_a_tab),
+		T(test_ydoc_syntax_mapping_value),
+		T(test_ydoc_syntax_unclosed_quote),
+		T(test_ydoc_syntax_unclosed_flow),
+		T(test_ydoc_syntax_other),
 		T(test_ydoc_load_file_reads),
 		T(test_ydoc_load_file_missing),
 		T(test_ydoc_load_file_directory),

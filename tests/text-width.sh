@@ -13,9 +13,14 @@
 #     always; a wider text never shows fewer; every flow line has one value
 #     per column, with a space at least between two, and with a width a
 #     left-aligned value starts where its name starts, a right-aligned one
-#     ends where its name ends; a flow whose endpoints do not fit has them on
-#     the next line instead, from where the first of them starts, " -> "
-#     between them (or on two lines, "A ->" and "B").
+#     ends where its name ends (unless the value before it is wider than its
+#     column and pushes it, a space or two after); a flow whose endpoints do
+#     not fit has them on the next line instead, from where the first of
+#     them starts, " -> " between them (or on two lines, "A ->" and "B").
+#   - The notes (what a role_mismatch saw, the tunnel path): without a
+#     width on the flow's line, in the reason's parentheses and after the
+#     last column; with one on lines of their own under the flow, from where
+#     the client column starts (two further in when folded).
 #   - Without a width (and COLUMNS unset, or not a number) every column is
 #     there, as files and pipes have it.
 #   - --sort refuses a live capture and the JSON and CSV formats.
@@ -61,6 +66,7 @@ function bad(why) {
 # The header: which columns, where.
 function header(   i, from, at, k) {
 	shown = 0
+	notes_at = 0
 	from = 1
 	for (i = 1; i <= n; i++) {
 		at = index(substr($0, from), name[i])
@@ -76,6 +82,8 @@ function header(   i, from, at, k) {
 		start[shown] = at
 		stop[shown] = at + length(name[i]) - 1
 		from = at + length(name[i])
+		if (fit[i] == "APART" && !notes_at)
+			notes_at = at
 	}
 	list = ""
 	for (k = 1; k <= shown; k++)
@@ -86,14 +94,19 @@ function header(   i, from, at, k) {
 }
 # The values of a flow line: one per column shown, bar the endpoints
 # when they come on the next line.
-function row(   i, k, t, ntok, a, b, c, apart) {
+function row(   i, k, t, ntok, a, b, c, apart, line) {
+	line = $0
+	if (!width) {	# the notes, on the line: one value, and none
+		sub(/: [^)]*\)/, ")", line)
+		sub(/  via .*$/, "", line)
+	}
 	ntok = 0
-	for (i = 1; i <= length($0); i++) {
-		if (substr($0, i, 1) == " ")
+	for (i = 1; i <= length(line); i++) {
+		if (substr(line, i, 1) == " ")
 			continue
 		ntok++
 		tstart[ntok] = i
-		while (i <= length($0) && substr($0, i, 1) != " ")
+		while (i <= length(line) && substr(line, i, 1) != " ")
 			i++
 		tstop[ntok] = i - 1
 	}
@@ -118,6 +131,8 @@ function row(   i, k, t, ntok, a, b, c, apart) {
 		t++
 		if (!width)
 			continue	# values are whole: a wide one shifts
+		if (t > 1 && tstart[t] > start[k] && tstart[t] - tstop[t - 1] <= 3)
+			continue	# pushed by the value before
 		if (align[c] == "RIGHT" ? tstop[t] != stop[k] : tstart[t] != start[k])
 			bad(name[c] " is not aligned under its name")
 	}
@@ -140,8 +155,17 @@ function endpoints(   want) {
 width && length($0) > width { bad("longer than " width) }
 $0 == "summary" || $0 == "summary so far" { table = 0; next }
 /^verdict / { header(); table = 1; next }
-table && pending { endpoints(); next }
-table && /^(expected|debug|unexpected|out_of_scope) / { first_apart = 0; row(); next }
+table && pending { endpoints(); noted = 1; next }
+# A note's line, under the flow: only with a width, from the client column.
+table && noted && /^ / {
+	if (!width)
+		bad("a line of notes without a width")
+	else if (match($0, /^ +/) && RLENGTH != notes_at - 1 && RLENGTH != notes_at + 1)
+		bad("a note not from column " notes_at)
+	next
+}
+table && /^(expected|debug|unexpected|out_of_scope) / { first_apart = 0; row(); noted = 1; next }
+{ noted = 0 }
 # The columns shown (the last header's) go to shownfile; a narrower
 # text's (prevfile) must all be among them.
 END {

@@ -251,9 +251,25 @@ static void check_end(struct sink *o)
 
 /* Renders classifications alone when the inner writer does (set with it),
  * so that JSON runs go through the report's per-class texts. */
+static void check_prologue(struct sink *o, const struct run_info *run,
+			   const struct classifier *cls)
+{
+	if (inner->prologue)
+		inner->prologue(o, run, cls);
+}
+
 static struct report_writer checking_writer = {
-	"check", check_begin, check_flow, check_interval, check_summary,
-	NULL, 0, check_end
+	.name = "check", .prologue = check_prologue, .begin = check_begin,
+	.flow = check_flow, .interval = check_interval,
+	.summary = check_summary, .end = check_end,
+};
+
+/* What run.c would say the run was made from. */
+static const char *const fuzz_args[] = { "-r", "fuzz", "-F", "json" };
+static const struct run_input fuzz_input = { "fuzz", 1234 };
+static const struct run_info fuzz_run = {
+	.version = "fuzz", .filter = "tcp or udp", .program = "lucsaudit",
+	.args = fuzz_args, .nargs = 4, .inputs = &fuzz_input, .ninputs = 1,
 };
 
 /* --- the run ---------------------------------------------------------------- */
@@ -398,7 +414,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* live: quiet intervals are records, so no 1 s ones */
 		.interval_us = intervals[b1 & 3] && live ? 60000000
 						       : intervals[b1 & 3],
-		.live = live,
+		.live = live, .run = &fuzz_run,
 	};
 	/* The second text writer fits a width and holds flows for --sort,
 	 * two at a time, so that every batch is sorted and written. */
