@@ -10,8 +10,11 @@
 #   libpcap cannot open the file           exit 2, one line "lucsaudit: FILE: ...",
 #                                          nothing on standard output
 #   libpcap stops reading (cut short,      exit 2, one line "lucsaudit: FILE: ...",
-#   bad record, mixed pcapng interfaces)   and still the summary of the
+#   bad record)                            and still the summary of the
 #                                          packets read before
+#   libpcap refuses a pcapng's interfaces  read to the end, as the first
+#   (link types or snapshot lengths that   case: lucsaudit reads pcapng
+#   differ)                                itself (src/pcapng.c)
 #
 # Any other exit status (a crash, a signal, a hang) fails.  The corpus is
 # read where it lies, never copied.  Without it the test is skipped (77).
@@ -114,6 +117,13 @@ while IFS=$tab read -r path repo spath commit license linktypes packets \
 		fi
 		continue
 	fi
+	# libpcap refuses a pcapng whose interfaces differ in link type or
+	# snapshot length; lucsaudit reads every pcapng with its own reader,
+	# and so reads such a file to its end.
+	case $note in
+	*"read error after"*"an interface has a "*"different from the "*)
+		note="read through by lucsaudit's pcapng reader" ;;
+	esac
 	case $note in
 	*"read error after"*|*"truncated dump file"*)
 		if [ "$status" -eq 2 ] && one_line "lucsaudit: $path: " &&
