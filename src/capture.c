@@ -779,7 +779,8 @@ static bool add_folder(struct capture *c, const char *dir, char *err,
 	closedir(d);
 	if (!ok)
 		snprintf(err, errlen, "out of memory");
-	qsort(names, n, sizeof *names, by_name);
+	if (n > 1)	/* an empty folder has no array to sort */
+		qsort(names, n, sizeof *names, by_name);
 	for (size_t i = 0; i < n; i++) {
 		if (ok)
 			ok = add_entry(c, dir, names[i], err, errlen);
