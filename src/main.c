@@ -13,6 +13,7 @@
 #include "messages.h"
 #include "out.h"
 #include "check.h"
+#include "firewall.h"
 #include "rulebook.h"
 #include "run.h"
 #include "suggest.h"
@@ -45,6 +46,11 @@ struct options {
 	char **argv;		/* the whole command line */
 	int argc;
 	struct decode_config decode;	/* tunnels opened (--no-decap, ports) */
+	bool export_firewall;	/* --export-firewall */
+	enum fw_format firewall;	/* its format */
+	const char *host;	/* --host ADDRESS|ROLE, or NULL: every host */
+	bool with_debug;	/* --with-debug */
+	const char *suggest_rules;	/* --suggest-rules FILE */
 };
 
 static void usage_error(const char *fmt, ...)
@@ -67,6 +73,7 @@ static void usage(void)
 "Usage: lucsaudit [OPTION]... -r FILE [-r FILE]... [FILTER EXPRESSION]\n"
 "       lucsaudit [OPTION]... -i IFACE [FILTER EXPRESSION]\n"
 "       lucsaudit --check [--no-builtin-rules] [--rules FILE]... [--site FILE]\n"
+"       lucsaudit --export-firewall FORMAT --site FILE [--host ADDRESS|ROLE]\n"
 "Audit captured traffic against the LUCS/SfB port catalogue.\n"
 "\n"
 "Input:\n"
@@ -89,6 +96,12 @@ static void usage(void)
 "      --site FILE          site inventory: roles, port overrides, tm\n"
 "      --check              validate the catalogue and site, print a summary\n"
 "      --list-rules         print the compiled rules, one line each\n"
+"Firewall:\n"
+"      --export-firewall FORMAT  print inbound allow rules from the catalogue\n"
+"                           and the site: powershell, netsh or nft\n"
+"      --host ADDRESS|ROLE  for one host the site lists, or every host of a\n"
+"                           role (default: every host of the site)\n"
+"      --with-debug         also open the troubleshooting (debug) ports\n"
 "Output:\n"
 "  -o, --output FILE        write the report to FILE (default: standard output)\n"
 "  -F, --format FORMAT      text (default), json or csv\n"
@@ -99,6 +112,8 @@ static void usage(void)
 "                           failed), empty (no packet audited); comma-separated\n"
 "      --answer-wait SECONDS  how long an unanswered client waits before its\n"
 "                           flow is unanswered, not undetermined (default 3)\n"
+"      --suggest-rules FILE  write to FILE a catalogue file with a rule per\n"
+"                           unexpected group, for review (--rules FILE)\n"
 "      --coverage WHICH     the text report's coverage: missing (default:\n"
 "                           TM twins, debug and not-applicable rules summed\n"
 "                           up), all, or none\n"
@@ -244,7 +259,8 @@ static char *join_words(char **words, int n)
 enum {
 	OPT_MAX_FLOWS = 256, OPT_RULES, OPT_NO_BUILTIN_RULES, OPT_SITE,
 	OPT_CHECK, OPT_LIST_RULES, OPT_INTERVAL, OPT_FAIL_ON, OPT_ANSWER_WAIT,
-	OPT_COVERAGE, OPT_NO_DECAP, OPT_VXLAN_PORT, OPT_GENEVE_PORT
+	OPT_COVERAGE, OPT_NO_DECAP, OPT_VXLAN_PORT, OPT_GENEVE_PORT,
+	OPT_EXPORT_FIREWALL, OPT_HOST, OPT_WITH_DEBUG, OPT_SUGGEST_RULES
 };
 
 /* --vxlan-port 4789,8472: the UDP ports a tunnel type is opened on. */
@@ -271,6 +287,19 @@ static void parse_tunnel_ports(struct decode_config *dc, enum tunnel_type t,
 	if (!decode_config_ports(dc, t, ports, n))
 		usage_error("%s: '%s': a port is given twice, or is the other "
 			    "tunnel type's", opt, arg);
+}
+
+static enum fw_format parse_firewall_format(const char *arg)
+{
+	enum fw_format f;
+	struct suggest s;
+
+	if (fw_format_find(arg, &f))
+		return f;
+	suggest_start(&s, arg, "");
+	for (int i = 0; i < FW_FORMAT_COUNT; i++)
+		suggest_offer(&s, fw_format_name((enum fw_format)i));
+	unknown_word("--export-firewall", "format", arg, &s);
 }
 
 static enum coverage_mode parse_coverage(const char *arg)
@@ -367,6 +396,16 @@ static void check_mode(const struct options *o)
 {
 	bool reads = o->nfiles || o->iface;
 
+	if (o->export_firewall && (reads || o->filter || o->check ||
+				   o->list_rules))
+		usage_error("--export-firewall reads no capture: it prints "
+			    "rules from the catalogue and the site");
+	if (o->export_firewall && !o->site)
+		usage_error("--export-firewall needs the site's hosts: give "
+			    "--site FILE");
+	if ((o->host || o->with_debug) && !o->export_firewall)
+		usage_error("--host and --with-debug go with --export-firewall");
+
 	if ((o->check || o->list_rules) && (reads || o->filter))
 		usage_error("--check and --list-rules read no capture");
 	if (o->nfiles && o->iface)
@@ -375,7 +414,8 @@ static void check_mode(const struct options *o)
 		usage_error("--no-builtin-rules leaves no catalogue: give one "
 			    "with --rules FILE, or drop --no-builtin-rules to "
 			    "use the built-in one");
-	if (!reads && !o->check && !o->list_rules && !o->list_interfaces)
+	if (!reads && !o->check && !o->list_rules && !o->list_interfaces &&
+	    !o->export_firewall)
 		usage_error("nothing to read: give a capture with -r FILE or "
 			    "an interface with -i IFACE");
 	if (!o->iface && (o->user || o->buffer_kib || o->no_promisc ||
@@ -403,6 +443,11 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "no-decap", no_argument, NULL, OPT_NO_DECAP },
 		{ "vxlan-port", required_argument, NULL, OPT_VXLAN_PORT },
 		{ "geneve-port", required_argument, NULL, OPT_GENEVE_PORT },
+		{ "export-firewall", required_argument, NULL,
+		  OPT_EXPORT_FIREWALL },
+		{ "host", required_argument, NULL, OPT_HOST },
+		{ "with-debug", no_argument, NULL, OPT_WITH_DEBUG },
+		{ "suggest-rules", required_argument, NULL, OPT_SUGGEST_RULES },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "list-interfaces", no_argument, NULL, 'D' },
@@ -493,6 +538,19 @@ static void parse_options(int argc, char **argv, struct options *o)
 					   ? TUNNEL_VXLAN : TUNNEL_GENEVE,
 					   optarg);
 			break;
+		case OPT_EXPORT_FIREWALL:
+			o->export_firewall = true;
+			o->firewall = parse_firewall_format(optarg);
+			break;
+		case OPT_HOST:
+			o->host = optarg;
+			break;
+		case OPT_WITH_DEBUG:
+			o->with_debug = true;
+			break;
+		case OPT_SUGGEST_RULES:
+			o->suggest_rules = optarg;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -565,6 +623,51 @@ static int print_rules(const struct options *o, struct rulebook *b)
 	return EXIT_DONE;
 }
 
+/* The plan written to -o FILE or standard output; 0 or an errno. */
+static int write_plan(const char *output, enum fw_format f,
+		      const struct fw_plan *plan)
+{
+	FILE *fp = output ? fopen(output, "w") : stdout;
+	int werr = 0;
+
+	if (!fp)
+		return errno;
+	if (!firewall_write(fp, f, plan))
+		werr = errno ? errno : EIO;
+	if ((output ? fclose(fp) : fflush(fp)) != 0 && !werr)
+		werr = errno ? errno : EIO;
+	return werr;
+}
+
+/* --export-firewall: the allow rules of the selected hosts, printed. */
+static int export_firewall(const struct options *o, struct rulebook *b)
+{
+	struct fw_select sel;
+	struct fw_plan plan;
+	const struct rule *rules;
+	size_t nrules;
+	char err[512];
+	int werr;
+
+	rules = classifier_rules(b->cls, &nrules);
+	if (!fw_select_parse(o->host, b->cat, b->site, &sel, err, sizeof err)) {
+		complain("%s", err);
+		rulebook_free(b);
+		return EXIT_TROUBLE;
+	}
+	if (!firewall_plan(rules, nrules, b->site, &sel, o->with_debug,
+			   &plan)) {
+		complain("out of memory");
+		rulebook_free(b);
+		return EXIT_TROUBLE;
+	}
+	plan.selection = o->host;
+	werr = write_plan(o->output, o->firewall, &plan);
+	firewall_plan_free(&plan);
+	rulebook_free(b);
+	return werr ? output_failed(o->output, werr) : EXIT_DONE;
+}
+
 static int run_main(struct options *o)
 {
 	struct rule_sources src = {
@@ -583,7 +686,7 @@ static int run_main(struct options *o)
 		.interval_s = o->interval_s, .fail_on = o->fail_on,
 		.answer_wait_us = o->answer_wait_us, .coverage = o->coverage,
 		.argv = (const char *const *)o->argv, .argc = o->argc,
-		.quiet = o->quiet,
+		.quiet = o->quiet, .suggest_rules = o->suggest_rules,
 	};
 	struct rulebook book;
 	char err[1024];
@@ -597,6 +700,8 @@ static int run_main(struct options *o)
 	}
 	if (o->check || o->list_rules)
 		return print_rules(o, &book);
+	if (o->export_firewall)
+		return export_firewall(o, &book);
 	status = run_audit(&cfg, &book);
 	rulebook_free(&book);
 	return status;

@@ -824,6 +824,64 @@ uint64_t report_packets(const struct report *r)
 	return r->packets;
 }
 
+/* Only debug rules document the port (or portless protocol). */
+static bool debug_port(const struct classifier *cls, uint8_t proto,
+		       uint16_t port)
+{
+	size_t n, nrules;
+	const uint16_t *set = classifier_port_rules(cls, proto, port, &n);
+	const struct rule *rules = classifier_rules(cls, &nrules);
+	bool all_debug = n > 0;
+
+	for (size_t i = 0; i < n; i++)
+		all_debug = all_debug && rules[set[i]].debug;
+	return all_debug;
+}
+
+_Static_assert(SEEN_TOP_CLIENTS == GROUP_TOP_CLIENTS,
+	       "a seen group names the clients a group keeps");
+
+static void seen_group_of(const struct classifier *cls, const struct group *g,
+			  struct seen_group *s)
+{
+	struct top_client top[GROUP_TOP_CLIENTS];
+	bool estimate;
+
+	memset(s, 0, sizeof *s);
+	s->family = g->family;
+	s->proto = g->proto;
+	s->port = g->port;
+	memcpy(s->server, g->server, sizeof s->server);
+	s->server_roles = classifier_roles(cls, g->family, g->server);
+	s->client_roles = g->client_roles;
+	s->debug_port = debug_port(cls, g->proto, g->port);
+	s->flows = g->c.flows;
+	s->packets = g->c.packets;
+	s->bytes = g->c.bytes;
+	s->clients = client_count_value(&g->clients, &estimate);
+	s->first_us = g->first_us;
+	s->last_us = g->last_us;
+	s->ntop = group_top_clients(g, top);
+	for (size_t i = 0; i < s->ntop && i < SEEN_TOP_CLIENTS; i++) {
+		memcpy(s->top[i].addr, top[i].addr, sizeof s->top[i].addr);
+		s->top[i].flows = top[i].flows;
+	}
+}
+
+size_t report_seen_groups(const struct report *r, struct seen_group **out)
+{
+	size_t n;
+	const struct group *const *g =
+		tally_sorted(&r->tally, GROUP_UNEXPECTED, &n);
+
+	*out = calloc(n ? n : 1, sizeof **out);
+	if (!*out)
+		return SIZE_MAX;
+	for (size_t i = 0; g && i < n; i++)
+		seen_group_of(r->cls, g[i], &(*out)[i]);
+	return g ? n : 0;
+}
+
 uint64_t report_flows_with(const struct report *r, uint32_t verdicts)
 {
 	uint64_t n = 0;

@@ -23,6 +23,7 @@
 #include "out.h"
 #include "rulebook.h"
 #include "tunnels.h"
+#include "suggest-rules.h"
 #include "tally.h"
 
 /* What a writer writes to: the record writer, and what formatting keeps
@@ -256,6 +257,9 @@ uint64_t report_flows_with(const struct report *r, uint32_t verdicts);
 uint64_t report_failed(const struct report *r);
 /* Packets counted in flows, the whole run (--fail-on empty). */
 uint64_t report_packets(const struct report *r);
+/* The unexpected groups of the run, largest first, as plain data for
+ * --suggest-rules, in *out (the caller frees it); SIZE_MAX: no memory. */
+size_t report_seen_groups(const struct report *r, struct seen_group **out);
 
 void report_summary(struct report *r, const struct summary_input *in);
 

@@ -495,6 +495,35 @@ static bool fail_on_matched(uint32_t fail_on, const struct report *rep)
 	       ((fail_on & FAIL_ON_EMPTY) && report_packets(rep) == 0);
 }
 
+/* --suggest-rules FILE: the unexpected groups as a catalogue file. */
+static bool write_suggestions(const struct run *r)
+{
+	const char *path = r->cfg->suggest_rules;
+	struct seen_group *groups;
+	size_t n = report_seen_groups(r->report, &groups);
+	FILE *fp;
+	bool ok;
+
+	if (n == SIZE_MAX) {
+		complain("--suggest-rules: out of memory");
+		return false;
+	}
+	fp = fopen(path, "w");
+	if (!fp) {
+		complain("--suggest-rules: %s: %s", path, strerror(errno));
+		free(groups);
+		return false;
+	}
+	ok = suggest_rules_write(fp, r->book->cat, groups, n);
+	free(groups);
+	if (fclose(fp) != 0 || !ok) {
+		complain("--suggest-rules: %s: write error: %s", path,
+			 strerror(errno ? errno : EIO));
+		return false;
+	}
+	return true;
+}
+
 /* Everything is read (or the run was stopped): the flows still in the
  * table are written, then the summary; the exit status. */
 static int run_end(struct run *r)
@@ -518,6 +547,8 @@ static int run_end(struct run *r)
 		if (inputs[i].error)
 			complain("%s: %s", inputs[i].name, inputs[i].error);
 	if (!capture_ok(r->cap))
+		status = EXIT_TROUBLE;
+	else if (r->cfg->suggest_rules && !write_suggestions(r))
 		status = EXIT_TROUBLE;
 	else if (fail_on_matched(r->cfg->fail_on, r->report))
 		status = EXIT_FOUND;

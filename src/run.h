@@ -33,6 +33,7 @@ struct run_config {
 	int64_t answer_wait_us;		/* --answer-wait */
 	enum coverage_mode coverage;	/* --coverage */
 	bool quiet;			/* no progress line */
+	const char *suggest_rules;	/* --suggest-rules FILE, or NULL */
 	const char *const *argv;	/* the command line, for provenance */
 	int argc;
 };
