@@ -321,7 +321,8 @@ static void header(FILE *fp, const struct fw_plan *plan, const char *hash,
 {
 	fprintf(fp, "%s lucsaudit --export-firewall %s: inbound allow rules "
 		"for %s%s, from the catalogue and the site %s.\n", hash, format,
-		plan->selection ? "host " : "every host of the site",
+		!plan->selection ? "every host of the site"
+		: plan->selection_is_role ? "every host of the role " : "host ",
 		plan->selection ? plan->selection : "",
 		plan->site_file ? plan->site_file : "");
 	fprintf(fp, "%s Review before applying: lucsaudit applies nothing.  "

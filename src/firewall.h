@@ -64,6 +64,7 @@ struct fw_plan {
 	struct prefix *hosts;	/* every destination, once: what is closed */
 	size_t nhosts;
 	const char *selection;	/* --host as given, or NULL: every host */
+	bool selection_is_role;	/* it names a role */
 	const char *site_file;	/* for the header */
 };
 

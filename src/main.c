@@ -662,6 +662,7 @@ static int export_firewall(const struct options *o, struct rulebook *b)
 		return EXIT_TROUBLE;
 	}
 	plan.selection = o->host;
+	plan.selection_is_role = sel.role >= 0;
 	werr = write_plan(o->output, o->firewall, &plan);
 	firewall_plan_free(&plan);
 	rulebook_free(b);
