@@ -51,6 +51,7 @@ struct options {
 	const char *host;	/* --host ADDRESS|ROLE, or NULL: every host */
 	bool with_debug;	/* --with-debug */
 	const char *suggest_rules;	/* --suggest-rules FILE */
+	const char *baseline;	/* --baseline FILE */
 };
 
 static void usage_error(const char *fmt, ...)
@@ -109,9 +110,13 @@ static void usage(void)
 "                           (default 300; 0: none)\n"
 "      --fail-on WORDS      exit 1 when: unexpected, debug (a flow has the\n"
 "                           verdict), failed (a documented connection\n"
-"                           failed), empty (no packet audited); comma-separated\n"
+"                           failed), empty (no packet audited), new (an\n"
+"                           unexpected group new since --baseline);\n"
+"                           comma-separated\n"
 "      --answer-wait SECONDS  how long an unanswered client waits before its\n"
 "                           flow is unanswered, not undetermined (default 3)\n"
+"      --baseline FILE      the JSON report (-F json) of an earlier run: the\n"
+"                           summary says what is new since, first\n"
 "      --suggest-rules FILE  write to FILE a catalogue file with a rule per\n"
 "                           unexpected group, for review (--rules FILE)\n"
 "      --coverage WHICH     the text report's coverage: missing (default:\n"
@@ -215,6 +220,7 @@ static uint32_t parse_fail_on(const char *arg)
 		{ "debug", 1u << VERDICT_DEBUG },
 		{ "failed", FAIL_ON_FAILED },
 		{ "empty", FAIL_ON_EMPTY },
+		{ "new", FAIL_ON_NEW },
 	};
 	uint32_t mask = 0;
 	const char *p = arg;
@@ -228,7 +234,7 @@ static uint32_t parse_fail_on(const char *arg)
 	}
 	if (!mask)
 		usage_error("--fail-on: name one or more of unexpected, debug, "
-			    "failed, empty");
+			    "failed, empty, new");
 	return mask;
 }
 
@@ -260,7 +266,8 @@ enum {
 	OPT_MAX_FLOWS = 256, OPT_RULES, OPT_NO_BUILTIN_RULES, OPT_SITE,
 	OPT_CHECK, OPT_LIST_RULES, OPT_INTERVAL, OPT_FAIL_ON, OPT_ANSWER_WAIT,
 	OPT_COVERAGE, OPT_NO_DECAP, OPT_VXLAN_PORT, OPT_GENEVE_PORT,
-	OPT_EXPORT_FIREWALL, OPT_HOST, OPT_WITH_DEBUG, OPT_SUGGEST_RULES
+	OPT_EXPORT_FIREWALL, OPT_HOST, OPT_WITH_DEBUG, OPT_SUGGEST_RULES,
+	OPT_BASELINE
 };
 
 /* --vxlan-port 4789,8472: the UDP ports a tunnel type is opened on. */
@@ -403,6 +410,12 @@ static void check_mode(const struct options *o)
 	if (o->export_firewall && !o->site)
 		usage_error("--export-firewall needs the site's hosts: give "
 			    "--site FILE");
+	if ((o->fail_on & FAIL_ON_NEW) && !o->baseline)
+		usage_error("--fail-on new needs --baseline FILE: the JSON "
+			    "report of an earlier run to compare with");
+	if ((o->baseline || o->suggest_rules) && !reads)
+		usage_error("--baseline and --suggest-rules go with an audit "
+			    "(-r FILE or -i IFACE)");
 	if ((o->host || o->with_debug) && !o->export_firewall)
 		usage_error("--host and --with-debug go with --export-firewall");
 
@@ -448,6 +461,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "host", required_argument, NULL, OPT_HOST },
 		{ "with-debug", no_argument, NULL, OPT_WITH_DEBUG },
 		{ "suggest-rules", required_argument, NULL, OPT_SUGGEST_RULES },
+		{ "baseline", required_argument, NULL, OPT_BASELINE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "list-interfaces", no_argument, NULL, 'D' },
@@ -550,6 +564,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_SUGGEST_RULES:
 			o->suggest_rules = optarg;
+			break;
+		case OPT_BASELINE:
+			o->baseline = optarg;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -669,6 +686,24 @@ static int export_firewall(const struct options *o, struct rulebook *b)
 	return werr ? output_failed(o->output, werr) : EXIT_DONE;
 }
 
+/* --baseline FILE, said when its rules are not this run's. */
+static bool load_baseline(const char *path, const struct rulebook *book,
+			  struct baseline *b)
+{
+	struct load_error err;
+	char why[512];
+
+	if (!baseline_load_file(b, path, &err)) {
+		complain("--baseline %s: %s", err.file, err.msg);
+		return false;
+	}
+	if (baseline_rules_differ(b, book, why, sizeof why))
+		complain("--baseline %s: other rules than this run's: %s; "
+			 "what is new may be new rules, not new traffic",
+			 path, why);
+	return true;
+}
+
 static int run_main(struct options *o)
 {
 	struct rule_sources src = {
@@ -690,6 +725,7 @@ static int run_main(struct options *o)
 		.quiet = o->quiet, .suggest_rules = o->suggest_rules,
 	};
 	struct rulebook book;
+	struct baseline baseline;
 	char err[1024];
 	int status;
 
@@ -703,7 +739,14 @@ static int run_main(struct options *o)
 		return print_rules(o, &book);
 	if (o->export_firewall)
 		return export_firewall(o, &book);
+	if (o->baseline && !load_baseline(o->baseline, &book, &baseline)) {
+		rulebook_free(&book);
+		return EXIT_TROUBLE;
+	}
+	cfg.baseline = o->baseline ? &baseline : NULL;
 	status = run_audit(&cfg, &book);
+	if (o->baseline)
+		baseline_free(&baseline);
 	rulebook_free(&book);
 	return status;
 }

@@ -70,6 +70,8 @@ struct report {
 	struct tally tally;
 	struct tally snapshot;
 	bool in_snapshot;
+	bool has_baseline;	/* --baseline: baseline holds the changes */
+	struct baseline_view baseline;
 };
 
 static void class_texts_free(struct report *r);
@@ -128,10 +130,12 @@ struct report *report_new(const struct report_config *cfg)
 		report_free(r);
 		return NULL;
 	}
-	if (!tally_init(&r->tally, cfg->cls, &cfg->hash_key)) {
+	if (!tally_init(&r->tally, cfg->cls, &cfg->hash_key) ||
+	    (cfg->baseline && !baseline_view_init(&r->baseline, cfg->baseline))) {
 		report_free(r);
 		return NULL;
 	}
+	r->has_baseline = cfg->baseline != NULL;
 	if (r->w->prologue && r->run)
 		r->w->prologue(&r->sink, r->run, r->cls);
 	if (r->w->begin)
@@ -144,6 +148,7 @@ void report_free(struct report *r)
 	if (!r)
 		return;
 	tally_free(&r->tally);
+	baseline_view_free(&r->baseline);
 	class_texts_free(r);
 	free(r->iv.per_class);
 	free(r->counted_in);
@@ -819,6 +824,11 @@ uint64_t report_failed(const struct report *r)
 	return r->tally.failed;
 }
 
+size_t report_new_unexpected(const struct report *r)
+{
+	return r->has_baseline ? r->baseline.nnew_unexpected : 0;
+}
+
 uint64_t report_packets(const struct report *r)
 {
 	return r->packets;
@@ -907,6 +917,10 @@ static void write_summary(struct report *r, const struct tally *t,
 		s.decode_errors += in->frames->decode[i];
 	memcpy(s.verdicts, t->verdicts, sizeof s.verdicts);
 	memcpy(s.tags, t->tags, sizeof s.tags);
+	if (r->has_baseline) {
+		baseline_compare(&r->baseline, t, r->cls);
+		s.baseline = &r->baseline;
+	}
 	if (!r->w->summary)
 		return;
 	r->w->summary(&r->sink, &s);

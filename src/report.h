@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "baseline-diff.h"
 #include "capture.h"
 #include "classify.h"
 #include "decode.h"
@@ -177,6 +178,8 @@ struct summary_view {
 	const struct classifier *cls;
 	struct counts verdicts[VERDICT_COUNT];
 	struct counts tags[CAT_MAX_TAGS];
+	/* --baseline: what changed since, or NULL */
+	const struct baseline_view *baseline;
 };
 
 struct report_writer {
@@ -215,6 +218,7 @@ struct report_config {
 	bool live;		/* intervals by the clock, every one written */
 	struct hash_key hash_key;	/* the run's random key */
 	uint32_t flow_slots;	/* the flow table's (flow_table_slots) */
+	const struct baseline *baseline;	/* --baseline, or NULL */
 };
 
 struct report;
@@ -255,6 +259,9 @@ void report_set_capture_stats(struct report *r, const struct capture_stats *cs);
 uint64_t report_flows_with(const struct report *r, uint32_t verdicts);
 /* Documented connections that failed (--fail-on failed). */
 uint64_t report_failed(const struct report *r);
+/* Unexpected groups new since the baseline, as the last summary found
+ * them (--fail-on new). */
+size_t report_new_unexpected(const struct report *r);
 /* Packets counted in flows, the whole run (--fail-on empty). */
 uint64_t report_packets(const struct report *r);
 /* The unexpected groups of the run, largest first, as plain data for

@@ -420,6 +420,7 @@ static bool open_audit(struct run *r)
 		.coverage = r->cfg->coverage, .run = &r->info,
 		.live = r->live, .hash_key = fc.hash_key,
 		.flow_slots = flow_table_slots(fc.max_flows),
+		.baseline = r->cfg->baseline,
 	};
 	r->report = report_new(&rc);
 	if (r->report && r->live)
@@ -492,7 +493,8 @@ static bool fail_on_matched(uint32_t fail_on, const struct report *rep)
 {
 	return report_flows_with(rep, fail_on) ||
 	       ((fail_on & FAIL_ON_FAILED) && report_failed(rep)) ||
-	       ((fail_on & FAIL_ON_EMPTY) && report_packets(rep) == 0);
+	       ((fail_on & FAIL_ON_EMPTY) && report_packets(rep) == 0) ||
+	       ((fail_on & FAIL_ON_NEW) && report_new_unexpected(rep) > 0);
 }
 
 /* --suggest-rules FILE: the unexpected groups as a catalogue file. */

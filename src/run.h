@@ -18,6 +18,7 @@ enum exit_status {
 };
 
 /* --fail-on words beyond the verdicts (1 << enum verdict). */
+#define FAIL_ON_NEW (1u << 29)	/* unexpected groups new since --baseline */
 #define FAIL_ON_FAILED (1u << 30)	/* a documented connection failed */
 #define FAIL_ON_EMPTY (1u << 31)	/* no packet was audited */
 
@@ -34,6 +35,7 @@ struct run_config {
 	enum coverage_mode coverage;	/* --coverage */
 	bool quiet;			/* no progress line */
 	const char *suggest_rules;	/* --suggest-rules FILE, or NULL */
+	const struct baseline *baseline;	/* --baseline, or NULL */
 	const char *const *argv;	/* the command line, for provenance */
 	int argc;
 };
