@@ -225,10 +225,19 @@ bool baseline_rules_differ(const struct baseline *b,
 				 book->sources[i].file, book->sources[i].sha256);
 			return true;
 		}
-	if (b->nsources != book->nsources) {
-		snprintf(buf, size, "the baseline was judged by %zu catalogue "
-			 "files, this run by %zu", b->nsources, book->nsources);
-		return true;
+	for (size_t i = 0; i < b->nsources; i++) {
+		const char *sp = strrchr(b->sources[i], ' ');
+		bool found = false;
+
+		for (size_t k = 0; sp && k < book->nsources && !found; k++)
+			found = strcmp(sp + 1, book->sources[k].sha256) == 0;
+		if (!found) {
+			snprintf(buf, size, "the baseline's catalogue %.*s is "
+				 "not among this run's rules files",
+				 sp ? (int)(sp - b->sources[i]) : 0,
+				 b->sources[i]);
+			return true;
+		}
 	}
 	if (!book->has_site_info != !site_sha ||
 	    (site_sha && strcmp(site_sha + 1, book->site_info.sha256) != 0)) {

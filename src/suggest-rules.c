@@ -22,6 +22,7 @@ struct suggestion {
 	size_t ngroups;
 	uint64_t flows, packets, bytes;
 	int64_t first_us, last_us;
+	char id[CAT_MAX_ID + 1];	/* assign_ids' */
 };
 
 struct plan {
@@ -238,27 +239,33 @@ static void write_seen(FILE *fp, const struct suggestion *s)
 	}
 }
 
-/* A rule id no catalogue loaded has yet: observed-tcp-3389[-N]. */
-static void rule_id(const struct catalogue *cat, const struct plan *p,
-		    size_t i, char *buf, size_t size)
+static bool id_taken(const struct catalogue *cat, const struct plan *p,
+		     size_t before, const char *id)
 {
-	const struct suggestion *s = &p->s[i];
-	char pb[4];
-	unsigned n = 1;
+	if (catalogue_rule(cat, id))
+		return true;
+	for (size_t k = 0; k < before; k++)
+		if (strcmp(p->s[k].id, id) == 0)
+			return true;
+	return false;
+}
 
-	for (size_t k = 0; k < i; k++)
-		n += p->s[k].proto == s->proto && p->s[k].port == s->port;
-	for (;; n++) {
+/* Rule ids neither a catalogue loaded nor an earlier suggestion has:
+ * observed-tcp-3389, then observed-tcp-3389-2... */
+static void assign_ids(const struct catalogue *cat, struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		struct suggestion *s = &p->s[i];
+		char pb[4];
 		int len = has_ports(s->proto)
-			  ? snprintf(buf, size, "observed-%s-%u",
+			  ? snprintf(s->id, sizeof s->id, "observed-%s-%u",
 				     proto_name(s->proto, pb), s->port)
-			  : snprintf(buf, size, "observed-%s",
+			  : snprintf(s->id, sizeof s->id, "observed-%s",
 				     proto_name(s->proto, pb));
 
-		if (n > 1)
-			snprintf(buf + len, size - (size_t)len, "-%u", n);
-		if (!catalogue_rule(cat, buf))
-			return;
+		for (unsigned n = 2; id_taken(cat, p, i, s->id); n++)
+			snprintf(s->id + len, sizeof s->id - (size_t)len,
+				 "-%u", n);
 	}
 }
 
@@ -266,19 +273,18 @@ static void write_rule(FILE *fp, const struct catalogue *cat,
 		       const struct plan *p, size_t i)
 {
 	const struct suggestion *s = &p->s[i];
-	char id[CAT_MAX_ID + 1], to[80], pb[4];
+	char to[80], pb[4];
 
 	write_seen(fp, s);
 	if (s->from < 0)
 		fputs("  # clients in no role: from any host; list them in "
 		      "the site to narrow it\n", fp);
-	rule_id(cat, p, i, id, sizeof id);
 	if (s->to >= 0)
 		snprintf(to, sizeof to, "%s", cat->roles[s->to]);
 	else
 		host_role(s->host, to, sizeof to);
 	fprintf(fp, "  - id: %s\n    from: %s\n    to: %s\n    proto: %s\n",
-		id, s->from < 0 ? "any" : cat->roles[s->from], to,
+		s->id, s->from < 0 ? "any" : cat->roles[s->from], to,
 		proto_name(s->proto, pb));
 	if (has_ports(s->proto))
 		fprintf(fp, "    ports: %u\n", s->port);
@@ -312,6 +318,7 @@ bool suggest_rules_write(FILE *fp, const struct catalogue *cat,
 		plan_free(&p);
 		return false;
 	}
+	assign_ids(cat, &p);
 	write_header(fp);
 	write_site_note(fp, &p, cat);
 	write_debug_skipped(fp, groups, n);
