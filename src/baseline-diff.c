@@ -7,13 +7,15 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "proto.h"
 #include "tunables.h"
 
 bool baseline_view_init(struct baseline_view *v, const struct baseline *b)
 {
 	memset(v, 0, sizeof *v);
 	v->b = b;
-	v->new_unexpected = calloc(LUCS_TALLY_GROUPS, sizeof *v->new_unexpected);
+	v->new_unexpected = calloc(LUCS_TALLY_GROUPS,
+				   sizeof *v->new_unexpected);
 	v->new_failed = calloc(LUCS_TALLY_GROUPS, sizeof *v->new_failed);
 	v->recovered = calloc(b->nfailed + 1, sizeof *v->recovered);
 	v->no_longer_seen = calloc(b->nseen + 1, sizeof *v->no_longer_seen);
@@ -31,19 +33,6 @@ void baseline_view_free(struct baseline_view *v)
 	free(v->recovered);
 	free(v->no_longer_seen);
 	memset(v, 0, sizeof *v);
-}
-
-static const char *proto_word(uint8_t proto, char buf[4])
-{
-	switch (proto) {
-	case 1: return "icmp";
-	case 6: return "tcp";
-	case 17: return "udp";
-	case 58: return "icmpv6";
-	default:
-		snprintf(buf, 4, "%u", proto);
-		return buf;
-	}
 }
 
 /* names of mask's bits, in order, joined by commas into buf. */
@@ -77,11 +66,13 @@ static char *group_key(const struct group *g, const struct classifier *cls,
 {
 	char server[48], pb[4], reasons[128], roles[CAT_MAX_ROLES * 66];
 	const struct catalogue *cat = classifier_catalogue(cls);
-	unsigned port = g->proto == 6 || g->proto == 17 ? g->port : 0;
+	bool ports = g->proto == IPPROTO_NUM_TCP ||
+		     g->proto == IPPROTO_NUM_UDP;
+	unsigned port = ports ? g->port : 0;
 
 	format_addr(server, sizeof server, g->family, g->server);
 	if (failed)
-		return baseline_group_key(proto_word(g->proto, pb), server,
+		return baseline_group_key(proto_text(g->proto, pb), server,
 					  port, NULL, NULL);
 	join_mask(reasons, sizeof reasons, g->reasons, reason_of, NULL,
 		  REASON_COUNT);
@@ -89,7 +80,7 @@ static char *group_key(const struct group *g, const struct classifier *cls,
 	if (classifier_has_site(cls))
 		join_mask(roles, sizeof roles, g->client_roles, role_of, cat,
 			  (int)cat->nroles);
-	return baseline_group_key(proto_word(g->proto, pb), server, port,
+	return baseline_group_key(proto_text(g->proto, pb), server, port,
 				  reasons, roles);
 }
 
@@ -220,9 +211,10 @@ bool baseline_rules_differ(const struct baseline *b,
 
 	for (size_t i = 0; i < book->nsources; i++)
 		if (!source_listed(b, book->sources[i].sha256)) {
-			snprintf(buf, size, "the catalogue %s (sha256 %.12s...) "
-				 "is not among the baseline's rules files",
-				 book->sources[i].file, book->sources[i].sha256);
+			snprintf(buf, size, "the catalogue %s (sha256 "
+				 "%.12s...) is not among the baseline's rules "
+				 "files", book->sources[i].file,
+				 book->sources[i].sha256);
 			return true;
 		}
 	for (size_t i = 0; i < b->nsources; i++) {

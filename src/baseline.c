@@ -13,7 +13,8 @@
 #define SUMMARY_PREFIX "{\"type\":\"summary\""
 
 static bool set_error(struct load_error *err, const char *name,
-		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+		      const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static bool set_error(struct load_error *err, const char *name,
 		      const char *fmt, ...)

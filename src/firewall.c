@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "proto.h"
+
 #define FW_GROUP "lucsaudit"	/* the Windows rule group; the nft table */
 #define NFT_COMMENT_MAX 120	/* bytes: nft keeps at most 128 */
 
@@ -32,7 +34,7 @@ const char *fw_format_name(enum fw_format f)
 	return format_names[f];
 }
 
-/* --- which hosts ------------------------------------------------------------ */
+/* --- which hosts ---------------------------------------------------------- */
 
 static bool parse_address(const char *s, struct prefix *p)
 {
@@ -83,7 +85,7 @@ bool fw_select_parse(const char *host, const struct catalogue *cat,
 	return true;
 }
 
-/* --- the plan --------------------------------------------------------------- */
+/* --- the plan ------------------------------------------------------------- */
 
 static bool same_prefix(const struct prefix *a, const struct prefix *b)
 {
@@ -181,9 +183,9 @@ static bool plan_rule(struct fw_plan *plan, const struct rule *r,
 	if (r->has_ip_proto)
 		protos[n++] = r->ip_proto;
 	if (!r->has_ip_proto && (r->l4 & PROTO_TCP))
-		protos[n++] = 6;
+		protos[n++] = IPPROTO_NUM_TCP;
 	if (!r->has_ip_proto && (r->l4 & PROTO_UDP))
-		protos[n++] = 17;
+		protos[n++] = IPPROTO_NUM_UDP;
 	for (size_t i = 0; i < n; i++) {
 		struct fw_rule one = *base;
 
@@ -259,22 +261,9 @@ void firewall_plan_free(struct fw_plan *plan)
 
 /* --- text shared by the writers ------------------------------------------- */
 
-static const char *proto_word(uint8_t proto, char buf[4])
-{
-	switch (proto) {
-	case 1: return "icmp";
-	case 6: return "tcp";
-	case 17: return "udp";
-	case 58: return "icmpv6";
-	default:
-		snprintf(buf, 4, "%u", proto);
-		return buf;
-	}
-}
-
 static bool has_ports(const struct fw_rule *r)
 {
-	return r->proto == 6 || r->proto == 17;
+	return r->proto == IPPROTO_NUM_TCP || r->proto == IPPROTO_NUM_UDP;
 }
 
 static void prefix_text(const struct prefix *p, char *buf, size_t size)
@@ -313,7 +302,7 @@ static void rule_name(const struct fw_rule *r, char *buf, size_t size)
 	char pb[4];
 
 	snprintf(buf, size, FW_GROUP "-%s-%s", r->id,
-		 proto_word(r->proto, pb));
+		 proto_text(r->proto, pb));
 }
 
 static void header(FILE *fp, const struct fw_plan *plan, const char *hash,
@@ -330,7 +319,7 @@ static void header(FILE *fp, const struct fw_plan *plan, const char *hash,
 		"comment it opens for.\n", hash, hash);
 }
 
-/* --- PowerShell ------------------------------------------------------------- */
+/* --- PowerShell ----------------------------------------------------------- */
 
 /* A single-quoted PowerShell string: ' doubled, and the typographic
  * single quotes PowerShell also takes as quotes written as ''. */
@@ -379,12 +368,12 @@ static void ps_rule(FILE *fp, const struct fw_rule *r)
 	fputs(" -DisplayName ", fp);
 	ps_quoted(fp, text);
 	fputs(" -Group '" FW_GROUP "' -Direction Inbound -Protocol ", fp);
-	if (r->proto == 1 || r->proto == 58)
-		fputs(r->proto == 1 ? "ICMPv4" : "ICMPv6", fp);
+	if (r->proto == IPPROTO_NUM_ICMP || r->proto == IPPROTO_NUM_ICMPV6)
+		fputs(r->proto == IPPROTO_NUM_ICMP ? "ICMPv4" : "ICMPv6", fp);
 	else if (has_ports(r))
-		fputs(r->proto == 6 ? "TCP" : "UDP", fp);
+		fputs(r->proto == IPPROTO_NUM_TCP ? "TCP" : "UDP", fp);
 	else
-		fputs(proto_word(r->proto, pb), fp);
+		fputs(proto_text(r->proto, pb), fp);
 	if (has_ports(r)) {
 		fputs(" -LocalPort ", fp);
 		for (size_t i = 0; i < r->nports; i++) {
@@ -414,7 +403,7 @@ static void write_powershell(FILE *fp, const struct fw_plan *plan)
 		ps_rule(fp, &plan->rules[i]);
 }
 
-/* --- netsh ------------------------------------------------------------------ */
+/* --- netsh ---------------------------------------------------------------- */
 
 /* A double-quoted netsh value: it has no escape, so " becomes ', and %
  * (which cmd expands even inside quotes) becomes "percent". */
@@ -443,8 +432,9 @@ static void netsh_rule(FILE *fp, const struct fw_rule *r)
 	fputs("netsh advfirewall firewall add rule name=", fp);
 	netsh_quoted(fp, name);
 	fputs(" dir=in action=allow protocol=", fp);
-	fputs(r->proto == 1 ? "icmpv4" : r->proto == 58 ? "icmpv6"
-	      : proto_word(r->proto, pb), fp);
+	fputs(r->proto == IPPROTO_NUM_ICMP ? "icmpv4"
+	      : r->proto == IPPROTO_NUM_ICMPV6 ? "icmpv6"
+	      : proto_text(r->proto, pb), fp);
 	if (has_ports(r)) {
 		fputs(" localport=", fp);
 		for (size_t i = 0; i < r->nports; i++) {
@@ -475,7 +465,7 @@ static void write_netsh(FILE *fp, const struct fw_plan *plan)
 		netsh_rule(fp, &plan->rules[i]);
 }
 
-/* --- nftables --------------------------------------------------------------- */
+/* --- nftables ------------------------------------------------------------- */
 
 /* An nft identifier from a role or rule id: [a-z0-9_] kept, else _. */
 static void nft_ident(char *buf, size_t size, const char *prefix,
@@ -606,7 +596,8 @@ static void nft_rule_family(FILE *fp, const struct fw_plan *plan, size_t i,
 
 	if ((!r->src_any && !count_family(r->src, r->nsrc, fam)) ||
 	    (!r->dst_any && !count_family(r->dst, r->ndst, fam)) ||
-	    (r->proto == 1 && fam == 6) || (r->proto == 58 && fam == 4))
+	    (r->proto == IPPROTO_NUM_ICMP && fam == 6) ||
+	    (r->proto == IPPROTO_NUM_ICMPV6 && fam == 4))
 		return;
 	fputc('\t', fp);
 	fputc('\t', fp);
@@ -623,11 +614,12 @@ static void nft_rule_family(FILE *fp, const struct fw_plan *plan, size_t i,
 	if (has_ports(r)) {
 		snprintf(buf, sizeof buf, "ports_%zu_", i);
 		nft_ident(name, sizeof name, buf, r->id, 0);
-		fprintf(fp, "%s dport @%s", r->proto == 6 ? "tcp" : "udp",
-			name);
-	} else if (r->proto == 1 || r->proto == 58) {
-		fprintf(fp, "meta l4proto %s", r->proto == 1 ? "icmp"
-							      : "ipv6-icmp");
+		fprintf(fp, "%s dport @%s",
+			r->proto == IPPROTO_NUM_TCP ? "tcp" : "udp", name);
+	} else if (r->proto == IPPROTO_NUM_ICMP) {
+		fputs("meta l4proto icmp", fp);
+	} else if (r->proto == IPPROTO_NUM_ICMPV6) {
+		fputs("meta l4proto ipv6-icmp", fp);
 	} else {
 		fprintf(fp, "meta l4proto %u", r->proto);
 	}

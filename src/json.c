@@ -68,7 +68,7 @@ static bool number(struct parser *ps, struct json *out)
 		unsigned d = ps->p[at] - '0';
 
 		if (v > (UINT64_MAX - d) / 10)
-			integer = false;	/* too large: kept as a number */
+			integer = false;	/* too large: a number still */
 		else
 			v = v * 10 + d;
 		at++;

@@ -557,7 +557,8 @@ static void new_groups(struct out *o, const struct summary_view *s,
 		out_str(o, ": none\n");
 		return;
 	}
-	out_str(o, "\n  server:port/proto                  flows  clients   packets        bytes");
+	out_str(o, "\n  server:port/proto                  flows  clients"
+		   "   packets        bytes");
 	out_str(o, kind == GROUP_FAILED ? "  outcome\n" : "  reason\n");
 	for (size_t i = 0; i < n && i < LUCS_TEXT_GROUPS; i++) {
 		group_line(o, g[i]);

@@ -131,7 +131,8 @@ struct report *report_new(const struct report_config *cfg)
 		return NULL;
 	}
 	if (!tally_init(&r->tally, cfg->cls, &cfg->hash_key) ||
-	    (cfg->baseline && !baseline_view_init(&r->baseline, cfg->baseline))) {
+	    (cfg->baseline &&
+	     !baseline_view_init(&r->baseline, cfg->baseline))) {
 		report_free(r);
 		return NULL;
 	}
@@ -168,16 +169,6 @@ static const struct capture_stats *live_counters(const struct report *r)
 }
 
 /* --- views -------------------------------------------------------------------- */
-
-const char *proto_text(uint8_t proto, char buf[4])
-{
-	const char *name = proto_name(proto);
-
-	if (name)
-		return name;
-	snprintf(buf, 4, "%u", proto);
-	return buf;
-}
 
 void names_join(char *buf, size_t size, const char *const *names, size_t n,
 		char sep)

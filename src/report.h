@@ -22,6 +22,7 @@
 #include "flow.h"
 #include "fmt.h"
 #include "out.h"
+#include "proto.h"
 #include "rulebook.h"
 #include "tunnels.h"
 #include "suggest-rules.h"
@@ -281,8 +282,6 @@ void report_snapshot_end(struct report *r, const struct summary_input *in);
 /* After the rules were reloaded: classes and rules are new. */
 bool report_set_classifier(struct report *r, const struct classifier *cls);
 
-/* The protocol's name, or its number written into buf. */
-const char *proto_text(uint8_t proto, char buf[4]);
 /* A site prefix as written: 10.10.0.11, or 10.20.1.0/24 when it is not
  * a single host. */
 void prefix_format(const struct prefix *p, char *buf, size_t size);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "proto.h"
 
 #define OBSERVED_TAG "observed"
 #define HOST_ROLE_PREFIX "host_"
@@ -32,7 +33,7 @@ struct plan {
 
 static bool has_ports(uint8_t proto)
 {
-	return proto == 6 || proto == 17;
+	return proto == IPPROTO_NUM_TCP || proto == IPPROTO_NUM_UDP;
 }
 
 static int first_role(uint64_t mask)
@@ -81,7 +82,8 @@ static bool add(struct plan *p, int from, int to, const struct seen_group *g)
 	const struct seen_group **grown;
 
 	if (!s) {
-		struct suggestion *more = realloc(p->s, (p->n + 1) * sizeof *more);
+		struct suggestion *more =
+			realloc(p->s, (p->n + 1) * sizeof *more);
 
 		if (!more)
 			return false;
@@ -134,20 +136,7 @@ static void plan_free(struct plan *p)
 	free(p->s);
 }
 
-static const char *proto_name(uint8_t proto, char buf[4])
-{
-	switch (proto) {
-	case 1: return "icmp";
-	case 6: return "tcp";
-	case 17: return "udp";
-	case 58: return "icmpv6";
-	default:
-		snprintf(buf, 4, "%u", proto);
-		return buf;
-	}
-}
-
-/* --- writing ---------------------------------------------------------------- */
+/* --- writing -------------------------------------------------------------- */
 
 static void write_header(FILE *fp)
 {
@@ -259,9 +248,9 @@ static void assign_ids(const struct catalogue *cat, struct plan *p)
 		char pb[4];
 		int len = has_ports(s->proto)
 			  ? snprintf(s->id, sizeof s->id, "observed-%s-%u",
-				     proto_name(s->proto, pb), s->port)
+				     proto_text(s->proto, pb), s->port)
 			  : snprintf(s->id, sizeof s->id, "observed-%s",
-				     proto_name(s->proto, pb));
+				     proto_text(s->proto, pb));
 
 		for (unsigned n = 2; id_taken(cat, p, i, s->id); n++)
 			snprintf(s->id + len, sizeof s->id - (size_t)len,
@@ -285,7 +274,7 @@ static void write_rule(FILE *fp, const struct catalogue *cat,
 		host_role(s->host, to, sizeof to);
 	fprintf(fp, "  - id: %s\n    from: %s\n    to: %s\n    proto: %s\n",
 		s->id, s->from < 0 ? "any" : cat->roles[s->from], to,
-		proto_name(s->proto, pb));
+		proto_text(s->proto, pb));
 	if (has_ports(s->proto))
 		fprintf(fp, "    ports: %u\n", s->port);
 	fprintf(fp, "    tag: " OBSERVED_TAG "\n    comment: \"seen by "
@@ -305,7 +294,7 @@ static void write_debug_skipped(FILE *fp, const struct seen_group *groups,
 			    groups[i].server);
 		fprintf(fp, "# not suggested: %s %s:%u is a debug port "
 			"(troubleshooting only)\n",
-			proto_name(groups[i].proto, pb), addr, groups[i].port);
+			proto_text(groups[i].proto, pb), addr, groups[i].port);
 	}
 }
 

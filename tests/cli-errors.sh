@@ -80,10 +80,16 @@ usage "--timeout: unknown class 'tcp-establised'; did you mean 'tcp-established'
 usage "--timeout: unknown class 'tcp' (expected one of: tcp-attempted, tcp-established, tcp-closed, udp, other)" -t tcp=30 -r a.pcap
 usage "--timeout: 'udp' is not NAME=SECONDS, as in udp=300" --timeout udp -r a.pcap
 usage "--timeout: '0' is not a number from 1 to 2678400" -t udp=0 -r a.pcap
-usage "--fail-on: unknown word 'faild'; did you mean 'failed'? (expected one of: unexpected, debug, failed, empty)" --fail-on unexpected,faild -r a.pcap
-usage "--fail-on: unknown word 'warnings' (expected one of: unexpected, debug, failed, empty)" --fail-on warnings -r a.pcap
-usage "--fail-on: unknown word '' (expected one of: unexpected, debug, failed, empty)" --fail-on failed,,empty -r a.pcap
-usage "--fail-on: name one or more of unexpected, debug, failed, empty" --fail-on '' -r a.pcap
+usage "--export-firewall: unknown format 'nf'; did you mean 'nft'? (expected one of: powershell, netsh, nft)" --export-firewall nf --site s.yaml
+usage "--export-firewall needs the site's hosts: give --site FILE" --export-firewall nft
+usage "--export-firewall reads no capture: it prints rules from the catalogue and the site" --export-firewall nft --site s.yaml -r a.pcap
+usage "--host and --with-debug go with --export-firewall" --host 10.10.0.11 -r a.pcap
+usage "--baseline and --suggest-rules go with an audit (-r FILE or -i IFACE)" --baseline old.json --check
+usage "--fail-on new needs --baseline FILE: the JSON report of an earlier run to compare with" --fail-on new -r a.pcap
+usage "--fail-on: unknown word 'faild'; did you mean 'failed'? (expected one of: unexpected, debug, failed, empty, new)" --fail-on unexpected,faild -r a.pcap
+usage "--fail-on: unknown word 'warnings' (expected one of: unexpected, debug, failed, empty, new)" --fail-on warnings -r a.pcap
+usage "--fail-on: unknown word '' (expected one of: unexpected, debug, failed, empty, new)" --fail-on failed,,empty -r a.pcap
+usage "--fail-on: name one or more of unexpected, debug, failed, empty, new" --fail-on '' -r a.pcap
 usage "--coverage: unknown value 'al'; did you mean 'all'? (expected one of: missing, all, none)" --coverage al -r a.pcap
 usage "--coverage: unknown value 'some' (expected one of: missing, all, none)" --coverage some -r a.pcap
 

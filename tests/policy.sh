@@ -2,7 +2,7 @@
 # tests/policy.sh: from audit to action (lucsaudit(1), FIREWALL RULES,
 # SUGGESTED RULES):
 #   - --export-firewall powershell, netsh and nft for a host, a role and
-#     the whole site, compared with tests/expected/firewall-*.out;
+#     the whole site, compared with tests/policy/firewall-*.out;
 #     PowerShell and netsh lines checked for their quoting and parameter
 #     names (PowerShell itself is not in Debian);
 #   - --suggest-rules round trip: the suggestions pass --check and, loaded
@@ -19,7 +19,7 @@ set -u
 dir=$(mktemp -d "${TMPDIR:-/tmp}/lucs-policy.XXXXXX") || exit 1
 trap 'rm -rf "$dir"' EXIT INT TERM
 status=0
-expected=$LUCS_SRCDIR/tests/expected
+expected=$LUCS_SRCDIR/tests/policy
 
 fail() {
 	echo "policy.sh: FAIL: $*"
@@ -34,7 +34,7 @@ run() {
 	rc=$?
 }
 
-# same NAME: $dir/out is tests/expected/NAME.out.
+# same NAME: $dir/out is tests/policy/NAME.out.
 same() {
 	if [ "${REGEN-}" = 1 ]; then
 		cp "$dir/out" "$expected/$1.out"
@@ -44,7 +44,7 @@ same() {
 }
 
 # export NAME ARGS...: --export-firewall ARGS, which must succeed quietly
-# and write tests/expected/NAME.out.
+# and write tests/policy/NAME.out.
 export_case() {
 	name=$1
 	shift
