@@ -142,20 +142,32 @@ static bool rule_seen(const struct rule_counts *c)
 	return c && (c->succeeded || (!c->failed && c->c.flows));
 }
 
-static bool failed_now(const struct tally *t, const struct classifier *cls,
-		       const char *key)
+/* The keys of this run's failed groups, made once; NULL when out of
+ * memory (every baseline failure is then taken as failing still). */
+static char **failed_keys(const struct tally *t, const struct classifier *cls,
+			  size_t *n)
 {
-	size_t n;
-	const struct group *const *g = tally_sorted(t, GROUP_FAILED, &n);
-	bool found = false;
+	const struct group *const *g = tally_sorted(t, GROUP_FAILED, n);
+	char **keys = calloc(*n ? *n : 1, sizeof *keys);
 
-	for (size_t i = 0; g && i < n && !found; i++) {
-		char *k = group_key(g[i], cls, true);
+	for (size_t i = 0; keys && g && i < *n; i++)
+		if (!(keys[i] = group_key(g[i], cls, true))) {
+			while (i--)
+				free(keys[i]);
+			free(keys);
+			return NULL;
+		}
+	return keys;
+}
 
-		found = !k || strcmp(k, key) == 0;
-		free(k);
-	}
-	return found;
+static bool failed_now(char *const *keys, size_t n, const char *key)
+{
+	if (!keys)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(keys[i], key) == 0)
+			return true;
+	return false;
 }
 
 static bool succeeded_now(const struct tally *t, const struct classifier *cls,
@@ -171,6 +183,23 @@ static bool succeeded_now(const struct tally *t, const struct classifier *cls,
 	return false;
 }
 
+static void find_recovered(struct baseline_view *v, const struct tally *t,
+			   const struct classifier *cls)
+{
+	const struct baseline *b = v->b;
+	size_t nkeys;
+	char **keys = failed_keys(t, cls, &nkeys);
+
+	v->nrecovered = 0;
+	for (size_t i = 0; i < b->nfailed; i++)
+		if (!failed_now(keys, nkeys, b->failed[i].key) &&
+		    succeeded_now(t, cls, &b->failed[i]))
+			v->recovered[v->nrecovered++] = &b->failed[i];
+	for (size_t i = 0; keys && i < nkeys; i++)
+		free(keys[i]);
+	free(keys);
+}
+
 void baseline_compare(struct baseline_view *v, const struct tally *t,
 		      const struct classifier *cls)
 {
@@ -181,11 +210,7 @@ void baseline_compare(struct baseline_view *v, const struct tally *t,
 					v->new_unexpected);
 	v->nnew_failed = new_groups(t, GROUP_FAILED, cls, b->failed,
 				    b->nfailed, v->new_failed);
-	v->nrecovered = 0;
-	for (size_t i = 0; i < b->nfailed; i++)
-		if (!failed_now(t, cls, b->failed[i].key) &&
-		    succeeded_now(t, cls, &b->failed[i]))
-			v->recovered[v->nrecovered++] = &b->failed[i];
+	find_recovered(v, t, cls);
 	v->nno_longer_seen = 0;
 	for (size_t i = 0; i < b->nseen; i++)
 		if (!rule_seen(rule_counts_of(t, cls, b->seen[i].id)))
