@@ -2,7 +2,7 @@
 # tests/signals.sh: what signals do to a run.
 #   - a replay from a FIFO that stays open and silent (a capture piped in
 #     from a tool that went quiet): SIGTERM and SIGINT each end the run
-#     within a second, with every packet that came counted and the summary
+#     within a second (the test allows two), with every packet that came counted and the summary
 #     written, exit status 0;
 #   - an output (-o FIFO, or a pipe on standard output) whose reader
 #     stopped reading: SIGTERM ends the run within a second, exit status
@@ -25,10 +25,11 @@ fail() {
 	status=1
 }
 
-# The loop looks at signals every 0.2 s: a second is generous for a
-# loaded machine, but a sanitizer build runs some times slower.
-limit=1.0
-grep -q __asan_init "$LUCSAUDIT" 2>/dev/null && limit=3.0
+# The loop looks at signals every 0.2 s, so a run stops well within a
+# second; the limits allow for a machine loaded four times over (seen:
+# 1.3 s at a load of 9.6 on 2 cores) and a sanitizer build's slowness.
+limit=2.0
+grep -q __asan_init "$LUCSAUDIT" 2>/dev/null && limit=4.0
 
 # Seconds since the epoch with a fraction, from date(1) or perl.
 now() {
