@@ -34,14 +34,16 @@ command -v nft >/dev/null 2>&1 || skip "nft (nftables) is not installed"
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-err=$(ip netns add "$ns_s" 2>&1) ||
+err=$(timeout 10 ip netns add "$ns_s" 2>&1) ||
 	skip "cannot create a network namespace: ip netns add: $err"
 namespaces=$ns_s
-ip netns add "$ns_c" || die "ip netns add $ns_c failed after $ns_s worked"
+timeout 10 ip netns add "$ns_c" || die "ip netns add $ns_c failed after $ns_s worked"
 namespaces="$namespaces $ns_c"
 work=$(mktemp -d "${TMPDIR:-/tmp}/lucs-fw.XXXXXX") || die "mktemp failed"
+# Every command that could block runs under timeout(1).
 in_s() { timeout 20 ip netns exec "$ns_s" "$@"; }
 in_c() { timeout 20 ip netns exec "$ns_c" "$@"; }
+ipc() { timeout 10 ip "$@"; }
 
 # --- the exports: nft -c accepts them ------------------------------------
 for host in "" "--host lucs_server_01" "--host 10.10.0.11"; do
@@ -54,19 +56,19 @@ for host in "" "--host lucs_server_01" "--host 10.10.0.11"; do
 done
 
 # --- the network -----------------------------------------------------------
-ip -n "$ns_s" link add "$if_s" type veth peer name "$if_c" netns "$ns_c" ||
+ipc -n "$ns_s" link add "$if_s" type veth peer name "$if_c" netns "$ns_c" ||
 	die "cannot create the veth pair"
-ip -n "$ns_s" addr add $lucs/32 dev "$if_s" &&
-ip -n "$ns_c" addr add $agent/32 dev "$if_c" &&
-ip -n "$ns_c" addr add $stranger/32 dev "$if_c" &&
-ip -n "$ns_s" link set lo up && ip -n "$ns_c" link set lo up &&
-ip -n "$ns_s" link set "$if_s" up && ip -n "$ns_c" link set "$if_c" up &&
-ip -n "$ns_s" route add $agent/32 dev "$if_s" &&
-ip -n "$ns_s" route add $stranger/32 dev "$if_s" &&
-ip -n "$ns_c" route add $lucs/32 dev "$if_c" ||
+ipc -n "$ns_s" addr add $lucs/32 dev "$if_s" &&
+ipc -n "$ns_c" addr add $agent/32 dev "$if_c" &&
+ipc -n "$ns_c" addr add $stranger/32 dev "$if_c" &&
+ipc -n "$ns_s" link set lo up && ipc -n "$ns_c" link set lo up &&
+ipc -n "$ns_s" link set "$if_s" up && ipc -n "$ns_c" link set "$if_c" up &&
+ipc -n "$ns_s" route add $agent/32 dev "$if_s" &&
+ipc -n "$ns_s" route add $stranger/32 dev "$if_s" &&
+ipc -n "$ns_c" route add $lucs/32 dev "$if_c" ||
 	die "cannot set up the addresses and routes"
 
-ip netns exec "$ns_s" "$netpeer" serve tcp 443 3389 >"$work/server.out" 2>&1 &
+timeout 60 ip netns exec "$ns_s" "$netpeer" serve tcp 443 3389 >"$work/server.out" 2>&1 &
 server_pid=$!
 pids="$pids $server_pid"
 wait_for "$work/server.out" ready 10 $server_pid ||
@@ -85,7 +87,7 @@ for try in "$agent 443" "$agent 3389" "$stranger 443"; do
 done
 
 # --- with the table --------------------------------------------------------
-"$LUCSAUDIT" --export-firewall nft --site "$site" --host $lucs \
+timeout 20 "$LUCSAUDIT" --export-firewall nft --site "$site" --host $lucs \
 	>"$work/host.nft" || die "--export-firewall nft --host $lucs failed"
 in_s nft -f "$work/host.nft" || die "nft -f refuses the table"
 # Loaded twice: the table is replaced, not doubled.
