@@ -305,12 +305,14 @@ void audit_reclassify(struct audit *a, struct classifier *cls)
 }
 
 bool audit_summary(struct audit *a, bool snapshot,
+		   const struct summary_to *to,
 		   const struct input_info *inputs, size_t ninputs,
 		   const struct capture_stats *capture)
 {
 	struct frame_counts counts;
 	struct flow_stats fs;
-	struct summary_input in = { &counts, &fs, inputs, ninputs, capture };
+	struct summary_input in = { &counts, &fs, inputs, ninputs, capture,
+				    *to };
 	struct flow_iter it = { 0 };
 	const struct flow *f;
 	uint32_t slot;

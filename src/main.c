@@ -29,6 +29,7 @@ struct options {
 	bool list_rules;
 	char *filter;
 	const char *output;
+	const char *html;	/* --html */
 	const struct report_writer *writer;
 	struct flow_config flow;
 	unsigned interval_s;	/* 0: no interval records */
@@ -92,6 +93,9 @@ static void usage(void)
 "Output:\n"
 "  -o, --output FILE        write the report to FILE (default: standard output)\n"
 "  -F, --format FORMAT      text (default), json or csv\n"
+"      --html FILE          also write the summary as one self-contained\n"
+"                           HTML page with charts (at the end, on USR1 and\n"
+"                           on HUP)\n"
 "      --interval SECONDS   an interval record every SECONDS of packet time\n"
 "                           (default 300; 0: none)\n"
 "      --fail-on WORDS      exit 1 when: unexpected, debug (a flow has the\n"
@@ -118,7 +122,7 @@ static void usage(void)
 "\n"
 "A trailing FILTER EXPRESSION (pcap-filter(7)) selects packets, as in tcpdump.\n"
 "Signals: INT and TERM end the run with its summary; USR1 writes a summary\n"
-"now; HUP reloads --rules and --site and reopens -o FILE.\n"
+"now; HUP reloads --rules and --site, reopens -o FILE and rewrites --html.\n"
 "Exit status: 0 done, 1 --fail-on matched, 2 usage, input or output error.\n"
 "See lucsaudit(1) and lucsaudit-rules(5).\n", stdout);
 }
@@ -244,7 +248,7 @@ static char *join_words(char **words, int n)
 enum {
 	OPT_MAX_FLOWS = 256, OPT_RULES, OPT_NO_BUILTIN_RULES, OPT_SITE,
 	OPT_CHECK, OPT_LIST_RULES, OPT_INTERVAL, OPT_FAIL_ON, OPT_ANSWER_WAIT,
-	OPT_COVERAGE, OPT_NO_DECAP, OPT_VXLAN_PORT, OPT_GENEVE_PORT
+	OPT_COVERAGE, OPT_NO_DECAP, OPT_VXLAN_PORT, OPT_GENEVE_PORT, OPT_HTML
 };
 
 /* --vxlan-port 4789,8472: the UDP ports a tunnel type is opened on. */
@@ -367,7 +371,7 @@ static void check_mode(const struct options *o)
 {
 	bool reads = o->nfiles || o->iface;
 
-	if ((o->check || o->list_rules) && (reads || o->filter))
+	if ((o->check || o->list_rules) && (reads || o->filter || o->html))
 		usage_error("--check and --list-rules read no capture");
 	if (o->nfiles && o->iface)
 		usage_error("-r and -i: read files or capture live, not both");
@@ -389,6 +393,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "read", required_argument, NULL, 'r' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "html", required_argument, NULL, OPT_HTML },
 		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "rules", required_argument, NULL, OPT_RULES },
@@ -445,6 +450,13 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'F':
 			o->writer = parse_format(optarg);
+			break;
+		case OPT_HTML:
+			if (!*optarg || strcmp(optarg, "-") == 0)
+				usage_error("--html: give a file name (the page "
+					    "is written beside it, then renamed "
+					    "over it)");
+			o->html = optarg;
 			break;
 		case OPT_MAX_FLOWS:
 			o->flow.max_flows = (uint32_t)parse_number(
@@ -578,7 +590,8 @@ static int run_main(struct options *o)
 			.snaplen = o->snaplen, .promisc = !o->no_promisc,
 			.buffer_kib = o->buffer_kib, .decode = &o->decode,
 		},
-		.rules = src, .output = o->output, .user = o->user,
+		.rules = src, .output = o->output, .html = o->html,
+		.user = o->user,
 		.writer = o->writer, .flow = o->flow,
 		.interval_s = o->interval_s, .fail_on = o->fail_on,
 		.answer_wait_us = o->answer_wait_us, .coverage = o->coverage,

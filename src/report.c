@@ -48,6 +48,11 @@ struct class_text {
 struct report {
 	const struct report_writer *w;
 	struct sink sink;
+	const struct report_writer *page;	/* --html, or NULL */
+	struct sink page_sink;	/* its out is the summary's to.page */
+	struct timeline *timeline;	/* a page's intervals, or NULL */
+	struct timeline *timeline_now;	/* a snapshot's: with the one under
+					 * way */
 	const struct classifier *cls;
 	struct class_text *class_texts;	/* by class id; NULL: none */
 	size_t nclass_texts;
@@ -109,6 +114,7 @@ struct report *report_new(const struct report_config *cfg)
 		return NULL;
 	r->w = cfg->writer;
 	r->sink.out = cfg->out;
+	r->page = cfg->page;
 	r->sink.color = cfg->color;
 	r->cls = cfg->cls;
 	r->interval_us = cfg->interval_us;
@@ -125,6 +131,12 @@ struct report *report_new(const struct report_config *cfg)
 	     !(r->fresh_views = calloc(LUCS_INTERVAL_NEW_MAX,
 				       sizeof *r->fresh_views)) ||
 	     !grow_interval_classes(&r->iv, LUCS_INTERVAL_CLASSES - 64))) {
+		report_free(r);
+		return NULL;
+	}
+	if (r->page && r->interval_us &&
+	    (!(r->timeline = calloc(1, sizeof *r->timeline)) ||
+	     !(r->timeline_now = calloc(1, sizeof *r->timeline_now)))) {
 		report_free(r);
 		return NULL;
 	}
@@ -148,6 +160,8 @@ void report_free(struct report *r)
 	free(r->iv.per_class);
 	free(r->counted_in);
 	free(r->fresh_views);
+	free(r->timeline);
+	free(r->timeline_now);
 	free(r);
 }
 
@@ -683,6 +697,9 @@ static void write_interval(struct report *r, bool partial)
 	v.new_unexpected = fresh;
 	v.nnew = iv->nfresh;
 	v.new_unexpected_more = iv->fresh_more;
+	if (r->timeline)
+		timeline_add(r->timeline, iv->start_us, r->interval_us,
+			     v.verdicts);
 	if (r->w->interval) {
 		r->w->interval(&r->sink, &v);
 		out_end_record(r->sink.out);
@@ -834,6 +851,23 @@ uint64_t report_flows_with(const struct report *r, uint32_t verdicts)
 	return n;
 }
 
+/* The timeline a page shows: the intervals written, and for a snapshot
+ * the one under way too (what it counted so far). */
+static const struct timeline *page_timeline(struct report *r, bool partial)
+{
+	const struct interval *iv = &r->iv;
+	struct counts verdicts[VERDICT_COUNT], tags[CAT_MAX_TAGS];
+
+	if (!r->timeline || !partial || !iv->open || !iv->flows_active)
+		return r->timeline;
+	memcpy(r->timeline_now, r->timeline, sizeof *r->timeline_now);
+	memcpy(verdicts, iv->carried_verdicts, sizeof verdicts);
+	memcpy(tags, iv->carried_tags, sizeof tags);
+	fold_classes(r->cls, iv, verdicts, tags);
+	timeline_add(r->timeline_now, iv->start_us, r->interval_us, verdicts);
+	return r->timeline_now;
+}
+
 static void write_summary(struct report *r, const struct tally *t,
 			  bool partial, const struct summary_input *in)
 {
@@ -843,16 +877,23 @@ static void write_summary(struct report *r, const struct tally *t,
 		.capture = in->capture, .packets = r->packets,
 		.bytes = r->bytes, .tally = t, .cls = r->cls,
 		.coverage = r->coverage, .run = r->run,
+		.interval_us = r->interval_us,
 	};
 
 	for (int i = 0; i < DECODE_STATUS_COUNT; i++)
 		s.decode_errors += in->frames->decode[i];
 	memcpy(s.verdicts, t->verdicts, sizeof s.verdicts);
 	memcpy(s.tags, t->tags, sizeof s.tags);
-	if (!r->w->summary)
-		return;
-	r->w->summary(&r->sink, &s);
-	out_end_record(r->sink.out);
+	if (!in->to.page_only && r->w->summary) {
+		r->w->summary(&r->sink, &s);
+		out_end_record(r->sink.out);
+	}
+	if (in->to.page && r->page) {
+		s.timeline = page_timeline(r, partial);
+		r->page_sink.out = in->to.page;
+		r->page->summary(&r->page_sink, &s);
+		out_end_record(in->to.page);
+	}
 }
 
 void report_summary(struct report *r, const struct summary_input *in)

@@ -6,7 +6,10 @@
  * tally.c), and what it keeps per flow, in storage of its own indexed by
  * the flow's slot in the flow table.  It turns flows into plain views;
  * writers (report-text.c, report-json.c, report-csv.c) only format them,
- * from a const table of functions, through out.c and fmt.c.
+ * from a const table of functions, through out.c and fmt.c.  A page
+ * (--html, report-html.c) is one more writer, of the summary alone, beside
+ * the chosen format: it gets the same views, and the run's intervals as a
+ * timeline the report keeps for it.
  */
 #ifndef LUCS_REPORT_H
 #define LUCS_REPORT_H
@@ -24,6 +27,7 @@
 #include "rulebook.h"
 #include "tunnels.h"
 #include "tally.h"
+#include "timeline.h"
 
 /* What a writer writes to: the record writer, and what formatting keeps
  * from one record to the next. */
@@ -48,6 +52,14 @@ struct frame_counts {
 	int64_t first_us, last_us;	/* their packet time, 0 if none */
 };
 
+/* Where a summary goes besides the summary record on the report's
+ * output: a page (--html, into an out the caller opened for it alone),
+ * or the page alone (SIGHUP's, which writes no record). */
+struct summary_to {
+	struct out *page;	/* NULL: no page this time */
+	bool page_only;
+};
+
 /* What a summary reports besides the report's own counts. */
 struct summary_input {
 	const struct frame_counts *frames;
@@ -55,6 +67,7 @@ struct summary_input {
 	const struct input_info *inputs;
 	size_t ninputs;
 	const struct capture_stats *capture;	/* live only, else NULL */
+	struct summary_to to;
 };
 
 /* What a report was made from, as the command line and run.c know it:
@@ -176,6 +189,10 @@ struct summary_view {
 	const struct classifier *cls;
 	struct counts verdicts[VERDICT_COUNT];
 	struct counts tags[CAT_MAX_TAGS];
+	/* A page's: the intervals so far (a snapshot's includes the one
+	 * under way), or NULL without intervals (--interval 0). */
+	const struct timeline *timeline;
+	int64_t interval_us;	/* --interval */
 };
 
 struct report_writer {
@@ -198,6 +215,9 @@ struct report_writer {
 extern const struct report_writer report_writer_text;
 extern const struct report_writer report_writer_json;
 extern const struct report_writer report_writer_csv;
+/* --html: one self-contained HTML page from the summary alone (no
+ * format of its own for --format: report_writer_find does not name it). */
+extern const struct report_writer report_writer_html;
 
 /* The writer named name ("text", "json", "csv"), or NULL. */
 const struct report_writer *report_writer_find(const char *name);
@@ -205,6 +225,9 @@ const struct report_writer *report_writer_find(const char *name);
 struct report_config {
 	const struct report_writer *writer;
 	struct out *out;
+	/* --html: the page's writer, or NULL; the report then keeps a
+	 * timeline of its intervals for it. */
+	const struct report_writer *page;
 	bool color;		/* text on a terminal, NO_COLOR unset */
 	const struct classifier *cls;
 	int64_t interval_us;	/* 0: no interval records */

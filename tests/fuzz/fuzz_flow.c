@@ -292,7 +292,9 @@ struct run {
 
 static void summary(struct run *r, bool snapshot)
 {
-	audit_summary(r->audit, snapshot, &r->input, 1,
+	struct summary_to to = { NULL, false };
+
+	audit_summary(r->audit, snapshot, &to, &r->input, 1,
 		      r->live ? &r->capture : NULL);
 }
 
