@@ -70,7 +70,7 @@ static const char *const verdict_titles[VERDICT_COUNT] = {
 	"none", "expected", "debug", "unexpected", "out of scope",
 };
 
-/* --- the page's frame: style, script ---------------------------------- */
+/* --- the page's frame: style, script --- */
 
 static const char page_style[] =
 ":root{color-scheme:light dark;--bg:#fff;--fg:#1b1f23;--mute:#5b6470;"
@@ -94,7 +94,8 @@ static const char page_style[] =
 "font-size:.92em}\n"
 ".figs{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0}\n"
 ".fig{background:var(--card);border-radius:8px;padding:.6em 1em;"
-"min-width:9em;border-left:6px solid var(--line)}\n"
+"flex:1 1 9em;border-left:6px solid var(--line)}\n"
+".scroll{overflow-x:auto}\n"
 ".fig .n{display:block;font-size:2.1em;font-weight:700;line-height:1.1}\n"
 ".fig .l{font-weight:600}.fig .s{display:block;color:var(--mute);"
 "font-size:.9em}\n"
@@ -123,7 +124,8 @@ static const char page_style[] =
 "font-size:.88em;font-weight:600;white-space:nowrap}\n"
 "table.matrix td{text-align:right;min-width:4.5em}table.matrix td.hot"
 "{background:var(--hot)}table.matrix svg{margin-top:2px}\n"
-"tr.hot td{background:var(--hot)}.nw{white-space:nowrap}\n"
+"tr.hot td{background:var(--hot)}.nw{white-space:nowrap}"
+"td.why{min-width:14em}\n"
 "details summary{cursor:pointer;color:var(--mute)}\n"
 "footer{margin-top:2.5em;color:var(--mute);font-size:.9em}\n"
 "@media print{:root{color-scheme:light;--bg:#fff;--fg:#000;--mute:#444;"
@@ -181,7 +183,7 @@ static void page_head(struct out *o, const struct summary_view *s)
 	       "<b>out of scope</b> (no inventoried host).</p>\n</header>\n");
 }
 
-/* --- charts ------------------------------------------------------------ */
+/* --- charts --- */
 
 /* A horizontal bar of width x height split among values, each part of
  * class prefix+index with a tooltip "name: N unit"; data-n carries each
@@ -255,7 +257,7 @@ static void verdict_key(struct out *o)
 	LIT(o, "</div>\n");
 }
 
-/* --- 1. provenance and totals ----------------------------------------- */
+/* --- 1. provenance and totals --- */
 
 static void prov_row(struct out *o, const char *label)
 {
@@ -416,7 +418,7 @@ static void totals(struct out *o, const struct summary_view *s)
 	LIT(o, "</section>\n");
 }
 
-/* --- groups: failed, unexpected, debug --------------------------------- */
+/* --- groups: failed, unexpected, debug --- */
 
 /* "5061/tcp", or the protocol alone where it has no ports. */
 static void port_text(const struct group *g, char *buf, size_t size)
@@ -518,7 +520,8 @@ static void failed_section(struct sink *sk, const struct summary_view *s)
 	LIT(o, "<p class=\"note\">What is blocked: documented connections "
 	       "that were tried and got no answer, a refusal or an ICMP "
 	       "error, by server and outcome, largest first.</p>\n"
-	       "<table class=\"sort\"><thead><tr><th>server</th><th>port</th>"
+	       "<div class=\"scroll\"><table class=\"sort\"><thead><tr>"
+	       "<th>server</th><th>port</th>"
 	       "<th class=\"n\">flows</th><th class=\"n\">clients</th>"
 	       "<th class=\"n\">packets</th><th class=\"n\">bytes</th>"
 	       "<th>outcome</th><th>likely cause</th><th>reported by</th>"
@@ -532,16 +535,18 @@ static void failed_section(struct sink *sk, const struct summary_view *s)
 		LIT(o, "<td><span class=\"b v3\">");
 		text(o, flow_outcome_name(oc));
 		LIT(o, "</span></td>");
-		text_cell(o, failure_cause(oc, g[i]->proto,
-					   g[i]->nreporters > 0, true));
+		LIT(o, "<td class=\"why\">");
+		text(o, failure_cause(oc, g[i]->proto, g[i]->nreporters > 0,
+				      true));
+		LIT(o, "</td>");
 		reporters_cell(o, g[i]);
-		LIT(o, "<td class=\"mono\">");
+		LIT(o, "<td class=\"mono nw\">");
 		text(o, g[i]->rules);
 		LIT(o, "</td>");
 		time_cells(o, g[i]);
 		LIT(o, "</tr>\n");
 	}
-	LIT(o, "</tbody></table>\n");
+	LIT(o, "</tbody></table></div>\n");
 	groups_more(o, n, &s->tally->kinds[GROUP_FAILED].other);
 	LIT(o, "</section>\n");
 }
@@ -606,7 +611,8 @@ static void groups_table(struct sink *sk, const struct summary_view *s,
 		LIT(o, "<p>None.</p>\n");
 		return;
 	}
-	LIT(o, "<table class=\"sort\"><thead><tr><th>server</th><th>port</th>"
+	LIT(o, "<div class=\"scroll\"><table class=\"sort\"><thead><tr>"
+	       "<th>server</th><th>port</th>"
 	       "<th class=\"n\">flows</th><th class=\"n\">clients</th>"
 	       "<th class=\"n\">packets</th><th class=\"n\">bytes</th>");
 	if (kind == GROUP_UNEXPECTED)
@@ -624,7 +630,7 @@ static void groups_table(struct sink *sk, const struct summary_view *s,
 		time_cells(o, g[i]);
 		LIT(o, "</tr>\n");
 	}
-	LIT(o, "</tbody></table>\n");
+	LIT(o, "</tbody></table></div>\n");
 	groups_more(o, n, &s->tally->kinds[kind].other);
 }
 
@@ -751,7 +757,7 @@ static void unexpected_section(struct sink *sk, const struct summary_view *s)
 	LIT(o, "</section>\n");
 }
 
-/* --- 3. who talks to whom ----------------------------------------------- */
+/* --- 3. who talks to whom --- */
 
 /* A cell of the matrix: the pairs it sums (other roles fold into the
  * last row and column). */
@@ -849,8 +855,8 @@ static void fill_cells(const struct role_tally *rt, const size_t *row_slot,
 static void matrix_header(struct out *o, const struct catalogue *cat,
 			  const size_t *cols, size_t ncols, bool other)
 {
-	LIT(o, "<table class=\"matrix\"><thead><tr><th>client role \\ server "
-	       "role</th>");
+	LIT(o, "<div class=\"scroll\"><table class=\"matrix\"><thead><tr>"
+	       "<th>client role \\ server role</th>");
 	for (size_t j = 0; j < ncols; j++) {
 		LIT(o, "<th>");
 		text(o, role_label(cat, cols[j]));
@@ -909,7 +915,7 @@ static void roles_matrix(struct out *o, const struct summary_view *s)
 				    &cells[ri][j < ncols ? j : LUCS_HTML_ROLES]);
 		LIT(o, "</tr>\n");
 	}
-	LIT(o, "</tbody></table>\n");
+	LIT(o, "</tbody></table></div>\n");
 }
 
 static void roles_section(struct out *o, const struct summary_view *s)
@@ -929,7 +935,7 @@ static void roles_section(struct out *o, const struct summary_view *s)
 	LIT(o, "</section>\n");
 }
 
-/* --- 4. the timeline ---------------------------------------------------- */
+/* --- 4. the timeline --- */
 
 /* Where bar i starts (saturating: a bar may stand for years). */
 static int64_t bar_start(const struct timeline *t, size_t i)
@@ -983,7 +989,8 @@ static void timeline_table(struct out *o, const struct timeline *t)
 	char from[32];
 
 	LIT(o, "<details><summary>The timeline's figures</summary>\n"
-	       "<table class=\"sort\"><thead><tr><th>from</th>"
+	       "<div class=\"scroll\"><table class=\"sort\"><thead><tr>"
+	       "<th>from</th>"
 	       "<th class=\"n\">flows</th><th class=\"n\">expected</th>"
 	       "<th class=\"n\">debug</th><th class=\"n\">unexpected</th>"
 	       "<th class=\"n\">out of scope</th><th class=\"n\">packets</th>"
@@ -1008,14 +1015,15 @@ static void timeline_table(struct out *o, const struct timeline *t)
 		num_cell(o, bytes);
 		LIT(o, "</tr>\n");
 	}
-	LIT(o, "</tbody></table></details>\n");
+	LIT(o, "</tbody></table></div></details>\n");
 }
 
 static void timeline_chart(struct out *o, const struct timeline *t)
 {
 	const unsigned left = 56, plot_w = 900, plot_h = 180, top = 8;
 	uint64_t max = 0;
-	char first[32], last[32];
+	char first[32], last[32], axes[256];
+	unsigned right;
 	double w;
 
 	for (size_t i = 0; i < t->nbars; i++)
@@ -1030,9 +1038,13 @@ static void timeline_chart(struct out *o, const struct timeline *t)
 	out_u64(o, top + plot_h + 24);
 	LIT(o, "\" width=\"100%\"><title>Flows per interval by verdict"
 	       "</title>\n");
-	LIT(o, "<line class=\"axis\" x1=\"56\" y1=\"188\" x2=\"956\" "
-	       "y2=\"188\"/><line class=\"axis\" x1=\"56\" y1=\"8\" x2=\"56\" "
-	       "y2=\"188\"/>\n<text x=\"50\" y=\"16\" text-anchor=\"end\">");
+	right = left + (unsigned)(w * (double)t->nbars + 0.5);
+	snprintf(axes, sizeof axes, "<line class=\"axis\" x1=\"%u\" y1=\"%u\" "
+		 "x2=\"%u\" y2=\"%u\"/><line class=\"axis\" x1=\"%u\" "
+		 "y1=\"%u\" x2=\"%u\" y2=\"%u\"/>\n", left, top + plot_h,
+		 right, top + plot_h, left, top, left, top + plot_h);
+	out_str(o, axes);
+	LIT(o, "<text x=\"50\" y=\"16\" text-anchor=\"end\">");
 	out_u64(o, max);
 	LIT(o, "</text><text x=\"50\" y=\"188\" text-anchor=\"end\">0</text>\n");
 	for (size_t i = 0; i < t->nbars; i++) {
@@ -1047,7 +1059,9 @@ static void timeline_chart(struct out *o, const struct timeline *t)
 		 bar_start(t, t->nbars));
 	LIT(o, "<text x=\"56\" y=\"206\">");
 	text(o, first);
-	LIT(o, "</text><text x=\"956\" y=\"206\" text-anchor=\"end\">");
+	LIT(o, "</text><text x=\"");
+	out_u64(o, right);
+	LIT(o, "\" y=\"206\" text-anchor=\"end\">");
 	text(o, last);
 	LIT(o, "</text>\n</svg><figcaption>");
 	textf(o, "Flows active per %lld s of %s, stacked by verdict; the "
@@ -1074,7 +1088,7 @@ static void timeline_section(struct out *o, const struct summary_view *s)
 	LIT(o, "</section>\n");
 }
 
-/* --- 6. coverage --------------------------------------------------------- */
+/* --- 6. coverage --- */
 
 static const char *const coverage_titles[COVERAGE_STATUS_COUNT] = {
 	"succeeded", "failed", "undetermined", "not seen", "not applicable",
@@ -1148,7 +1162,8 @@ static void coverage_section(struct out *o, const struct summary_view *s)
 	LIT(o, "<div class=\"key\">");
 	for (int st = 0; st < COVERAGE_STATUS_COUNT; st++)
 		key_item(o, coverage_classes[st], coverage_titles[st]);
-	LIT(o, "</div>\n<table class=\"sort\"><thead><tr><th>rule</th>"
+	LIT(o, "</div>\n<div class=\"scroll\"><table class=\"sort\">"
+	       "<thead><tr><th>rule</th>"
 	       "<th>tag</th><th>from &rarr; to</th><th>ports</th>"
 	       "<th>status</th><th class=\"n\">flows</th>"
 	       "<th class=\"n\">succeeded</th><th class=\"n\">failed</th>"
@@ -1157,10 +1172,10 @@ static void coverage_section(struct out *o, const struct summary_view *s)
 	for (size_t i = 0; i < n; i++)
 		coverage_row(o, cat, &rules[i], &s->tally->per_rule[i],
 			     coverage_status(s->cls, i, &s->tally->per_rule[i]));
-	LIT(o, "</tbody></table>\n</section>\n");
+	LIT(o, "</tbody></table></div>\n</section>\n");
 }
 
-/* --- 7. silent inventory hosts -------------------------------------------- */
+/* --- 7. silent inventory hosts --- */
 
 /* The single hosts the site lists for role that never appeared, at most
  * LUCS_ROLE_LISTED; how many there are. */
@@ -1209,7 +1224,8 @@ static void silent_section(struct out *o, const struct summary_view *s)
 		if (!n)
 			continue;
 		if (!rows++)
-			LIT(o, "<table class=\"sort\"><thead><tr><th>role</th>"
+			LIT(o, "<div class=\"scroll\"><table class=\"sort\">"
+			       "<thead><tr><th>role</th>"
 			       "<th>listed</th><th class=\"n\">addresses seen"
 			       "</th><th class=\"n\">never seen</th>"
 			       "<th>hosts never seen</th></tr></thead>\n"
@@ -1230,13 +1246,13 @@ static void silent_section(struct out *o, const struct summary_view *s)
 		LIT(o, "</td></tr>\n");
 	}
 	if (rows)
-		LIT(o, "</tbody></table>\n");
+		LIT(o, "</tbody></table></div>\n");
 	else
 		LIT(o, "<p>None: every host the site lists was seen.</p>\n");
 	LIT(o, "</section>\n");
 }
 
-/* --- the page -------------------------------------------------------------- */
+/* --- the page --- */
 
 static void html_summary(struct sink *sk, const struct summary_view *s)
 {
