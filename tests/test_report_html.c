@@ -24,7 +24,7 @@
 
 #define S(sec) ((int64_t)(sec) * 1000000)
 
-/* --- escaping --------------------------------------------------------------- */
+/* --- escaping --- */
 
 /* out's bytes so far, as a string the caller frees. */
 static char *out_text(struct out *o)
@@ -60,7 +60,7 @@ static void test_html_escape(void **state)
 	out_close(&o);
 }
 
-/* --- chart arithmetic ---------------------------------------------------------- */
+/* --- chart arithmetic --- */
 
 static unsigned sum(const unsigned *parts, size_t n)
 {
@@ -108,7 +108,7 @@ static void test_svg_scale(void **state)
 	assert_int_equal(svg_scale(UINT64_MAX / 2, UINT64_MAX, 100), 50);
 }
 
-/* --- the timeline ------------------------------------------------------------- */
+/* --- the timeline --- */
 
 static void test_timeline_merges_in_pairs(void **state)
 {
@@ -139,7 +139,7 @@ static void test_timeline_merges_in_pairs(void **state)
 	free(t);
 }
 
-/* --- the page -------------------------------------------------------------- */
+/* --- the page --- */
 
 static const char rules_yaml[] =
 	"version: 1\n"
