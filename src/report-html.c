@@ -493,9 +493,12 @@ static void time_cells(struct out *o, const struct group *g)
 /* "... and N more", "and N flows beyond the group limit" */
 static void groups_more(struct out *o, size_t n, const struct counts *other)
 {
-	if (n > LUCS_HTML_GROUPS)
-		textf(o, "<p class=\"note\">and %zu more groups (-F json lists "
-		      "every one)</p>\n", n - LUCS_HTML_GROUPS);
+	if (n > LUCS_HTML_GROUPS) {
+		LIT(o, "<p class=\"note\">");
+		textf(o, "and %zu more groups (-F json lists every one)",
+		      n - LUCS_HTML_GROUPS);
+		LIT(o, "</p>\n");
+	}
 	if (other->flows) {
 		LIT(o, "<p class=\"note\">and ");
 		out_u64(o, other->flows);

@@ -1,7 +1,8 @@
 /* test_report_html.c: the --html page: every string from the capture, the
  * command line or the YAML files escaped (a rule id, a role name, a file
  * name and a comment holding markup, quotes and ampersands), no external
- * URL, one script (the page's own); the charts' lengths (svg.c) adding
+ * URL, one script (the page's own); tables capped at LUCS_HTML_GROUPS
+ * rows; the charts' lengths (svg.c) adding
  * up to their totals and never dividing by zero on an empty capture; the
  * timeline's bars merging in pairs with every total kept. */
 #include <stdarg.h>
@@ -402,6 +403,24 @@ static void test_page_empty_capture(void **state)
 	free(s);
 }
 
+/* A table lists LUCS_HTML_GROUPS groups and says how many more there
+ * are, in words, not in escaped markup. */
+static void test_page_caps_its_tables(void **state)
+{
+	struct fx *x = *state;
+	char *s;
+
+	open_report(x, S(60));
+	for (uint16_t i = 0; i < LUCS_HTML_GROUPS + 3; i++)
+		flow(x, 9, (uint16_t)(10000 + i), 10, true);
+	s = page(x, 60);
+	assert_int_equal(count(s, "<td class=\"mono\">10.10.0.1</td>"),
+			 LUCS_HTML_GROUPS);
+	assert_non_null(strstr(s, "<p class=\"note\">and 3 more groups (-F "
+				  "json lists every one)</p>"));
+	free(s);
+}
+
 /* A page alone (SIGHUP): no summary record on the report's output. */
 static void test_page_only_writes_no_record(void **state)
 {
@@ -428,6 +447,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_page_bars_add_up, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_page_empty_capture, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_page_caps_its_tables, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_page_only_writes_no_record,
 						setup, teardown),
