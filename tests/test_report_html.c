@@ -421,6 +421,31 @@ static void test_page_caps_its_tables(void **state)
 	free(s);
 }
 
+/* A page asked for mid-run (SIGUSR1, SIGHUP): its timeline holds the
+ * interval under way, which the report has not written yet. */
+static void test_page_snapshot_has_interval_under_way(void **state)
+{
+	struct fx *x = *state;
+	struct frame_counts fc = { .packets_read = 3 };
+	struct flow_stats fs = { .created = 3 };
+	struct out pg;
+	struct summary_input si = { &fc, &fs, NULL, 0, NULL, { &pg, true } };
+	char *s;
+
+	open_report(x, S(60));
+	flow(x, 1, 443, 10, true);
+	flow(x, 2, 3389, 70, true);	/* the interval from 60 s, under way */
+	assert_int_equal(out_open(&pg, "/dev/null", false), 0);
+	assert_true(report_snapshot_begin(x->r));
+	report_snapshot_end(x->r, &si);
+	s = out_text(&pg);
+	out_close(&pg);
+	assert_non_null(strstr(s, "(so far)</title>"));
+	assert_non_null(strstr(s, "1 flows: 1 expected"));
+	assert_non_null(strstr(s, "1 flows: 0 expected, 0 debug, 1 unexpected"));
+	free(s);
+}
+
 /* A page alone (SIGHUP): no summary record on the report's output. */
 static void test_page_only_writes_no_record(void **state)
 {
@@ -450,6 +475,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_page_caps_its_tables, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_page_snapshot_has_interval_under_way, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_page_only_writes_no_record,
 						setup, teardown),
 	};
