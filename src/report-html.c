@@ -185,9 +185,10 @@ static void page_head(struct out *o, const struct summary_view *s)
 
 /* --- charts --- */
 
-/* A horizontal bar of width x height split among values, each part of
- * class prefix+index with a tooltip "name: N unit"; data-n carries each
- * value, data-total their sum.  svg_split makes the parts fill the bar. */
+/* A horizontal bar of width x height split among values, part i of
+ * class classes[i] with a tooltip "names[i]: N unit"; data-n carries each
+ * value, data-total their sum.  svg_split makes the parts fill the bar;
+ * with nothing to show there is no part. */
 static void stacked_bar(struct out *o, const uint64_t *values,
 			const char *const *names, const char *const *classes,
 			size_t n, const char *unit, unsigned width,
@@ -208,10 +209,9 @@ static void stacked_bar(struct out *o, const uint64_t *values,
 	LIT(o, "\" preserveAspectRatio=\"none\" data-total=\"");
 	out_u64(o, total);
 	LIT(o, "\"><title>");
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		textf(o, "%s%s %llu", i ? ", " : "", names[i],
 		      (unsigned long long)values[i]);
-	}
 	textf(o, " %s", unit);
 	LIT(o, "</title>\n");
 	for (size_t i = 0; i < n; i++) {
@@ -1006,8 +1006,7 @@ static void timeline_table(struct out *o, const struct timeline *t)
 			packets += b->verdicts[v].packets;
 			bytes += b->verdicts[v].bytes;
 		}
-		bar_time(from, sizeof from,
-			 bar_start(t, i));
+		bar_time(from, sizeof from, bar_start(t, i));
 		LIT(o, "<tr><td class=\"mono\">");
 		text(o, from);
 		LIT(o, "</td>");
@@ -1021,12 +1020,38 @@ static void timeline_table(struct out *o, const struct timeline *t)
 	LIT(o, "</tbody></table></div></details>\n");
 }
 
-static void timeline_chart(struct out *o, const struct timeline *t)
+/* The axes: time along the bottom from first to last, flows up the
+ * left from 0 to max. */
+static void timeline_axes(struct out *o, unsigned left, unsigned right,
+			  unsigned top, unsigned bottom, uint64_t max,
+			  const char *first, const char *last)
+{
+	char text_at[512];
+
+	snprintf(text_at, sizeof text_at,
+		 "<line class=\"axis\" x1=\"%u\" y1=\"%u\" x2=\"%u\" "
+		 "y2=\"%u\"/><line class=\"axis\" x1=\"%u\" y1=\"%u\" "
+		 "x2=\"%u\" y2=\"%u\"/>\n<text x=\"%u\" y=\"%u\" "
+		 "text-anchor=\"end\">%llu</text><text x=\"%u\" y=\"%u\" "
+		 "text-anchor=\"end\">0</text>\n<text x=\"%u\" y=\"%u\">",
+		 left, bottom, right, bottom, left, top, left, bottom, left - 6,
+		 top + 8, (unsigned long long)max, left - 6, bottom, left,
+		 bottom + 18);
+	out_str(o, text_at);
+	text(o, first);
+	snprintf(text_at, sizeof text_at, "</text><text x=\"%u\" y=\"%u\" "
+		 "text-anchor=\"end\">", right, bottom + 18);
+	out_str(o, text_at);
+	text(o, last);
+	LIT(o, "</text>\n");
+}
+
+static void timeline_chart(struct out *o, const struct timeline *t,
+			   int64_t interval_us)
 {
 	const unsigned left = 56, plot_w = 900, plot_h = 180, top = 8;
 	uint64_t max = 0;
-	char first[32], last[32], axes[256];
-	unsigned right;
+	char first[32], last[32];
 	double w;
 
 	for (size_t i = 0; i < t->nbars; i++)
@@ -1041,15 +1066,10 @@ static void timeline_chart(struct out *o, const struct timeline *t)
 	out_u64(o, top + plot_h + 24);
 	LIT(o, "\" width=\"100%\"><title>Flows per interval by verdict"
 	       "</title>\n");
-	right = left + (unsigned)(w * (double)t->nbars + 0.5);
-	snprintf(axes, sizeof axes, "<line class=\"axis\" x1=\"%u\" y1=\"%u\" "
-		 "x2=\"%u\" y2=\"%u\"/><line class=\"axis\" x1=\"%u\" "
-		 "y1=\"%u\" x2=\"%u\" y2=\"%u\"/>\n", left, top + plot_h,
-		 right, top + plot_h, left, top, left, top + plot_h);
-	out_str(o, axes);
-	LIT(o, "<text x=\"50\" y=\"16\" text-anchor=\"end\">");
-	out_u64(o, max);
-	LIT(o, "</text><text x=\"50\" y=\"188\" text-anchor=\"end\">0</text>\n");
+	bar_time(first, sizeof first, t->origin_us);
+	bar_time(last, sizeof last, bar_start(t, t->nbars));
+	timeline_axes(o, left, left + (unsigned)(w * (double)t->nbars + 0.5),
+		      top, top + plot_h, max, first, last);
 	for (size_t i = 0; i < t->nbars; i++) {
 		unsigned h = svg_scale(timeline_bar_flows(&t->bars[i]), max,
 				       plot_h);
@@ -1057,19 +1077,15 @@ static void timeline_chart(struct out *o, const struct timeline *t)
 		timeline_bar(o, t, i, left + w * (double)i + (w > 3 ? 0.5 : 0),
 			     w > 3 ? w - 1 : w, h, top + plot_h);
 	}
-	bar_time(first, sizeof first, t->origin_us);
-	bar_time(last, sizeof last,
-		 bar_start(t, t->nbars));
-	LIT(o, "<text x=\"56\" y=\"206\">");
-	text(o, first);
-	LIT(o, "</text><text x=\"");
-	out_u64(o, right);
-	LIT(o, "\" y=\"206\" text-anchor=\"end\">");
-	text(o, last);
-	LIT(o, "</text>\n</svg><figcaption>");
-	textf(o, "Flows active per %lld s of %s, stacked by verdict; the "
-	      "highest bar holds %llu flows.", (long long)(t->bar_us / 1000000),
-	      "time", (unsigned long long)max);
+	LIT(o, "</svg><figcaption>");
+	textf(o, "Flows active in each %lld s, stacked by verdict",
+	      (long long)(t->bar_us / 1000000));
+	if (interval_us > 0 && t->bar_us > interval_us)
+		textf(o, " (a bar sums %lld intervals: a flow active in "
+		      "several counts in each)",
+		      (long long)(t->bar_us / interval_us));
+	textf(o, "; the highest bar holds %llu flows.",
+	      (unsigned long long)max);
 	LIT(o, "</figcaption></figure>\n");
 }
 
@@ -1086,7 +1102,7 @@ static void timeline_section(struct out *o, const struct summary_view *s)
 		return;
 	}
 	verdict_key(o);
-	timeline_chart(o, t);
+	timeline_chart(o, t, s->interval_us);
 	timeline_table(o, t);
 	LIT(o, "</section>\n");
 }
