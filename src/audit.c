@@ -305,14 +305,23 @@ void audit_reclassify(struct audit *a, struct classifier *cls)
 }
 
 bool audit_summary(struct audit *a, bool snapshot,
-		   const struct summary_to *to,
 		   const struct input_info *inputs, size_t ninputs,
 		   const struct capture_stats *capture)
 {
+	const struct summary_to record_only = { NULL, false };
+
+	return audit_summary_to(a, snapshot, &record_only, inputs, ninputs,
+				capture);
+}
+
+bool audit_summary_to(struct audit *a, bool snapshot,
+		      const struct summary_to *to,
+		      const struct input_info *inputs, size_t ninputs,
+		      const struct capture_stats *capture)
+{
 	struct frame_counts counts;
 	struct flow_stats fs;
-	struct summary_input in = { &counts, &fs, inputs, ninputs, capture,
-				    *to };
+	struct summary_input in = { &counts, &fs, inputs, ninputs, capture };
 	struct flow_iter it = { 0 };
 	const struct flow *f;
 	uint32_t slot;
@@ -321,7 +330,7 @@ bool audit_summary(struct audit *a, bool snapshot,
 	audit_counts(a, &counts);
 	flow_table_stats(a->flows, &fs);
 	if (!snapshot) {
-		report_summary(a->report, &in);
+		report_summary_to(a->report, &in, to);
 		return true;
 	}
 	if (!report_snapshot_begin(a->report))
@@ -331,7 +340,7 @@ bool audit_summary(struct audit *a, bool snapshot,
 				     f->icmp_errors
 				     ? flow_table_reporter(a->flows, f) : NULL,
 				     tunnel_path(a->tunnels, f->key.tunnel));
-	report_snapshot_end(a->report, &in);
+	report_snapshot_end_to(a->report, &in, to);
 	return true;
 }
 

@@ -116,6 +116,9 @@ struct report *report_new(const struct report_config *cfg)
 	r->sink.out = cfg->out;
 	r->page = cfg->page;
 	r->sink.color = cfg->color;
+	r->sink.width = cfg->text_width;
+	r->sink.sort = cfg->sort;
+	r->sink.sort_max = cfg->sort_max ? cfg->sort_max : LUCS_SORT_MAX_FLOWS;
 	r->cls = cfg->cls;
 	r->interval_us = cfg->interval_us;
 	r->answer_wait_us = cfg->answer_wait_us;
@@ -155,6 +158,8 @@ void report_free(struct report *r)
 {
 	if (!r)
 		return;
+	if (r->w->end)
+		r->w->end(&r->sink);
 	tally_free(&r->tally);
 	class_texts_free(r);
 	free(r->iv.per_class);
@@ -869,7 +874,8 @@ static const struct timeline *page_timeline(struct report *r, bool partial)
 }
 
 static void write_summary(struct report *r, const struct tally *t,
-			  bool partial, const struct summary_input *in)
+			  bool partial, const struct summary_input *in,
+			  const struct summary_to *to)
 {
 	struct summary_view s = {
 		.partial = partial, .frames = in->frames, .flows = in->flows,
@@ -884,21 +890,29 @@ static void write_summary(struct report *r, const struct tally *t,
 		s.decode_errors += in->frames->decode[i];
 	memcpy(s.verdicts, t->verdicts, sizeof s.verdicts);
 	memcpy(s.tags, t->tags, sizeof s.tags);
-	if (!in->to.page_only && r->w->summary) {
+	if (!to->page_only && r->w->summary) {
 		r->w->summary(&r->sink, &s);
 		out_end_record(r->sink.out);
 	}
-	if (in->to.page && r->page) {
+	if (to->page && r->page) {
 		s.timeline = page_timeline(r, partial);
-		r->page_sink.out = in->to.page;
+		r->page_sink.out = to->page;
 		r->page->summary(&r->page_sink, &s);
-		out_end_record(in->to.page);
+		out_end_record(to->page);
 	}
 }
 
+static const struct summary_to record_only = { NULL, false };
+
 void report_summary(struct report *r, const struct summary_input *in)
 {
-	write_summary(r, &r->tally, false, in);
+	write_summary(r, &r->tally, false, in, &record_only);
+}
+
+void report_summary_to(struct report *r, const struct summary_input *in,
+		       const struct summary_to *to)
+{
+	write_summary(r, &r->tally, false, in, to);
 }
 
 bool report_snapshot_begin(struct report *r)
@@ -921,13 +935,19 @@ void report_snapshot_flow(struct report *r, const struct flow *f,
 		   reporter, &fr);
 }
 
-void report_snapshot_end(struct report *r, const struct summary_input *in)
+void report_snapshot_end_to(struct report *r, const struct summary_input *in,
+			    const struct summary_to *to)
 {
 	if (!r->in_snapshot)
 		return;
-	write_summary(r, &r->snapshot, true, in);
+	write_summary(r, &r->snapshot, true, in, to);
 	tally_free(&r->snapshot);
 	r->in_snapshot = false;
+}
+
+void report_snapshot_end(struct report *r, const struct summary_input *in)
+{
+	report_snapshot_end_to(r, in, &record_only);
 }
 
 bool report_set_classifier(struct report *r, const struct classifier *cls)

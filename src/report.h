@@ -29,12 +29,26 @@
 #include "tally.h"
 #include "timeline.h"
 
+/* The order of the text report's flows (--sort): as they end, or held
+ * to the end of the run and written largest (or earliest) first. */
+enum flow_sort {
+	SORT_NONE = 0,
+	SORT_BYTES,		/* bytes both ways, most first */
+	SORT_PACKETS,		/* packets both ways, most first */
+	SORT_FIRST,		/* first packet, earliest first */
+};
+
 /* What a writer writes to: the record writer, and what formatting keeps
  * from one record to the next. */
 struct sink {
 	struct out *out;
 	struct time_cache times;
 	bool color;		/* ANSI colour wanted (text on a terminal) */
+	/* The text writer's (lucsaudit(1), Text): */
+	int width;		/* columns the text fits, 0: no limit */
+	enum flow_sort sort;	/* --sort */
+	uint32_t sort_max;	/* flows --sort holds at once */
+	void *state;		/* the writer's own, from begin to end */
 };
 
 /* Frames read and what became of them, as the audit counted them. */
@@ -67,7 +81,6 @@ struct summary_input {
 	const struct input_info *inputs;
 	size_t ninputs;
 	const struct capture_stats *capture;	/* live only, else NULL */
-	struct summary_to to;
 };
 
 /* What a report was made from, as the command line and run.c know it:
@@ -210,6 +223,8 @@ struct report_writer {
 	 * has it gets class_text in flow records instead of the names. */
 	char *(*put_class)(char *p, const struct flow_view *v);
 	size_t class_max;
+	/* Optional: the report is freed; what begin made goes. */
+	void (*end)(struct sink *s);
 };
 
 extern const struct report_writer report_writer_text;
@@ -237,6 +252,9 @@ struct report_config {
 	bool live;		/* intervals by the clock, every one written */
 	struct hash_key hash_key;	/* the run's random key */
 	uint32_t flow_slots;	/* the flow table's (flow_table_slots) */
+	int text_width;		/* columns the text fits, 0: no limit */
+	enum flow_sort sort;	/* --sort (text) */
+	uint32_t sort_max;	/* flows it holds at once, 0: the default */
 };
 
 struct report;
@@ -281,6 +299,9 @@ uint64_t report_failed(const struct report *r);
 uint64_t report_packets(const struct report *r);
 
 void report_summary(struct report *r, const struct summary_input *in);
+/* The same, and to where to says: a page too, or the page alone. */
+void report_summary_to(struct report *r, const struct summary_input *in,
+		       const struct summary_to *to);
 
 /* SIGUSR1: a summary now, counting the flows still in the table as if
  * they had ended: begin, add each active flow, end. */
@@ -289,6 +310,8 @@ void report_snapshot_flow(struct report *r, const struct flow *f,
 			  int64_t now_us, const uint8_t *reporter,
 			  const struct tunnel_path *tunnel);
 void report_snapshot_end(struct report *r, const struct summary_input *in);
+void report_snapshot_end_to(struct report *r, const struct summary_input *in,
+			    const struct summary_to *to);
 
 /* After the rules were reloaded: classes and rules are new. */
 bool report_set_classifier(struct report *r, const struct classifier *cls);

@@ -36,6 +36,7 @@ struct run_config {
 	bool quiet;			/* no progress line */
 	const char *const *argv;	/* the command line, for provenance */
 	int argc;
+	enum flow_sort sort;		/* --sort (text only) */
 };
 
 /* The run's signal handlers (INT and TERM stop, USR1 reports, HUP

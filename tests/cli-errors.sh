@@ -89,6 +89,8 @@ usage "--fail-on: unknown word '' (expected one of: unexpected, debug, failed, e
 usage "--fail-on: name one or more of unexpected, debug, failed, empty" --fail-on '' -r a.pcap
 usage "--coverage: unknown value 'al'; did you mean 'all'? (expected one of: missing, all, none)" --coverage al -r a.pcap
 usage "--coverage: unknown value 'some' (expected one of: missing, all, none)" --coverage some -r a.pcap
+usage "--sort: unknown key 'byte'; did you mean 'bytes'? (expected one of: bytes, packets, first)" --sort byte -r a.pcap
+usage "--sort: unknown key 'size' (expected one of: bytes, packets, first)" --sort size -r a.pcap
 
 # --- a second capture file given without -r ------------------------------------
 # Empty captures (a pcap header alone), and a file named as no capture is.

@@ -239,8 +239,7 @@ static void test_report_outcomes(void **state)
 
 	report_summary(x->r, &(struct summary_input){
 		&(struct frame_counts){ .packets_read = 1 },
-		&(struct flow_stats){ .created = 1 }, NULL, 0, NULL,
-		{ NULL, false } });
+		&(struct flow_stats){ .created = 1 }, NULL, 0, NULL });
 	web = &got.summaries[0].tally->per_rule[0];
 	assert_int_equal(coverage_status(x->cls, 0, web), COVERAGE_FAILED);
 	assert_int_equal(coverage_status(x->cls, 1,
@@ -505,7 +504,7 @@ static void test_report_snapshot(void **state)
 	struct flow odd = flow_to(x->cls, 3, IPPROTO_NUM_TCP, 9999);
 	struct frame_counts fc = { .packets_read = 2 };
 	struct flow_stats fs = { .created = 2, .active = 1 };
-	struct summary_input in = { &fc, &fs, NULL, 0, NULL, { NULL, false } };
+	struct summary_input in = { &fc, &fs, NULL, 0, NULL };
 
 	web.packets[1] = 1;
 	odd.packets[1] = 1;
@@ -538,7 +537,7 @@ static void test_report_summary_fits_reserve(void **state)
 	struct report *r;
 	struct frame_counts fc = { .packets_read = 1 };
 	struct flow_stats fs = { .created = 1 };
-	struct summary_input in = { &fc, &fs, NULL, 0, NULL, { NULL, false } };
+	struct summary_input in = { &fc, &fs, NULL, 0, NULL };
 	/* 443: the port with the most rules, the longest failed groups */
 	static const uint16_t ports[3] = { 9000, 19513, 443 };
 	struct report_config rc = { .writer = &report_writer_json,

@@ -272,13 +272,14 @@ static char *page(struct fx *x, int64_t now)
 	struct flow_stats fs = { .created = 3 };
 	struct input_info in = { EVIL_FILE, 7, NULL };
 	struct out pg;
-	struct summary_input si = { &fc, &fs, &in, 1, NULL, { &pg, true } };
+	struct summary_input si = { &fc, &fs, &in, 1, NULL };
+	struct summary_to to = { &pg, true };
 	char *s;
 
 	report_close_interval(x->r, S(now));
 	/* far below LUCS_WRITE_BUFFER / 2: the page stays in the buffer */
 	assert_int_equal(out_open(&pg, "/dev/null", false), 0);
-	report_summary(x->r, &si);
+	report_summary_to(x->r, &si, &to);
 	assert_int_equal(out_error(&pg), 0);
 	s = out_text(&pg);
 	out_close(&pg);
@@ -429,7 +430,8 @@ static void test_page_snapshot_has_interval_under_way(void **state)
 	struct frame_counts fc = { .packets_read = 3 };
 	struct flow_stats fs = { .created = 3 };
 	struct out pg;
-	struct summary_input si = { &fc, &fs, NULL, 0, NULL, { &pg, true } };
+	struct summary_input si = { &fc, &fs, NULL, 0, NULL };
+	struct summary_to to = { &pg, true };
 	char *s;
 
 	open_report(x, S(60));
@@ -437,7 +439,7 @@ static void test_page_snapshot_has_interval_under_way(void **state)
 	flow(x, 2, 3389, 70, true);	/* the interval from 60 s, under way */
 	assert_int_equal(out_open(&pg, "/dev/null", false), 0);
 	assert_true(report_snapshot_begin(x->r));
-	report_snapshot_end(x->r, &si);
+	report_snapshot_end_to(x->r, &si, &to);
 	s = out_text(&pg);
 	out_close(&pg);
 	assert_non_null(strstr(s, "(so far)</title>"));
