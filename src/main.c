@@ -30,6 +30,7 @@ struct options {
 	bool list_rules;
 	char *filter;
 	const char *output;
+	const char *html;	/* --html */
 	const struct report_writer *writer;
 	struct flow_config flow;
 	unsigned interval_s;	/* 0: no interval records */
@@ -107,6 +108,9 @@ static void usage(void)
 "Output:\n"
 "  -o, --output FILE        write the report to FILE (default: standard output)\n"
 "  -F, --format FORMAT      text (default), json or csv\n"
+"      --html FILE          also write the summary as one self-contained\n"
+"                           HTML page with charts (at the end, on USR1 and\n"
+"                           on HUP)\n"
 "      --interval SECONDS   an interval record every SECONDS of packet time\n"
 "                           (default 300; 0: none)\n"
 "      --fail-on WORDS      exit 1 when: unexpected, debug (a flow has the\n"
@@ -142,7 +146,7 @@ static void usage(void)
 "\n"
 "A trailing FILTER EXPRESSION (pcap-filter(7)) selects packets, as in tcpdump.\n"
 "Signals: INT and TERM end the run with its summary; USR1 writes a summary\n"
-"now; HUP reloads --rules and --site and reopens -o FILE.\n"
+"now; HUP reloads --rules and --site, reopens -o FILE and rewrites --html.\n"
 "The text report fits a terminal's width (or COLUMNS), dropping columns.\n"
 "Exit status: 0 done, 1 --fail-on matched, 2 usage, input or output error.\n"
 "See lucsaudit(1) and lucsaudit-rules(5).\n", stdout);
@@ -272,7 +276,8 @@ enum {
 	OPT_CHECK, OPT_LIST_RULES, OPT_INTERVAL, OPT_FAIL_ON, OPT_ANSWER_WAIT,
 	OPT_COVERAGE, OPT_NO_DECAP, OPT_VXLAN_PORT, OPT_GENEVE_PORT, OPT_SORT,
 	OPT_EXPORT_FIREWALL, OPT_HOST, OPT_WITH_DEBUG, OPT_SUGGEST_RULES,
-	OPT_BASELINE
+	OPT_BASELINE,
+	OPT_HTML
 };
 
 /* --vxlan-port 4789,8472: the UDP ports a tunnel type is opened on. */
@@ -436,7 +441,7 @@ static void check_mode(const struct options *o)
 	if ((o->host || o->with_debug) && !o->export_firewall)
 		usage_error("--host and --with-debug go with --export-firewall");
 
-	if ((o->check || o->list_rules) && (reads || o->filter))
+	if ((o->check || o->list_rules) && (reads || o->filter || o->html))
 		usage_error("--check and --list-rules read no capture");
 	if (o->nfiles && o->iface)
 		usage_error("-r and -i: read files or capture live, not both");
@@ -467,6 +472,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "read", required_argument, NULL, 'r' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "html", required_argument, NULL, OPT_HTML },
 		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "rules", required_argument, NULL, OPT_RULES },
@@ -530,6 +536,13 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'F':
 			o->writer = parse_format(optarg);
+			break;
+		case OPT_HTML:
+			if (!*optarg || strcmp(optarg, "-") == 0)
+				usage_error("--html: give a file name (the page "
+					    "is written beside it, then renamed "
+					    "over it)");
+			o->html = optarg;
 			break;
 		case OPT_MAX_FLOWS:
 			o->flow.max_flows = (uint32_t)parse_number(
@@ -746,7 +759,8 @@ static int run_main(struct options *o)
 			.snaplen = o->snaplen, .promisc = !o->no_promisc,
 			.buffer_kib = o->buffer_kib, .decode = &o->decode,
 		},
-		.rules = src, .output = o->output, .user = o->user,
+		.rules = src, .output = o->output, .html = o->html,
+		.user = o->user,
 		.writer = o->writer, .flow = o->flow,
 		.interval_s = o->interval_s, .fail_on = o->fail_on,
 		.answer_wait_us = o->answer_wait_us, .coverage = o->coverage,

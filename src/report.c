@@ -48,6 +48,11 @@ struct class_text {
 struct report {
 	const struct report_writer *w;
 	struct sink sink;
+	const struct report_writer *page;	/* --html, or NULL */
+	struct sink page_sink;	/* its out is the summary's to.page */
+	struct timeline *timeline;	/* a page's intervals, or NULL */
+	struct timeline *timeline_now;	/* a snapshot's: with the one under
+					 * way */
 	const struct classifier *cls;
 	struct class_text *class_texts;	/* by class id; NULL: none */
 	size_t nclass_texts;
@@ -111,6 +116,7 @@ struct report *report_new(const struct report_config *cfg)
 		return NULL;
 	r->w = cfg->writer;
 	r->sink.out = cfg->out;
+	r->page = cfg->page;
 	r->sink.color = cfg->color;
 	r->sink.width = cfg->text_width;
 	r->sink.sort = cfg->sort;
@@ -130,6 +136,12 @@ struct report *report_new(const struct report_config *cfg)
 	     !(r->fresh_views = calloc(LUCS_INTERVAL_NEW_MAX,
 				       sizeof *r->fresh_views)) ||
 	     !grow_interval_classes(&r->iv, LUCS_INTERVAL_CLASSES - 64))) {
+		report_free(r);
+		return NULL;
+	}
+	if (r->page && r->interval_us &&
+	    (!(r->timeline = calloc(1, sizeof *r->timeline)) ||
+	     !(r->timeline_now = calloc(1, sizeof *r->timeline_now)))) {
 		report_free(r);
 		return NULL;
 	}
@@ -159,6 +171,8 @@ void report_free(struct report *r)
 	free(r->iv.per_class);
 	free(r->counted_in);
 	free(r->fresh_views);
+	free(r->timeline);
+	free(r->timeline_now);
 	free(r);
 }
 
@@ -684,6 +698,9 @@ static void write_interval(struct report *r, bool partial)
 	v.new_unexpected = fresh;
 	v.nnew = iv->nfresh;
 	v.new_unexpected_more = iv->fresh_more;
+	if (r->timeline)
+		timeline_add(r->timeline, iv->start_us, r->interval_us,
+			     v.verdicts);
 	if (r->w->interval) {
 		r->w->interval(&r->sink, &v);
 		out_end_record(r->sink.out);
@@ -898,8 +915,26 @@ uint64_t report_flows_with(const struct report *r, uint32_t verdicts)
 	return n;
 }
 
+/* The timeline a page shows: the intervals written, and for a snapshot
+ * the one under way too (what it counted so far). */
+static const struct timeline *page_timeline(struct report *r, bool partial)
+{
+	const struct interval *iv = &r->iv;
+	struct counts verdicts[VERDICT_COUNT], tags[CAT_MAX_TAGS];
+
+	if (!r->timeline || !partial || !iv->open || !iv->flows_active)
+		return r->timeline;
+	memcpy(r->timeline_now, r->timeline, sizeof *r->timeline_now);
+	memcpy(verdicts, iv->carried_verdicts, sizeof verdicts);
+	memcpy(tags, iv->carried_tags, sizeof tags);
+	fold_classes(r->cls, iv, verdicts, tags);
+	timeline_add(r->timeline_now, iv->start_us, r->interval_us, verdicts);
+	return r->timeline_now;
+}
+
 static void write_summary(struct report *r, const struct tally *t,
-			  bool partial, const struct summary_input *in)
+			  bool partial, const struct summary_input *in,
+			  const struct summary_to *to)
 {
 	struct summary_view s = {
 		.partial = partial, .frames = in->frames, .flows = in->flows,
@@ -907,6 +942,7 @@ static void write_summary(struct report *r, const struct tally *t,
 		.capture = in->capture, .packets = r->packets,
 		.bytes = r->bytes, .tally = t, .cls = r->cls,
 		.coverage = r->coverage, .run = r->run,
+		.interval_us = r->interval_us,
 	};
 
 	for (int i = 0; i < DECODE_STATUS_COUNT; i++)
@@ -917,15 +953,29 @@ static void write_summary(struct report *r, const struct tally *t,
 		baseline_compare(&r->baseline, t, r->cls);
 		s.baseline = &r->baseline;
 	}
-	if (!r->w->summary)
-		return;
-	r->w->summary(&r->sink, &s);
-	out_end_record(r->sink.out);
+	if (!to->page_only && r->w->summary) {
+		r->w->summary(&r->sink, &s);
+		out_end_record(r->sink.out);
+	}
+	if (to->page && r->page) {
+		s.timeline = page_timeline(r, partial);
+		r->page_sink.out = to->page;
+		r->page->summary(&r->page_sink, &s);
+		out_end_record(to->page);
+	}
 }
+
+static const struct summary_to record_only = { NULL, false };
 
 void report_summary(struct report *r, const struct summary_input *in)
 {
-	write_summary(r, &r->tally, false, in);
+	write_summary(r, &r->tally, false, in, &record_only);
+}
+
+void report_summary_to(struct report *r, const struct summary_input *in,
+		       const struct summary_to *to)
+{
+	write_summary(r, &r->tally, false, in, to);
 }
 
 bool report_snapshot_begin(struct report *r)
@@ -948,13 +998,19 @@ void report_snapshot_flow(struct report *r, const struct flow *f,
 		   reporter, &fr);
 }
 
-void report_snapshot_end(struct report *r, const struct summary_input *in)
+void report_snapshot_end_to(struct report *r, const struct summary_input *in,
+			    const struct summary_to *to)
 {
 	if (!r->in_snapshot)
 		return;
-	write_summary(r, &r->snapshot, true, in);
+	write_summary(r, &r->snapshot, true, in, to);
 	tally_free(&r->snapshot);
 	r->in_snapshot = false;
+}
+
+void report_snapshot_end(struct report *r, const struct summary_input *in)
+{
+	report_snapshot_end_to(r, in, &record_only);
 }
 
 bool report_set_classifier(struct report *r, const struct classifier *cls)

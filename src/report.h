@@ -6,7 +6,10 @@
  * tally.c), and what it keeps per flow, in storage of its own indexed by
  * the flow's slot in the flow table.  It turns flows into plain views;
  * writers (report-text.c, report-json.c, report-csv.c) only format them,
- * from a const table of functions, through out.c and fmt.c.
+ * from a const table of functions, through out.c and fmt.c.  A page
+ * (--html, report-html.c) is one more writer, of the summary alone, beside
+ * the chosen format: it gets the same views, and the run's intervals as a
+ * timeline the report keeps for it.
  */
 #ifndef LUCS_REPORT_H
 #define LUCS_REPORT_H
@@ -27,6 +30,7 @@
 #include "tunnels.h"
 #include "suggest-rules.h"
 #include "tally.h"
+#include "timeline.h"
 
 /* The order of the text report's flows (--sort): as they end, or held
  * to the end of the run and written largest (or earliest) first. */
@@ -63,6 +67,14 @@ struct frame_counts {
 	uint64_t unopened[UNOPENED_COUNT];	/* encapsulations named only */
 	uint64_t tunnel_paths_merged;	/* packets whose path found no room */
 	int64_t first_us, last_us;	/* their packet time, 0 if none */
+};
+
+/* Where a summary goes besides the summary record on the report's
+ * output: a page (--html, into an out the caller opened for it alone),
+ * or the page alone (SIGHUP's, which writes no record). */
+struct summary_to {
+	struct out *page;	/* NULL: no page this time */
+	bool page_only;
 };
 
 /* What a summary reports besides the report's own counts. */
@@ -195,6 +207,10 @@ struct summary_view {
 	struct counts tags[CAT_MAX_TAGS];
 	/* --baseline: what changed since, or NULL */
 	const struct baseline_view *baseline;
+	/* A page's: the intervals so far (a snapshot's includes the one
+	 * under way), or NULL without intervals (--interval 0). */
+	const struct timeline *timeline;
+	int64_t interval_us;	/* --interval */
 };
 
 struct report_writer {
@@ -219,6 +235,9 @@ struct report_writer {
 extern const struct report_writer report_writer_text;
 extern const struct report_writer report_writer_json;
 extern const struct report_writer report_writer_csv;
+/* --html: one self-contained HTML page from the summary alone (no
+ * format of its own for --format: report_writer_find does not name it). */
+extern const struct report_writer report_writer_html;
 
 /* The writer named name ("text", "json", "csv"), or NULL. */
 const struct report_writer *report_writer_find(const char *name);
@@ -226,6 +245,9 @@ const struct report_writer *report_writer_find(const char *name);
 struct report_config {
 	const struct report_writer *writer;
 	struct out *out;
+	/* --html: the page's writer, or NULL; the report then keeps a
+	 * timeline of its intervals for it. */
+	const struct report_writer *page;
 	bool color;		/* text on a terminal, NO_COLOR unset */
 	const struct classifier *cls;
 	int64_t interval_us;	/* 0: no interval records */
@@ -289,6 +311,9 @@ uint64_t report_packets(const struct report *r);
 size_t report_seen_groups(const struct report *r, struct seen_group **out);
 
 void report_summary(struct report *r, const struct summary_input *in);
+/* The same, and to where to says: a page too, or the page alone. */
+void report_summary_to(struct report *r, const struct summary_input *in,
+		       const struct summary_to *to);
 
 /* SIGUSR1: a summary now, counting the flows still in the table as if
  * they had ended: begin, add each active flow, end. */
@@ -297,6 +322,8 @@ void report_snapshot_flow(struct report *r, const struct flow *f,
 			  int64_t now_us, const uint8_t *reporter,
 			  const struct tunnel_path *tunnel);
 void report_snapshot_end(struct report *r, const struct summary_input *in);
+void report_snapshot_end_to(struct report *r, const struct summary_input *in,
+			    const struct summary_to *to);
 
 /* After the rules were reloaded: classes and rules are new. */
 bool report_set_classifier(struct report *r, const struct classifier *cls);

@@ -87,19 +87,48 @@ struct run {
 	struct run_input *inputs;
 };
 
+/* --- the page (--html) ------------------------------------------------------ */
+
+/* The summary (snapshot: now, counting the flows still in the table),
+ * to the report unless page_only, and with --html to the page: written
+ * whole beside FILE, then renamed over it.  false when the page could
+ * not be written (said). */
+static bool summarize(struct run *r, bool snapshot, bool page_only)
+{
+	const struct input_info *inputs;
+	size_t ninputs;
+	struct out page;
+	struct summary_to to = { NULL, page_only };
+	int err = 0;
+
+	if (r->cfg->html && (err = out_open_replace(&page, r->cfg->html)) == 0)
+		to.page = &page;
+	inputs = capture_inputs(r->cap, &ninputs);
+	if (!audit_summary_to(r->audit, snapshot, &to, inputs, ninputs,
+			      r->live ? &r->cstats : NULL)) {
+		complain("no memory for a report now");
+		err = err ? err : ENOMEM;
+	}
+	if (to.page) {
+		int werr = out_close_replace(&page, err == 0);
+
+		err = err ? err : werr;
+	}
+	if (r->cfg->html && err) {
+		complain("%s: the page was not written: %s", r->cfg->html,
+			 strerror(err));
+		return false;
+	}
+	return true;
+}
+
 /* --- between batches ------------------------------------------------------ */
 
 /* The summary now (SIGUSR1), counting the flows still in the table. */
 static void snapshot(struct run *r)
 {
-	const struct input_info *inputs;
-	size_t ninputs;
-
 	progress_clear(&r->progress);
-	inputs = capture_inputs(r->cap, &ninputs);
-	if (!audit_summary(r->audit, true, inputs, ninputs,
-			   r->live ? &r->cstats : NULL))
-		complain("no memory for a report now");
+	summarize(r, true, false);
 	out_flush(&r->out);
 }
 
@@ -151,14 +180,18 @@ static void finish_reload(struct run *r)
 	}
 }
 
-/* SIGHUP: -o FILE is reopened at once (log rotation); the rules are
- * reloaded beside the ones in use. */
+/* SIGHUP: -o FILE is reopened at once (log rotation), --html FILE is
+ * written anew; the rules are reloaded beside the ones in use. */
 static void reload(struct run *r)
 {
 	int werr;
 
 	if (r->cfg->output && (werr = out_reopen(&r->out)) != 0)
 		complain("SIGHUP: %s: %s", r->cfg->output, strerror(werr));
+	if (r->cfg->html) {	/* the page as it stands, for the new day */
+		progress_clear(&r->progress);
+		summarize(r, true, true);
+	}
 	if (r->loading)
 		r->reload_again = true;
 	else
@@ -308,34 +341,82 @@ static bool settle_privileges(const char *user)
 	return true;
 }
 
-/* The output is the file an input is (its device and inode, whatever the
- * names: -o cap.pcap, -o /dev/stdout or a redirection onto the capture):
- * said, before anything is opened for writing, and refused, since writing
- * would destroy the capture being read. */
-static bool output_is_input(const struct run_config *cfg)
+/* The file os (named name) is one of the inputs: said, and true. */
+static bool is_an_input(const struct capture_config *cc, const char *name,
+			const struct stat *os, const char *opt)
 {
-	const struct capture_config *cc = &cfg->capture;
-	const char *out = cfg->output;
-	bool to_stdout = !out || strcmp(out, "-") == 0;
-	struct stat os, is;
+	struct stat is;
 
-	if (to_stdout ? fstat(STDOUT_FILENO, &os) != 0 : stat(out, &os) != 0)
-		return false;	/* no file yet: it cannot be an input */
 	for (size_t i = 0; i < cc->nfiles; i++) {
 		const char *in = cc->files[i];
 
 		if (strcmp(in, "-") == 0 ? fstat(STDIN_FILENO, &is) != 0
 					 : stat(in, &is) != 0)
 			continue;
-		if (is.st_dev != os.st_dev || is.st_ino != os.st_ino ||
+		if (is.st_dev != os->st_dev || is.st_ino != os->st_ino ||
 		    !S_ISREG(is.st_mode))
 			continue;
 		complain("%s is the input %s: refusing to write the report over "
-			 "the capture (give -o another file)",
-			 to_stdout ? "standard output" : out, in);
+			 "the capture (give %s another file)", name, in, opt);
 		return true;
 	}
 	return false;
+}
+
+/* --html FILE is the report's own output (a page and records would
+ * overwrite each other): said, and true. */
+static bool page_is_output(const struct run_config *cfg, bool to_stdout,
+			   const struct stat *os, bool os_ok)
+{
+	struct stat hs;
+	bool same = stat(cfg->html, &hs) == 0
+		    ? os_ok && os->st_dev == hs.st_dev && os->st_ino == hs.st_ino
+		    : !to_stdout && strcmp(cfg->html, cfg->output) == 0;
+
+	if (same)
+		complain("--html %s is the report's output too: give the page "
+			 "a file of its own", cfg->html);
+	return same;
+}
+
+/* The output is the file an input is (its device and inode, whatever the
+ * names: -o cap.pcap, -o /dev/stdout or a redirection onto the capture):
+ * said, before anything is opened for writing, and refused, since writing
+ * would destroy the capture being read.  So is --html FILE, and a page
+ * onto the report itself. */
+static bool output_is_input(const struct run_config *cfg)
+{
+	const struct capture_config *cc = &cfg->capture;
+	const char *out = cfg->output;
+	bool to_stdout = !out || strcmp(out, "-") == 0;
+	struct stat os, hs;
+	bool os_ok = to_stdout ? fstat(STDOUT_FILENO, &os) == 0
+			       : stat(out, &os) == 0;
+
+	if (cfg->html && ((stat(cfg->html, &hs) == 0 &&
+			   is_an_input(cc, cfg->html, &hs, "--html")) ||
+			  page_is_output(cfg, to_stdout, &os, os_ok)))
+		return true;
+	/* no file yet: it cannot be an input */
+	return os_ok && is_an_input(cc, to_stdout ? "standard output" : out,
+				    &os, "-o");
+}
+
+/* The page is written at the end, and may be on a signal before: its
+ * directory must take a new file now, as the user the run became (-Z),
+ * rather than fail after hours of capture. */
+static bool page_writable(const char *html)
+{
+	struct out probe;
+	int err = out_open_replace(&probe, html);
+
+	if (!err)
+		err = out_close_replace(&probe, false);
+	if (err)
+		complain("--html %s: cannot write a file beside it: %s (the "
+			 "page is written there, then renamed over it)", html,
+			 strerror(err));
+	return err == 0;
 }
 
 static bool open_output(struct run *r)
@@ -435,6 +516,7 @@ static bool open_audit(struct run *r)
 	}
 	rc = (struct report_config){
 		.writer = r->cfg->writer, .out = &r->out,
+		.page = r->cfg->html ? &report_writer_html : NULL,
 		/* no-color.org: NO_COLOR set to anything but "" */
 		.color = r->out.tty && r->cfg->writer == &report_writer_text &&
 			 !(getenv("NO_COLOR") && *getenv("NO_COLOR")),
@@ -482,6 +564,8 @@ static bool run_start(struct run *r, const struct run_config *cfg,
 	if (!open_output(r))
 		return false;
 	if (r->live && !settle_privileges(cfg->user))
+		return false;
+	if (cfg->html && !page_writable(cfg->html))
 		return false;
 	/* After -Z: the thread is made with the privileges the run keeps.
 	 * Without it, records are simply written in line. */
@@ -560,6 +644,7 @@ static int run_end(struct run *r)
 	const struct input_info *inputs;
 	size_t ninputs;
 	int status = EXIT_DONE, werr;
+	bool page_ok;
 
 	progress_clear(&r->progress);
 	end_reload(r);
@@ -569,13 +654,12 @@ static int run_end(struct run *r)
 		say_drops(r);
 	}
 	audit_finish(r->audit);
+	page_ok = summarize(r, false, false);
 	inputs = capture_inputs(r->cap, &ninputs);
-	audit_summary(r->audit, false, inputs, ninputs,
-		      r->live ? &r->cstats : NULL);
 	for (size_t i = 0; i < ninputs; i++)
 		if (inputs[i].error)
 			complain("%s: %s", inputs[i].name, inputs[i].error);
-	if (!capture_ok(r->cap))
+	if (!capture_ok(r->cap) || !page_ok)
 		status = EXIT_TROUBLE;
 	else if (r->cfg->suggest_rules && !write_suggestions(r))
 		status = EXIT_TROUBLE;

@@ -26,6 +26,7 @@ struct run_config {
 	struct capture_config capture;	/* files, or a live interface */
 	struct rule_sources rules;	/* read again on SIGHUP */
 	const char *output;		/* -o, NULL: standard output */
+	const char *html;		/* --html FILE, or NULL */
 	const char *user;		/* -Z */
 	const struct report_writer *writer;
 	struct flow_config flow;

@@ -72,6 +72,12 @@
 					 * every group of every kind, and the
 					 * coverage of a large catalogue */
 #define LUCS_TEXT_GROUPS 50		/* groups a text summary lists */
+#define LUCS_HTML_GROUPS 200		/* rows an --html table lists */
+#define LUCS_HTML_ROLES 16		/* roles a page's matrix shows a row or
+					 * column each (the rest: "other") */
+#define LUCS_TIMELINE_BARS 288		/* bars of a page's timeline (a day of
+					 * 5-minute intervals); a longer run
+					 * merges them in pairs */
 #define LUCS_ROLE_LISTED 256		/* addresses a summary lists per role */
 #define LUCS_TEXT_LISTED 8		/* ... and a text summary */
 #define LUCS_ROLE_HOSTS 65536		/* inventoried addresses remembered

@@ -74,6 +74,9 @@ LUCSAUDIT=$dir/audit usage "unknown option '--bogus'" --bogus
 
 # --- words an option takes ----------------------------------------------------
 usage "--format: unknown format 'jsno'; did you mean 'json'? (expected one of: text, json, csv)" -F jsno -r a.pcap
+usage "--html: give a file name (the page is written beside it, then renamed over it)" --html - -r a.pcap
+usage "--html: give a file name (the page is written beside it, then renamed over it)" --html= -r a.pcap
+usage "--check and --list-rules read no capture" --check --html page.html
 usage "--format: unknown format 'JSON'; did you mean 'json'? (expected one of: text, json, csv)" --format JSON -r a.pcap
 usage "--format: unknown format 'yaml' (expected one of: text, json, csv)" -F yaml -r a.pcap
 usage "--timeout: unknown class 'tcp-establised'; did you mean 'tcp-established'? (expected one of: tcp-attempted, tcp-established, tcp-closed, udp, other)" -t tcp-establised=7200 -r a.pcap

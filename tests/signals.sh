@@ -9,7 +9,10 @@
 #     2, with one message saying that records were lost;
 #   - SIGHUP and SIGUSR1 while the site is still loading (here a FIFO
 #     whose writer takes its time, as a large site does): not fatal; the
-#     run goes on and completes.
+#     run goes on and completes;
+#   - --html: SIGUSR1 writes the page so far with the summary record,
+#     SIGHUP the page alone, the end the final page; no temporary file
+#     is left behind.
 set -u
 : "${LUCSAUDIT:?}" "${LUCS_SRCDIR:?}" "${LUCS_BUILDDIR:?}"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/lucs-signals.XXXXXX") || exit 1
@@ -138,6 +141,47 @@ kill "$writer" 2>/dev/null
 [ $rc -eq 0 ] || fail "SIGHUP and SIGUSR1 at start-up: exit status $rc, not 0 ($(cat "$dir/startup.err"))"
 grep -q "\"type\":\"summary\".*\"packets_read\":$packets," "$dir/startup.out" ||
 	fail "SIGHUP and SIGUSR1 at start-up: no summary of all $packets packets"
+
+# --html: the page on SIGUSR1 (with the summary record), on SIGHUP (the
+# page alone), and at the end; always whole, never a temporary file left.
+mkdir "$dir/page" && mkfifo "$dir/page/fifo" || exit 1
+{ cat "$capture"; sleep 30; } >"$dir/page/fifo" &
+feeder=$!
+pids="$pids $feeder"
+"$LUCSAUDIT" -q -F json --site "$LUCS_SRCDIR/rules/site.example.yaml" \
+	--html "$dir/page/audit.html" -r "$dir/page/fifo" \
+	>"$dir/page/out.json" 2>"$dir/page/err" &
+audit=$!
+pids="$pids $audit"
+sleep 1
+page_says() {	# WHEN TEXT: the page exists and holds TEXT
+	waited=0
+	while [ ! -s "$dir/page/audit.html" ] && [ $waited -lt 40 ]; do
+		sleep 0.05
+		waited=$((waited + 1))
+	done
+	grep -q "$2" "$dir/page/audit.html" 2>/dev/null ||
+		fail "--html on $1: no page saying $2"
+}
+kill -USR1 "$audit"
+page_says SIGUSR1 '<title>lucsaudit: .*fifo (so far)</title>'
+rm -f "$dir/page/audit.html"
+kill -HUP "$audit"
+page_says SIGHUP "(so far)</title>"
+summaries=$(grep -c '"type":"summary"' "$dir/page/out.json")
+[ "$summaries" = 1 ] ||
+	fail "--html: $summaries summary records after SIGUSR1 and SIGHUP, not 1"
+kill -TERM "$audit"
+wait "$audit"
+rc=$?
+kill "$feeder" 2>/dev/null
+[ $rc -eq 0 ] || fail "--html: exit status $rc ($(cat "$dir/page/err"))"
+grep -q "<dt>read</dt><dd>$packets packets, " "$dir/page/audit.html" &&
+	grep -q '</html>' "$dir/page/audit.html" &&
+	! grep -q '(so far)' "$dir/page/audit.html" ||
+	fail "--html: no whole final page of $packets packets at the end"
+leftover=$(ls "$dir/page" | grep -v -x -e fifo -e audit.html -e out.json -e err)
+[ -z "$leftover" ] || fail "--html left files behind: $leftover"
 
 [ $status -eq 0 ] && echo "signals.sh: all passed"
 exit $status

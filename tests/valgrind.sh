@@ -46,6 +46,10 @@ if [ $n -eq 0 ]; then
 	echo "valgrind.sh: no capture in $LUCS_SRCDIR/pcaps"
 	exit 1
 fi
+# The --html page, with and without a site.
+run -q -F json --site "$site" --interval 60 --html valgrind.html \
+	-r "$LUCS_SRCDIR/pcaps/lucs-deployment.pcap"
+run -q --html valgrind.html -r "$LUCS_SRCDIR/pcaps/lucs-deployment.pcap"
 run --check --site "$site"
 run --list-rules
 # The text report fitted to a width, its flows held for --sort and freed.
@@ -66,7 +70,7 @@ run --list-rules
 	status=1
   fi
   exit $status ) || status=1
-rm -f valgrind.out
+rm -f valgrind.out valgrind.html
 rm -f valgrind.err
 [ $status -eq 0 ] && echo "valgrind.sh: $n replays and --check: no leak, no invalid access"
 exit $status
