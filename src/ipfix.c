@@ -23,8 +23,8 @@
  *   packetDeltaCount(2)<unsigned64>[8]
  *   reverseOctetDeltaCount(29305/1)<unsigned64>[8]       server to client
  *   reversePacketDeltaCount(29305/2)<unsigned64>[8]
- *   tcpControlBits(6)<unsigned16>[1]                     reduced size, 6.2
- *   reverseTcpControlBits(29305/6)<unsigned16>[1]
+ *   reverseTcpControlBits(29305/6)<unsigned16>[1]        reduced size, 6.2
+ *   tcpControlBits(6)<unsigned16>[1]
  *   flowEndReason(136)<unsigned8>[1]
  *   vlanId(58)<unsigned16>[2]                            VLAN known
  *   lucsVerdict(PEN/100)<string>[65535]
@@ -36,7 +36,11 @@
  *   lucsServerRoles(PEN/106)<string>[65535]
  *
  * The flags are the 8 bits the audit keeps, so one byte each, which every
- * collector reads as NetFlow v9 sent it.  rules/lucsaudit-ipfix.* describe
+ * collector reads as NetFlow v9 sent it.  The reverse flags come first:
+ * nfdump 1.7.1 keeps one flags field and shows the last of the two, and
+ * must show the client's; pmacct 1.7.7 reads both flags right in either
+ * order, but loses a forward counter that follows its reverse, so the
+ * counters keep forward first.  rules/lucsaudit-ipfix.* describe
  * the audit's elements to collectors.
  */
 #include "ipfix.h"
@@ -98,8 +102,8 @@ static const struct element {
 	{ 2, 8, IANA, F_PACKETS, 0, 0 },
 	{ 1, 8, REVERSE, F_REV_BYTES, 0, 0 },
 	{ 2, 8, REVERSE, F_REV_PACKETS, 0, 0 },
-	{ 6, 1, IANA, F_FLAGS, 0, 0 },
 	{ 6, 1, REVERSE, F_REV_FLAGS, 0, 0 },
+	{ 6, 1, IANA, F_FLAGS, 0, 0 },
 	{ 136, 1, IANA, F_END_REASON, 0, 0 },
 	{ 58, 2, IANA, F_VLAN, TB_VLAN, 0 },
 	{ 100, VARLEN, OWN, F_STRING + 0, 0, 0 },
