@@ -708,11 +708,19 @@ static void send_templates(struct ipfix_exporter *x, struct collector *c)
 	c->since_templates = 0;
 }
 
+/* UDP templates go again every refresh period, ticked or not; and
+ * before the next data after LUCS_IPFIX_REFRESH_MESSAGES data messages
+ * (RFC 7011 8.4). */
+static bool udp_templates_stale(const struct ipfix_exporter *x,
+				const struct collector *c)
+{
+	return !c->templates_sent || x->now - c->templates_ms >= x->refresh_ms;
+}
+
 static bool udp_templates_due(const struct ipfix_exporter *x,
 			      const struct collector *c)
 {
-	return !c->templates_sent ||
-	       x->now - c->templates_ms >= x->refresh_ms ||
+	return udp_templates_stale(x, c) ||
 	       c->since_templates >= LUCS_IPFIX_REFRESH_MESSAGES;
 }
 
@@ -837,7 +845,7 @@ void ipfix_tick(struct ipfix_exporter *x, int64_t now_ms)
 		finish(x, c);
 		if (c->tcp)
 			tcp_pump(x, c, true);
-		else if (udp_templates_due(x, c))
+		else if (udp_templates_stale(x, c))
 			send_templates(x, c);
 	}
 }
