@@ -42,6 +42,10 @@
  * order, but loses a forward counter that follows its reverse, so the
  * counters keep forward first.  rules/lucsaudit-ipfix.* describe
  * the audit's elements to collectors.
+ *
+ * The encoder is written here rather than taken from libfixbuf: encoding
+ * is a few hundred lines, and libfixbuf would bring GLib yet leave the
+ * transport, the template refresh and the fitting of strings to us.
  */
 #include "ipfix.h"
 
