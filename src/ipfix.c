@@ -1051,12 +1051,17 @@ bool ipfix_warning(struct ipfix_exporter *x, char *buf, size_t len)
 	return false;
 }
 
-static int64_t monotonic_ms(void)
+static int64_t clock_ms(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t ipfix_clock_ms(void)
+{
+	return clock_ms(CLOCK_REALTIME);
 }
 
 /* Wait, at most until the monotonic deadline, for every TCP collector to
@@ -1066,7 +1071,7 @@ static void drain(struct ipfix_exporter *x, int64_t deadline)
 	for (;;) {
 		struct pollfd *pfd = x->pfd;
 		nfds_t n = 0;
-		int64_t left = deadline - monotonic_ms();
+		int64_t left = deadline - clock_ms(CLOCK_MONOTONIC);
 
 		for (size_t i = 0; i < x->ncollectors; i++) {
 			struct collector *c = &x->c[i];
@@ -1100,7 +1105,7 @@ int ipfix_close(struct ipfix_exporter *x, int64_t now_ms,
 	for (size_t i = 0; i < x->ncollectors; i++)
 		if (x->c[i].link != LINK_DOWN)
 			finish(x, &x->c[i]);
-	drain(x, monotonic_ms() + LUCS_IPFIX_CLOSE_MS);
+	drain(x, clock_ms(CLOCK_MONOTONIC) + LUCS_IPFIX_CLOSE_MS);
 	for (size_t i = 0; i < x->ncollectors; i++)
 		drop_queue(&x->c[i]);
 	ipfix_stats(x, &s);

@@ -81,6 +81,9 @@ bool ipfix_parse_url(const char *url, struct ipfix_url *out, char *err,
 /* The flowEndReason for why the flow table ended a flow. */
 uint8_t ipfix_end_reason_of(enum flow_end why);
 
+/* The wall clock in milliseconds since the epoch, as now_ms wants it. */
+int64_t ipfix_clock_ms(void);
+
 struct ipfix_exporter;
 
 /* Check the configuration, parse and resolve every URL (names once,

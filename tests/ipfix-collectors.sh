@@ -126,6 +126,23 @@ start_bg() {	# start a process in the background, remembered for cleanup
 	bg=$!
 }
 
+# collect_udp NAME PORT SIGNAL READY_TEXT COMMAND...: run a collector,
+# logging to $d/log, until READY_TEXT shows; send it two rounds of flows
+# ($d/sent.json), then stop it with SIGNAL and wait for it to end.
+collect_udp() {
+	name=$1 cport=$2 sig=$3 text=$4
+	shift 4
+	start_bg "$@" >"$d/log" 2>&1
+	wait_for 10 grep -q "$text" "$d/log" ||
+		fail "$name did not start: $(tail -3 "$d/log")"
+	"$send" -n 2 udp://127.0.0.1:$cport >"$d/sent.json" 2>"$d/send.err" ||
+		fail "ipfix-send to $name exited with $?"
+	sleep 1
+	kill -"$sig" "$bg"
+	wait_for 10 gone "$bg" || kill -KILL "$bg"
+	wait "$bg" 2>/dev/null
+}
+
 send_keys="src dst sport dport proto packets bytes rev_packets rev_bytes"
 full_keys="$send_keys icmp_type_code tcp_flags rev_tcp_flags end_reason vlan start_ms end_ms verdict reason rules tags outcome client_roles server_roles"
 py_keys="sourceIPv4Address/sourceIPv6Address destinationIPv4Address/destinationIPv6Address sourceTransportPort destinationTransportPort protocolIdentifier packetDeltaCount octetDeltaCount reversePacketDeltaCount reverseOctetDeltaCount icmpTypeCodeIPv4/icmpTypeCodeIPv6 tcpControlBits reverseTcpControlBits flowEndReason vlanId flowStartMilliseconds flowEndMilliseconds lucsVerdict lucsReason lucsRules lucsTags lucsOutcome lucsClientRoles lucsServerRoles"
@@ -171,15 +188,9 @@ if ! command -v nfcapd >/dev/null || ! command -v nfdump >/dev/null; then
 else
 	d=$dir/nfdump
 	mkdir -p "$d/flows"
-	start_bg nfcapd -b 127.0.0.1 -p $((base + 3)) -w "$d/flows" -t 3600 -I lucs >"$d/log" 2>&1
-	nfpid=$bg
-	wait_for 10 grep -q "Startup" "$d/log" ||
-		fail "nfcapd did not start: $(tail -3 "$d/log")"
-	"$send" -n 2 udp://127.0.0.1:$((base + 3)) >"$d/sent.json" 2>"$d/send.err" ||
-		fail "ipfix-send to nfcapd exited with $?"
-	sleep 0.5
-	kill "$nfpid"
-	wait "$nfpid" 2>/dev/null
+	# nfcapd writes its file when it stops.
+	collect_udp nfcapd $((base + 3)) TERM "Startup" \
+		nfcapd -b 127.0.0.1 -p $((base + 3)) -w "$d/flows" -t 3600 -I lucs
 	nfdump -R "$d/flows" -o csv >"$d/csv" 2>"$d/nfdump.err" ||
 		fail "nfdump -o csv: $(cat "$d/nfdump.err")"
 	# sa,da,sp,dp,pr, ipkt,ibyt,opkt,obyt, and flg apart.
@@ -220,17 +231,9 @@ else
 	print_output_file_append: true
 	print_refresh_time: 60
 	EOF
-	start_bg nfacctd -f "$d/nfacctd.conf" >"$d/log" 2>&1
-	pmpid=$bg
-	wait_for 10 grep -q "waiting for NetFlow/IPFIX data" "$d/log" ||
-		fail "nfacctd did not start: $(tail -3 "$d/log")"
-	"$send" -n 2 udp://127.0.0.1:$((base + 4)) >"$d/sent.json" 2>"$d/send.err" ||
-		fail "ipfix-send to nfacctd exited with $?"
-	# The print plugin writes its cache when it stops.
-	sleep 1
-	kill -INT "$pmpid"
-	wait_for 10 gone "$pmpid" || kill -KILL "$pmpid"
-	wait "$pmpid" 2>/dev/null
+	# The print plugin writes its cache when nfacctd stops.
+	collect_udp nfacctd $((base + 4)) INT "waiting for NetFlow/IPFIX data" \
+		nfacctd -f "$d/nfacctd.conf"
 	# Columns by the header's names, whatever order pmacct prints.
 	awk -F'|' -v OFS='|' '
 	BEGIN { p["tcp"] = 6; p["udp"] = 17; p["icmp"] = 1; p["ipv6-icmp"] = 58 }

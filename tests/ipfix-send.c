@@ -28,14 +28,6 @@
 
 #define TICK_MS 50
 
-static int64_t wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void sleep_ms(int64_t ms)
 {
 	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
@@ -150,9 +142,9 @@ static void warnings(struct ipfix_exporter *x)
 /* Wait until `until`, ticking the exporter. */
 static void tick_until(struct ipfix_exporter *x, int64_t until)
 {
-	for (int64_t now = wall_ms(); now < until; now = wall_ms()) {
+	for (int64_t now = ipfix_clock_ms(); now < until; now = ipfix_clock_ms()) {
 		sleep_ms(until - now < TICK_MS ? until - now : TICK_MS);
-		ipfix_tick(x, wall_ms());
+		ipfix_tick(x, ipfix_clock_ms());
 		warnings(x);
 	}
 }
@@ -196,14 +188,14 @@ int main(int argc, char **argv)
 				      "%srule-%04zu", i ? "," : "", i);
 	memset(long_reason, 'r', sizeof long_reason - 1);
 
-	x = ipfix_open(&cf, wall_ms(), err, sizeof err);
+	x = ipfix_open(&cf, ipfix_clock_ms(), err, sizeof err);
 	if (!x) {
 		fprintf(stderr, "ipfix-send: %s\n", err);
 		return 2;
 	}
 	warnings(x);
 	for (unsigned r = 0; r < rounds; r++) {
-		int64_t now = wall_ms();
+		int64_t now = ipfix_clock_ms();
 
 		for (size_t i = 0; i < NFLOWS; i++) {
 			struct ipfix_flow f = flows[i];
@@ -218,7 +210,7 @@ int main(int argc, char **argv)
 		if (r + 1 < rounds)
 			tick_until(x, now + gap_ms);
 	}
-	ipfix_tick(x, wall_ms());
+	ipfix_tick(x, ipfix_clock_ms());
 	warnings(x);
 	for (size_t i = 0; i < ipfix_collectors(x); i++) {
 		ipfix_collector_stats(x, i, &st);
@@ -226,7 +218,7 @@ int main(int argc, char **argv)
 			" dropped %" PRIu64 "\n", ipfix_collector_url(x, i),
 			st.records_sent, st.records_dropped);
 	}
-	rc = ipfix_close(x, wall_ms(), &st);
+	rc = ipfix_close(x, ipfix_clock_ms(), &st);
 	fprintf(stderr, "stats all sent %" PRIu64 " dropped %" PRIu64
 		" cut %" PRIu64 " reconnects %" PRIu64 " send_errors %" PRIu64
 		"\n", st.records_sent, st.records_dropped, st.records_cut,
