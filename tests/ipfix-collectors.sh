@@ -126,18 +126,19 @@ start_bg() {	# start a process in the background, remembered for cleanup
 	bg=$!
 }
 
-# collect_udp NAME PORT SIGNAL READY_TEXT COMMAND...: run a collector,
-# logging to $d/log, until READY_TEXT shows; send it two rounds of flows
-# ($d/sent.json), then stop it with SIGNAL and wait for it to end.
+# collect_udp NAME PORT SIGNAL READY_TEXT SECONDS COMMAND...: run a
+# collector, logging to $d/log, until READY_TEXT shows; send it two rounds
+# of flows ($d/sent.json), SECONDS later stop it with SIGNAL and wait for
+# it to end.
 collect_udp() {
-	name=$1 cport=$2 sig=$3 text=$4
-	shift 4
+	name=$1 cport=$2 sig=$3 text=$4 linger=$5
+	shift 5
 	start_bg "$@" >"$d/log" 2>&1
 	wait_for 10 grep -q "$text" "$d/log" ||
 		fail "$name did not start: $(tail -3 "$d/log")"
 	"$send" -n 2 udp://127.0.0.1:$cport >"$d/sent.json" 2>"$d/send.err" ||
 		fail "ipfix-send to $name exited with $?"
-	sleep 1
+	sleep "$linger"
 	kill -"$sig" "$bg"
 	wait_for 10 gone "$bg" || kill -KILL "$bg"
 	wait "$bg" 2>/dev/null
@@ -189,7 +190,7 @@ else
 	d=$dir/nfdump
 	mkdir -p "$d/flows"
 	# nfcapd writes its file when it stops.
-	collect_udp nfcapd $((base + 3)) TERM "Startup" \
+	collect_udp nfcapd $((base + 3)) TERM "Startup" 1 \
 		nfcapd -b 127.0.0.1 -p $((base + 3)) -w "$d/flows" -t 3600 -I lucs
 	nfdump -R "$d/flows" -o csv >"$d/csv" 2>"$d/nfdump.err" ||
 		fail "nfdump -o csv: $(cat "$d/nfdump.err")"
@@ -232,8 +233,16 @@ else
 	print_refresh_time: 60
 	EOF
 	# The print plugin writes its cache when nfacctd stops.
-	collect_udp nfacctd $((base + 4)) INT "waiting for NetFlow/IPFIX data" \
-		nfacctd -f "$d/nfacctd.conf"
+	# nfacctd writes its cache when it stops, but under load what came in
+	# the last second or more may not reach its print plugin: give it
+	# longer each time.
+	for linger in 1 3 6 10; do
+		collect_udp nfacctd $((base + 4)) INT "waiting for NetFlow/IPFIX data" \
+			$linger nfacctd -f "$d/nfacctd.conf"
+		lines_at_least "$d/flows.csv" 13 && break
+		echo "ipfix-collectors.sh: nfacctd printed $(grep -c . "$d/flows.csv" 2>/dev/null || echo no) lines after $linger s, once more"
+		rm -f "$d/flows.csv"
+	done
 	# Columns by the header's names, whatever order pmacct prints.
 	awk -F'|' -v OFS='|' '
 	BEGIN { p["tcp"] = 6; p["udp"] = 17; p["icmp"] = 1; p["ipv6-icmp"] = 58 }
