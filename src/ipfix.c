@@ -746,8 +746,8 @@ static void finish(struct ipfix_exporter *x, struct collector *c)
 }
 
 /* Start a TCP session: a non-blocking connect, the templates queued
- * first, the sequence number from 0 (RFC 7011 10.4.2 counts per
- * transport session). */
+ * first, the sequence number from 0 (RFC 7011 3.1 counts the records
+ * of one transport session and domain). */
 static void tcp_connect(struct ipfix_exporter *x, struct collector *c)
 {
 	if (c->started)
