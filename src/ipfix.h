@@ -55,7 +55,8 @@ struct ipfix_flow {
 /* The options --ipfix (repeatable), --ipfix-domain, --ipfix-pen,
  * --ipfix-template-refresh and --ipfix-mtu, one member each. */
 struct ipfix_config {
-	const char *const *urls;	/* udp://HOST[:PORT], tcp://HOST[:PORT] */
+	const char *const *urls;	/* udp://HOST[:PORT], tcp://HOST[:PORT],
+					   kept (not copied) while open */
 	size_t nurls;
 	uint32_t domain;		/* observationDomainId */
 	uint32_t pen;			/* enterprise number of elements 100-106 */
@@ -120,8 +121,8 @@ void ipfix_collector_stats(const struct ipfix_exporter *x, size_t i,
 			   struct ipfix_stats *out);
 
 /* The next warning for the caller to print, one per collector per outage
- * ("tcp://[::1]:4739: Connection refused: records are dropped until it
- * is back"); false when none is pending. */
+ * ("tcp://[::1]:4739: connect: Connection refused: records are dropped
+ * until it is back"); false when none is pending. */
 bool ipfix_warning(struct ipfix_exporter *x, char *buf, size_t len);
 
 /* Send what is pending, wait for TCP sends at most LUCS_IPFIX_CLOSE_MS in
