@@ -679,6 +679,7 @@ enum decode_status decap_payload(struct frame_extra *ext, struct span payload,
 	if (ext->depth == LUCS_MAX_TUNNEL_DEPTH)
 		return DECODE_TUNNEL_TOO_DEEP;
 	l = &ext->layer[ext->depth++];
+	memset(l, 0, sizeof *l);	/* padding too: tunnels.c compares whole */
 	l->type = in.type;
 	l->family = out->family;
 	l->has_id = in.has_id;

@@ -170,13 +170,14 @@ static char *put_classification(char *p, const struct flow_view *v)
 static char *put_seconds(char *p, int64_t us)
 {
 	uint64_t mag = us < 0 ? 0 : (uint64_t)us;
-	unsigned frac = (unsigned)(mag % 1000000);
+	uint32_t frac = (uint32_t)(mag % 1000000);
 
 	p = put_u64(p, mag / 1000000);
-	*p++ = '.';
-	for (unsigned d = 100000; d; d /= 10)
-		*p++ = (char)('0' + frac / d % 10);
-	return p;
+	*p = '.';
+	/* from the right, by a constant divisor: no division instruction */
+	for (int i = 6; i > 0; i--, frac /= 10)
+		p[i] = (char)('0' + frac % 10);
+	return p + 7;
 }
 
 static char *put_roles(char *p, const struct flow_view *v)

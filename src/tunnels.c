@@ -16,6 +16,11 @@ struct tunnel_table {
 	uint64_t merged;
 	uint16_t *index;	/* id, 0: free; open addressing */
 	struct hash_key key;
+	/* The last path interned, as its packet had it: a mirror sends run
+	 * after run of one session, so most packets stop here. */
+	uint8_t last_depth;
+	struct tunnel_layer last[LUCS_MAX_TUNNEL_DEPTH];
+	uint16_t last_id;
 };
 
 _Static_assert(LUCS_TUNNEL_PATHS <= UINT16_MAX, "ids are 16-bit");
@@ -95,15 +100,31 @@ static uint64_t path_hash(const struct tunnel_table *t,
 	return siphash13(&t->key, buf, n);
 }
 
+static uint16_t remember(struct tunnel_table *t, const struct frame_extra *ext,
+			 uint16_t id)
+{
+	t->last_depth = ext->depth;
+	memcpy(t->last, ext->layer, ext->depth * sizeof *ext->layer);
+	t->last_id = id;
+	return id;
+}
+
 uint16_t tunnel_intern(struct tunnel_table *t, const struct frame_extra *ext)
 {
-	uint64_t h = path_hash(t, ext);
+	uint64_t h;
+
+	/* Layers are compared whole, padding included: decap_payload fills
+	 * every byte of the ones it opens (see below). */
+	if (t->last_id && ext->depth == t->last_depth &&
+	    memcmp(ext->layer, t->last, ext->depth * sizeof *ext->layer) == 0)
+		return t->last_id;
+	h = path_hash(t, ext);
 
 	for (size_t i = h % INDEX_SLOTS;; i = (i + 1) % INDEX_SLOTS) {
 		uint16_t id = t->index[i];
 
 		if (id && same_path(&t->paths[id - 1], ext))
-			return id;
+			return remember(t, ext, id);
 		if (id)
 			continue;
 		if (t->npaths == LUCS_TUNNEL_PATHS) {
@@ -114,7 +135,7 @@ uint16_t tunnel_intern(struct tunnel_table *t, const struct frame_extra *ext)
 		memcpy(t->paths[t->npaths].layer, ext->layer,
 		       ext->depth * sizeof *ext->layer);
 		t->index[i] = ++t->npaths;
-		return t->npaths;
+		return remember(t, ext, t->npaths);
 	}
 }
 
