@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ptime.h"
+#include "report-ipfix.h"
 #include "tunables.h"
 
 /* A new unexpected flow, kept for the interval's list: what the list
@@ -70,6 +71,9 @@ struct report {
 	struct tally tally;
 	struct tally snapshot;
 	bool in_snapshot;
+	struct ipfix_feed ipfix;	/* --ipfix: ended flows exported too */
+	bool has_ipfix_stats;
+	struct ipfix_stats ipfix_stats;	/* the exporter's, for the summary */
 };
 
 static void class_texts_free(struct report *r);
@@ -116,6 +120,7 @@ struct report *report_new(const struct report_config *cfg)
 	r->coverage = cfg->coverage;
 	r->run = cfg->run;
 	r->live = cfg->live;
+	r->ipfix.x = cfg->ipfix;
 	r->iv.seq = 1;
 	/* What intervals need is reserved now, as the tallies are: running
 	 * out of memory later costs no record.  counted_in is large and
@@ -145,6 +150,7 @@ void report_free(struct report *r)
 		return;
 	tally_free(&r->tally);
 	class_texts_free(r);
+	ipfix_feed_forget(&r->ipfix);
 	free(r->iv.per_class);
 	free(r->counted_in);
 	free(r->fresh_views);
@@ -811,7 +817,20 @@ void report_flow_end(struct report *r, const struct flow *f,
 	v.tunnel = tunnel;
 	r->w->flow(&r->sink, &v);
 	out_end_record(r->sink.out);
+	if (r->ipfix.x)
+		ipfix_feed_flow(&r->ipfix, r->cls, f, why, &v);
 	tally_flow(&r->tally, f, v.outcome_id, reporter, &fr);
+}
+
+void report_set_ipfix(struct report *r, struct ipfix_exporter *x)
+{
+	r->ipfix.x = x;
+}
+
+void report_set_ipfix_stats(struct report *r, const struct ipfix_stats *s)
+{
+	r->has_ipfix_stats = true;
+	r->ipfix_stats = *s;
 }
 
 uint64_t report_failed(const struct report *r)
@@ -843,6 +862,7 @@ static void write_summary(struct report *r, const struct tally *t,
 		.capture = in->capture, .packets = r->packets,
 		.bytes = r->bytes, .tally = t, .cls = r->cls,
 		.coverage = r->coverage, .run = r->run,
+		.ipfix = r->has_ipfix_stats ? &r->ipfix_stats : NULL,
 	};
 
 	for (int i = 0; i < DECODE_STATUS_COUNT; i++)
@@ -913,5 +933,6 @@ bool report_set_classifier(struct report *r, const struct classifier *cls)
 	}
 	r->cls = cls;
 	class_texts_free(r);	/* class ids mean nothing to the new one */
+	ipfix_feed_forget(&r->ipfix);
 	return true;
 }

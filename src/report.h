@@ -20,6 +20,7 @@
 #include "decode.h"
 #include "flow.h"
 #include "fmt.h"
+#include "ipfix.h"
 #include "out.h"
 #include "rulebook.h"
 #include "tunnels.h"
@@ -176,6 +177,9 @@ struct summary_view {
 	const struct classifier *cls;
 	struct counts verdicts[VERDICT_COUNT];
 	struct counts tags[CAT_MAX_TAGS];
+	/* --ipfix: the exporter's counters (at the end, after its last
+	 * send), else NULL. */
+	const struct ipfix_stats *ipfix;
 };
 
 struct report_writer {
@@ -214,6 +218,8 @@ struct report_config {
 	bool live;		/* intervals by the clock, every one written */
 	struct hash_key hash_key;	/* the run's random key */
 	uint32_t flow_slots;	/* the flow table's (flow_table_slots) */
+	struct ipfix_exporter *ipfix;	/* --ipfix: every ended flow is
+					 * exported too; NULL: none */
 };
 
 struct report;
@@ -231,6 +237,10 @@ void report_count(struct report *r, const struct flow *f, uint32_t slot,
 void report_flow_end(struct report *r, const struct flow *f,
 		     enum flow_end why, int64_t end_us, const uint8_t *reporter,
 		     const struct tunnel_path *tunnel);
+/* The exporter closed (NULL): ended flows are no longer exported. */
+void report_set_ipfix(struct report *r, struct ipfix_exporter *x);
+/* --ipfix: the exporter's counters now, for the summary. */
+void report_set_ipfix_stats(struct report *r, const struct ipfix_stats *s);
 /* A replay's packet time is now_us: write the interval that ended, if it
  * counted anything, and go on to the one now_us falls in.  Returns the
  * time of the next interval boundary (INT64_MAX when there is none to

@@ -7,6 +7,7 @@
 
 #include "capture.h"
 #include "flow.h"
+#include "ipfix.h"
 #include "report.h"
 #include "rulebook.h"
 
@@ -33,6 +34,7 @@ struct run_config {
 	int64_t answer_wait_us;		/* --answer-wait */
 	enum coverage_mode coverage;	/* --coverage */
 	bool quiet;			/* no progress line */
+	struct ipfix_config ipfix;	/* --ipfix (nurls 0: no export) */
 	const char *const *argv;	/* the command line, for provenance */
 	int argc;
 };

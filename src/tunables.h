@@ -101,5 +101,6 @@
 #define LUCS_IPFIX_BACKOFF_MIN_MS 1000	/* first reconnect delay, doubled */
 #define LUCS_IPFIX_BACKOFF_MAX_MS 60000	/* on each failure up to this */
 #define LUCS_IPFIX_CLOSE_MS 2000	/* ipfix_close waits for TCP at most */
+#define LUCS_IPFIX_TICK_MS 1000		/* run.c ticks the exporter this often */
 
 #endif
