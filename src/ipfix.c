@@ -658,7 +658,10 @@ static void deliver(struct ipfix_exporter *x, struct collector *c, size_t n,
 			outage(c, "send", ENOBUFS);
 		} else {
 			c->seq += records;
-			tcp_pump(x, c, false);
+			/* A collector that hung up since is noticed first
+			 * (a poll): the message is then dropped, not
+			 * written to the closed connection and lost. */
+			tcp_pump(x, c, true);
 		}
 		return;
 	}
@@ -846,6 +849,14 @@ void ipfix_tick(struct ipfix_exporter *x, int64_t now_ms)
 
 		if (c->tcp && !ready(x, c))
 			continue;
+		/* A collector that hung up is noticed before the pending
+		 * records are written: written to a closed connection they
+		 * would count as sent and be lost. */
+		if (c->tcp && c->link == LINK_UP) {
+			tcp_pump(x, c, true);
+			if (c->link != LINK_UP)
+				continue;
+		}
 		finish(x, c);
 		if (c->tcp)
 			tcp_pump(x, c, true);
