@@ -168,6 +168,10 @@ struct ipfix_exporter {
 	int64_t now;		/* ms, never going backwards */
 	size_t rec_max;		/* the largest record any collector takes */
 	size_t fixed[NTEMPLATES];	/* a record's bytes without strings */
+	/* Each template's fields in order, so that encoding a record does
+	 * not test every element against the template. */
+	uint8_t fields[NTEMPLATES][NELEMENTS];
+	uint8_t nfields[NTEMPLATES];
 	uint8_t *rec;		/* the record being encoded */
 	uint64_t records_cut;
 	struct pollfd *pfd;	/* ipfix_close's, one per collector */
@@ -437,9 +441,8 @@ static size_t encode_record(struct ipfix_exporter *x,
 		len[i] = strlen(s[i]);
 	if (fit_strings(s, len, x->rec_max - x->fixed[*bits]))
 		x->records_cut++;
-	for (size_t i = 0; i < NELEMENTS; i++)
-		if (in_template(&elements[i], *bits))
-			p = put_field(p, elements[i].field, f, s, len);
+	for (unsigned i = 0; i < x->nfields[*bits]; i++)
+		p = put_field(p, x->fields[*bits][i], f, s, len);
 	return (size_t)(p - x->rec);
 }
 
@@ -994,10 +997,14 @@ struct ipfix_exporter *ipfix_open(const struct ipfix_config *cf,
 		 * strings' lengths counted as VARLEN. */
 		size_t n = 0;
 
-		for (size_t i = 0; i < NELEMENTS; i++)
-			if (in_template(&elements[i], bits) &&
-			    elements[i].len != VARLEN)
+		for (size_t i = 0; i < NELEMENTS; i++) {
+			if (!in_template(&elements[i], bits))
+				continue;
+			x->fields[bits][x->nfields[bits]++] =
+				elements[i].field;
+			if (elements[i].len != VARLEN)
 				n += elements[i].len;
+		}
 		x->fixed[bits] = n;
 	}
 	x->rec = malloc(x->rec_max);
