@@ -107,6 +107,10 @@ void ipfix_feed_flow(struct ipfix_feed *feed, const struct classifier *cls,
 		.rev_packets = f->packets[s], .rev_bytes = f->bytes[s],
 		.tcp_flags = f->tcp_flags[c], .rev_tcp_flags = f->tcp_flags[s],
 		.end_reason = ipfix_end_reason_of(why),
+		.has_icmp = f->key.proto == IPPROTO_NUM_ICMP ||
+			    f->key.proto == IPPROTO_NUM_ICMPV6,
+		.icmp_type_code = (uint16_t)(f->icmp_client_type << 8 |
+					     f->icmp_client_code),
 		.verdict = k ? verdict_name(k->verdict) : "",
 		.reason = k && k->reason ? reason_name(k->reason) : "",
 		.rules = names ? names->rules : "",

@@ -29,7 +29,7 @@ lucs() {
 	timeout 30 "$LUCSAUDIT" -q --site "$site" -F json "$@"
 }
 
-py_keys="sourceIPv4Address/sourceIPv6Address destinationIPv4Address/destinationIPv6Address sourceTransportPort destinationTransportPort protocolIdentifier packetDeltaCount octetDeltaCount reversePacketDeltaCount reverseOctetDeltaCount lucsVerdict lucsReason lucsRules lucsTags lucsOutcome lucsClientRoles lucsServerRoles"
+py_keys="sourceIPv4Address/sourceIPv6Address destinationIPv4Address/destinationIPv6Address sourceTransportPort=0 destinationTransportPort=0 protocolIdentifier packetDeltaCount octetDeltaCount reversePacketDeltaCount reverseOctetDeltaCount lucsVerdict lucsReason lucsRules lucsTags lucsOutcome lucsClientRoles lucsServerRoles"
 
 # received FILE: the decoded records, checked for errors, as fields.
 received() {
@@ -89,6 +89,12 @@ for t in udp tcp udp6; do
 	[ "$(grep -c '"_domain": 7' "$d/$t.json")" -eq "$flows" ] ||
 		fail "python3-ipfix $t: not every record in domain 7"
 done
+# ICMP records carry the client's type and code (pings: echo request).
+jsonl_fields "protocolIdentifier icmpTypeCodeIPv4/icmpTypeCodeIPv6" "$d/udp.json.rec" |
+	awk -F'|' '($1 == 1 || $1 == 58) && $2 != 2048 && $2 != 32768' |
+	grep -q . && fail "an ICMP record without its echo request's type"
+jsonl_fields "protocolIdentifier icmpTypeCodeIPv4/icmpTypeCodeIPv6" "$d/udp.json.rec" |
+	grep -q '^58|32768$' || fail "no ICMPv6 echo request in the records"
 sent=$(summary_ipfix records_sent "$d/report.json")
 [ "$sent" = $((3 * flows)) ] ||
 	fail "summary: records_sent $sent, not 3 x $flows"
