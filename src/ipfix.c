@@ -884,7 +884,9 @@ static int open_collector(struct ipfix_exporter *x, struct collector *c,
 	snprintf(port, sizeof port, "%u", u.port);
 	rc = getaddrinfo(u.host, port, &hints, &ai);
 	if (rc != 0 || !ai) {
-		snprintf(err, errlen, "IPFIX collector '%s': %s", url,
+		snprintf(err, errlen,
+			 "IPFIX collector '%s': %s: give its address, or a "
+			 "name this host resolves", url,
 			 rc ? gai_strerror(rc) : "no address");
 		return -1;
 	}
