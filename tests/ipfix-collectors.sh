@@ -68,11 +68,7 @@ fi
 if [ $have_python_ipfix = yes ]; then
 	d=$dir/py
 	mkdir "$d"
-	start_bg "$py" "$collect" --udp $base --spec "$spec" --out "$d/udp.json" --ready "$d/udp.ready"
-	start_bg "$py" "$collect" --tcp $((base + 1)) --spec "$spec" --out "$d/tcp.json" --ready "$d/tcp.ready"
-	start_bg "$py" "$collect" --udp $((base + 2)) --bind ::1 --spec "$spec" --out "$d/udp6.json" --ready "$d/udp6.ready"
-	wait_for 10 test -f "$d/udp.ready" && wait_for 10 test -f "$d/tcp.ready" &&
-		wait_for 10 test -f "$d/udp6.ready" || fail "python3-ipfix collectors did not start"
+	start_python_collectors "$d"
 	"$send" -n 3 -d 7 udp://127.0.0.1:$base tcp://127.0.0.1:$((base + 1)) \
 		"udp://[::1]:$((base + 2))" >"$d/sent.json" 2>"$d/send.err" ||
 		fail "ipfix-send to python3-ipfix exited with $?: $(cat "$d/send.err")"

@@ -73,6 +73,17 @@ stop() {
 	wait "$1" 2>/dev/null
 }
 
+# start_python_collectors DIR: python3-ipfix collectors on UDP port $base,
+# TCP $base + 1 and UDP over IPv6 $base + 2, writing DIR/udp.json,
+# tcp.json and udp6.json; returns once all three listen.
+start_python_collectors() {
+	start_bg "$py" "$collect" --udp $base --spec "$spec" --out "$1/udp.json" --ready "$1/udp.ready"
+	start_bg "$py" "$collect" --tcp $((base + 1)) --spec "$spec" --out "$1/tcp.json" --ready "$1/tcp.ready"
+	start_bg "$py" "$collect" --udp $((base + 2)) --bind ::1 --spec "$spec" --out "$1/udp6.json" --ready "$1/udp6.ready"
+	wait_for 10 test -f "$1/udp.ready" && wait_for 10 test -f "$1/tcp.ready" &&
+		wait_for 10 test -f "$1/udp6.ready" || fail "python3-ipfix collectors did not start"
+}
+
 # Flat JSON objects to '|'-separated fields.  Each key may list
 # alternatives (a/b: the first present) and a default (key=0; else a
 # missing key is $jsonl_missing, or empty).  Strings may hold \" and \\ only; an array of

@@ -67,11 +67,7 @@ want() {
 # ---- UDP, UDP over IPv6 and TCP, every element ----
 d=$dir/all
 mkdir "$d"
-start_bg "$py" "$collect" --udp $base --spec "$spec" --out "$d/udp.json" --ready "$d/udp.ready"
-start_bg "$py" "$collect" --tcp $((base + 1)) --spec "$spec" --out "$d/tcp.json" --ready "$d/tcp.ready"
-start_bg "$py" "$collect" --udp $((base + 2)) --bind ::1 --spec "$spec" --out "$d/udp6.json" --ready "$d/udp6.ready"
-wait_for 10 test -f "$d/udp.ready" && wait_for 10 test -f "$d/tcp.ready" &&
-	wait_for 10 test -f "$d/udp6.ready" || fail "python3-ipfix collectors did not start"
+start_python_collectors "$d"
 lucs -r "$cap" -r "$cap6" -o "$d/report.json" --ipfix-domain 7 \
 	--ipfix udp://127.0.0.1:$base --ipfix tcp://127.0.0.1:$((base + 1)) \
 	--ipfix "udp://[::1]:$((base + 2))" 2>"$d/err" ||
