@@ -665,6 +665,8 @@ enum decode_status decap_payload(struct frame_extra *ext, struct span payload,
 	struct tunnel_layer *l;
 	enum decode_status st;
 
+	if (!ext->cfg->decap)	/* --no-decap: nothing opened, nothing named */
+		return DECODE_OK;
 	if (out->frag != PKT_WHOLE) {
 		out->unopened = fragment_kind(ext->cfg, out);
 		return DECODE_OK;

@@ -36,6 +36,7 @@ struct options {
 	uint32_t fail_on;	/* verdicts (1 << v), FAIL_ON_* */
 	int64_t answer_wait_us;	/* --answer-wait */
 	enum coverage_mode coverage;	/* --coverage */
+	enum flow_sort sort;	/* --sort */
 	bool quiet;
 	const char *iface;	/* -i: live capture */
 	bool list_interfaces;	/* -D */
@@ -106,6 +107,9 @@ static void usage(void)
 "      --coverage WHICH     the text report's coverage: missing (default:\n"
 "                           TM twins, debug and not-applicable rules summed\n"
 "                           up), all, or none\n"
+"      --sort KEY           text: hold the flows and write them at the end,\n"
+"                           sorted: bytes or packets (most first), first\n"
+"                           (earliest first seen); not with -i\n"
 "  -q, --quiet              no progress line on the terminal\n"
 "IPFIX export (every flow, as it ends, with its verdict):\n"
 "      --ipfix URL          a collector: udp://HOST[:PORT] or tcp://HOST[:PORT]\n"
@@ -131,6 +135,7 @@ static void usage(void)
 "A trailing FILTER EXPRESSION (pcap-filter(7)) selects packets, as in tcpdump.\n"
 "Signals: INT and TERM end the run with its summary; USR1 writes a summary\n"
 "now; HUP reloads --rules and --site and reopens -o FILE.\n"
+"The text report fits a terminal's width (or COLUMNS), dropping columns.\n"
 "Exit status: 0 done, 1 --fail-on matched, 2 usage, input or output error.\n"
 "See lucsaudit(1) and lucsaudit-rules(5).\n", stdout);
 }
@@ -256,7 +261,7 @@ static char *join_words(char **words, int n)
 enum {
 	OPT_MAX_FLOWS = 256, OPT_RULES, OPT_NO_BUILTIN_RULES, OPT_SITE,
 	OPT_CHECK, OPT_LIST_RULES, OPT_INTERVAL, OPT_FAIL_ON, OPT_ANSWER_WAIT,
-	OPT_COVERAGE, OPT_NO_DECAP, OPT_VXLAN_PORT, OPT_GENEVE_PORT,
+	OPT_COVERAGE, OPT_NO_DECAP, OPT_VXLAN_PORT, OPT_GENEVE_PORT, OPT_SORT,
 	OPT_IPFIX, OPT_IPFIX_DOMAIN, OPT_IPFIX_PEN, OPT_IPFIX_REFRESH,
 	OPT_IPFIX_MTU
 };
@@ -339,6 +344,18 @@ static enum coverage_mode parse_coverage(const char *arg)
 	return (enum coverage_mode)word_value("--coverage", "value", arg,
 					      strlen(arg), words,
 					      sizeof words / sizeof *words);
+}
+
+static enum flow_sort parse_sort(const char *arg)
+{
+	static const struct word words[] = {
+		{ "bytes", SORT_BYTES },
+		{ "packets", SORT_PACKETS },
+		{ "first", SORT_FIRST },
+	};
+
+	return (enum flow_sort)word_value("--sort", "key", arg, strlen(arg),
+					  words, sizeof words / sizeof *words);
 }
 
 /* report_writer_find decides; the writers' own names are the words
@@ -443,6 +460,14 @@ static void check_mode(const struct options *o)
 	if (!o->iface && (o->user || o->buffer_kib || o->no_promisc ||
 			  o->snaplen != LUCS_DEFAULT_SNAPLEN))
 		usage_error("-Z, -B, -p and -s apply to live capture (-i)");
+	/* --sort holds every flow until the run ends: a live one never
+	 * does, and JSON and CSV have sort tools of their own. */
+	if (o->sort != SORT_NONE && o->iface)
+		usage_error("--sort holds the flows until the run ends: it "
+			    "sorts a replay (-r), not a live capture (-i)");
+	if (o->sort != SORT_NONE && o->writer != &report_writer_text)
+		usage_error("--sort sorts the text report: sort JSON or CSV "
+			    "with jq or sort");
 }
 
 static void parse_options(int argc, char **argv, struct options *o)
@@ -462,6 +487,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 		{ "answer-wait", required_argument, NULL, OPT_ANSWER_WAIT },
 		{ "coverage", required_argument, NULL, OPT_COVERAGE },
+		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "no-decap", no_argument, NULL, OPT_NO_DECAP },
 		{ "vxlan-port", required_argument, NULL, OPT_VXLAN_PORT },
 		{ "geneve-port", required_argument, NULL, OPT_GENEVE_PORT },
@@ -554,6 +580,9 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_COVERAGE:
 			o->coverage = parse_coverage(optarg);
+			break;
+		case OPT_SORT:
+			o->sort = parse_sort(optarg);
 			break;
 		case OPT_NO_DECAP:
 			o->decode.decap = false;
@@ -664,7 +693,7 @@ static int run_main(struct options *o)
 		.interval_s = o->interval_s, .fail_on = o->fail_on,
 		.answer_wait_us = o->answer_wait_us, .coverage = o->coverage,
 		.argv = (const char *const *)o->argv, .argc = o->argc,
-		.quiet = o->quiet, .ipfix = o->ipfix,
+		.quiet = o->quiet, .sort = o->sort, .ipfix = o->ipfix,
 	};
 	struct rulebook book;
 	char err[1024];

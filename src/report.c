@@ -114,6 +114,9 @@ struct report *report_new(const struct report_config *cfg)
 	r->w = cfg->writer;
 	r->sink.out = cfg->out;
 	r->sink.color = cfg->color;
+	r->sink.width = cfg->text_width;
+	r->sink.sort = cfg->sort;
+	r->sink.sort_max = cfg->sort_max ? cfg->sort_max : LUCS_SORT_MAX_FLOWS;
 	r->cls = cfg->cls;
 	r->interval_us = cfg->interval_us;
 	r->answer_wait_us = cfg->answer_wait_us;
@@ -148,6 +151,8 @@ void report_free(struct report *r)
 {
 	if (!r)
 		return;
+	if (r->w->end)
+		r->w->end(&r->sink);
 	tally_free(&r->tally);
 	class_texts_free(r);
 	ipfix_feed_forget(&r->ipfix);

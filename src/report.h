@@ -26,12 +26,26 @@
 #include "tunnels.h"
 #include "tally.h"
 
+/* The order of the text report's flows (--sort): as they end, or held
+ * to the end of the run and written largest (or earliest) first. */
+enum flow_sort {
+	SORT_NONE = 0,
+	SORT_BYTES,		/* bytes both ways, most first */
+	SORT_PACKETS,		/* packets both ways, most first */
+	SORT_FIRST,		/* first packet, earliest first */
+};
+
 /* What a writer writes to: the record writer, and what formatting keeps
  * from one record to the next. */
 struct sink {
 	struct out *out;
 	struct time_cache times;
 	bool color;		/* ANSI colour wanted (text on a terminal) */
+	/* The text writer's (lucsaudit(1), Text): */
+	int width;		/* columns the text fits, 0: no limit */
+	enum flow_sort sort;	/* --sort */
+	uint32_t sort_max;	/* flows --sort holds at once */
+	void *state;		/* the writer's own, from begin to end */
 };
 
 /* Frames read and what became of them, as the audit counted them. */
@@ -197,6 +211,8 @@ struct report_writer {
 	 * has it gets class_text in flow records instead of the names. */
 	char *(*put_class)(char *p, const struct flow_view *v);
 	size_t class_max;
+	/* Optional: the report is freed; what begin made goes. */
+	void (*end)(struct sink *s);
 };
 
 extern const struct report_writer report_writer_text;
@@ -218,6 +234,9 @@ struct report_config {
 	bool live;		/* intervals by the clock, every one written */
 	struct hash_key hash_key;	/* the run's random key */
 	uint32_t flow_slots;	/* the flow table's (flow_table_slots) */
+	int text_width;		/* columns the text fits, 0: no limit */
+	enum flow_sort sort;	/* --sort (text) */
+	uint32_t sort_max;	/* flows it holds at once, 0: the default */
 	struct ipfix_exporter *ipfix;	/* --ipfix: every ended flow is
 					 * exported too; NULL: none */
 };

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -387,6 +388,28 @@ static bool open_output(struct run *r)
 	return true;
 }
 
+/* The columns the text report fits (lucsaudit(1), Text): a terminal's
+ * width, else COLUMNS, else none (0: every column, as for a file or a
+ * pipe).  Decided once, at the start: flows are written as they end. */
+static int text_width(const struct out *o)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+	char *end;
+	long n = 0;
+
+	if (o->tty && ioctl(o->fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+		n = ws.ws_col;
+	} else if (env && *env) {
+		n = strtol(env, &end, 10);
+		if (*end)
+			n = 0;	/* not a number: as if unset */
+	}
+	if (n <= 0 || n > 65535)
+		return 0;
+	return n < LUCS_TEXT_MIN_WIDTH ? LUCS_TEXT_MIN_WIDTH : (int)n;
+}
+
 /* Without a site every host may play every role: say so, and how wide
  * "documented" then is. */
 static void warn_port_only(const struct classifier *cls)
@@ -476,6 +499,9 @@ static bool open_audit(struct run *r)
 		.coverage = r->cfg->coverage, .run = &r->info,
 		.live = r->live, .hash_key = fc.hash_key,
 		.flow_slots = flow_table_slots(fc.max_flows),
+		.text_width = r->cfg->writer == &report_writer_text
+				      ? text_width(&r->out) : 0,
+		.sort = r->cfg->sort,
 		.ipfix = r->ipfix,
 	};
 	r->report = report_new(&rc);

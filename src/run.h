@@ -37,6 +37,7 @@ struct run_config {
 	struct ipfix_config ipfix;	/* --ipfix (nurls 0: no export) */
 	const char *const *argv;	/* the command line, for provenance */
 	int argc;
+	enum flow_sort sort;		/* --sort (text only) */
 };
 
 /* The run's signal handlers (INT and TERM stop, USR1 reports, HUP

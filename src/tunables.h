@@ -76,6 +76,12 @@
 #define LUCS_TEXT_LISTED 8		/* ... and a text summary */
 #define LUCS_ROLE_HOSTS 65536		/* inventoried addresses remembered
 					 * as seen (hosts_not_seen) */
+#define LUCS_SORT_MAX_FLOWS 1000000	/* flows --sort holds at once (some
+					 * 200 bytes each); then those are
+					 * written, sorted, and it starts
+					 * anew */
+#define LUCS_TEXT_MIN_WIDTH 80		/* a narrower terminal or COLUMNS
+					 * counts as this */
 
 /* YAML inputs (catalogue and site) */
 #define LUCS_YAML_MAX_BYTES (1 << 20)	/* larger files are refused */

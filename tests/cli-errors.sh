@@ -86,6 +86,8 @@ usage "--fail-on: unknown word '' (expected one of: unexpected, debug, failed, e
 usage "--fail-on: name one or more of unexpected, debug, failed, empty" --fail-on '' -r a.pcap
 usage "--coverage: unknown value 'al'; did you mean 'all'? (expected one of: missing, all, none)" --coverage al -r a.pcap
 usage "--coverage: unknown value 'some' (expected one of: missing, all, none)" --coverage some -r a.pcap
+usage "--sort: unknown key 'byte'; did you mean 'bytes'? (expected one of: bytes, packets, first)" --sort byte -r a.pcap
+usage "--sort: unknown key 'size' (expected one of: bytes, packets, first)" --sort size -r a.pcap
 usage "--ipfix: bad IPFIX collector 'http://c:4739' (unknown transport): expected udp://HOST[:PORT] or tcp://HOST[:PORT], HOST an IPv4 address, a name or [IPv6 address], PORT 1-65535 (default 4739)" --ipfix http://c:4739 -r a.pcap
 usage "--ipfix: bad IPFIX collector 'udp://::1:4739' (IPv6 address not in []): expected udp://HOST[:PORT] or tcp://HOST[:PORT], HOST an IPv4 address, a name or [IPv6 address], PORT 1-65535 (default 4739)" --ipfix udp://::1:4739 -r a.pcap
 usage "--ipfix-mtu: '100' is not a number from 512 to 65535" --ipfix udp://c --ipfix-mtu 100 -r a.pcap

@@ -29,6 +29,7 @@ ip -n "$ns" link set lo up || die "cannot bring lo up in $ns"
 echo "+0" >"$work/offset"
 FAKETIME_TIMESTAMP_FILE=$work/offset FAKETIME_NO_CACHE=1 \
 	FAKETIME_DONT_FAKE_MONOTONIC=1 LD_PRELOAD=$faketime \
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 	ip netns exec "$ns" "$LUCSAUDIT" -i lo -F json --interval 1 \
 	-o "$work/clock.json" 2>"$work/clock.err" &
 audit=$!

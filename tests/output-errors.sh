@@ -15,7 +15,9 @@
 #     it, -o /dev/stdout with stdout on it): refused, the capture intact;
 #   - memory running out mid-run (a preloaded malloc that starts failing
 #     half-way through a SYN scan): the summary is still written, whole,
-#     with every packet and every group of unexpected flows.
+#     with every packet and every group of unexpected flows; with --sort,
+#     the flows it had no memory to hold come as they end, said so, every
+#     one, before the summary.
 set -u
 : "${LUCSAUDIT:?}" "${LUCS_SRCDIR:?}" "${LUCS_BUILDDIR:?}"
 gen=$LUCS_BUILDDIR/tests/bench/gen-traffic
@@ -133,6 +135,22 @@ else
 	rc=$?
 	tail -n 1 "$dir/oom.json" | grep -q '^{"type":"summary",.*"packets_read":40000,.*"unexpected":\[{.*}$' ||
 		fail "out of memory mid-run (exit status $rc): no whole summary of 40000 packets with its unexpected groups at the end: $(tail -c 200 "$dir/oom.json"); $(cat "$dir/oom.err")"
+	# --sort with no memory to hold the flows: they come as they end,
+	# every one, and the summary after them.
+	rm -f "$dir/oom"
+	LUCS_FAILMALLOC=$dir/oom LD_PRELOAD=$LUCS_BUILDDIR/tests/failmalloc.so \
+		"$LUCSAUDIT" -q --sort bytes -r "$dir/oom.fifo" -o "$dir/oom.txt" \
+		2>"$dir/oom.err" &
+	audit=$!
+	{ head -c "$half" "$dir/flood.pcap"; sleep 0.5; : >"$dir/oom"; sleep 0.2
+	  tail -c +$((half + 1)) "$dir/flood.pcap"; } >"$dir/oom.fifo"
+	wait $audit
+	rc=$?
+	[ $rc -eq 0 ] && grep -q '^-- no memory for --sort: flows as they end$' "$dir/oom.txt" &&
+		[ "$(grep -c '^verdict ' "$dir/oom.txt")" -eq 1 ] &&
+		[ "$(grep -c '^[eduo][a-z_]* *[a-z0-9]* ' "$dir/oom.txt")" -ge 26000 ] &&
+		tail -n 1 "$dir/oom.txt" | grep -q 'lists every rule' ||
+		fail "out of memory with --sort (exit status $rc): $(grep -n '^--\|^verdict' "$dir/oom.txt" | head -5); $(tail -n 2 "$dir/oom.txt"); $(cat "$dir/oom.err")"
 fi
 
 [ $status -eq 0 ] && echo "output-errors.sh: /dev/full, a size limit, a closed pipe, the progress line, closed descriptors, an output on an input and memory running out behave"

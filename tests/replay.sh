@@ -14,8 +14,12 @@
 #              must be byte for byte what it writes
 #
 # Cases run from the source tree, so that file names in the output are
-# the same in every build directory.  Time zone and locale are fixed.
+# the same in every build directory.  Time zone and locale are fixed;
+# COLUMNS is unset (the text report keeps every column in a file) unless
+# the case sets it: a case's options may begin with NAME=VALUE words, its
+# environment (tests/TESTLIST).
 set -u
+unset COLUMNS
 
 regen=false
 if [ "${1-}" = --regen ]; then
@@ -111,10 +115,23 @@ while read -r name capture status options; do
 		continue
 	fi
 
+	# Leading NAME=VALUE words are the case's environment.
+	environment=
+	while :; do
+		word=${options%%[[:space:]]*}
+		case $word in
+		[A-Za-z_]*=*) ;;
+		*) break ;;
+		esac
+		environment="$environment $word"
+		options=${options#"$word"}
+		options=${options#"${options%%[![:space:]]*}"}
+	done
+
 	# The options are words, split on purpose, but never globbed.
 	# shellcheck disable=SC2086
-	(set -f && cd "$srcdir" && TZ=UTC LC_ALL=C exec "$LUCSAUDIT" \
-		-r "pcaps/$capture" $options) \
+	(set -f && cd "$srcdir" && TZ=UTC LC_ALL=C exec env $environment \
+		"$LUCSAUDIT" -r "pcaps/$capture" $options) \
 		>"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null
 	got=$?
 

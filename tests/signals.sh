@@ -2,7 +2,7 @@
 # tests/signals.sh: what signals do to a run.
 #   - a replay from a FIFO that stays open and silent (a capture piped in
 #     from a tool that went quiet): SIGTERM and SIGINT each end the run
-#     within a second, with every packet that came counted and the summary
+#     within a second (the test allows two), with every packet that came counted and the summary
 #     written, exit status 0;
 #   - an output (-o FIFO, or a pipe on standard output) whose reader
 #     stopped reading: SIGTERM ends the run within a second, exit status
@@ -24,6 +24,12 @@ fail() {
 	echo "signals.sh: FAIL: $*"
 	status=1
 }
+
+# The loop looks at signals every 0.2 s, so a run stops well within a
+# second; the limits allow for a machine loaded four times over (seen:
+# 1.3 s at a load of 9.6 on 2 cores) and a sanitizer build's slowness.
+limit=2.0
+grep -q __asan_init "$LUCSAUDIT" 2>/dev/null && limit=4.0
 
 # Seconds since the epoch with a fraction, from date(1) or perl.
 now() {
@@ -59,8 +65,7 @@ quiet_fifo_run() {	# SIGNAL
 	t1=$(now)
 	kill "$feeder" 2>/dev/null
 	[ $rc -eq 0 ] || fail "SIG$sig: exit status $rc, not 0 ($(cat "$dir/$sig.err"))"
-	# Generous for a loaded machine: the loop looks at signals every 0.2 s.
-	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 1.0) }' ||
+	awk -v a="$t0" -v b="$t1" -v l="$limit" 'BEGIN { exit !(b - a < l) }' ||
 		fail "SIG$sig: took $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s to stop"
 	grep -q "\"type\":\"summary\".*\"packets_read\":$packets," "$dir/$sig.out" ||
 		fail "SIG$sig: no summary counting all $packets packets: $(tail -c 300 "$dir/$sig.out")"
@@ -106,7 +111,7 @@ blocked_output_run() {	# HOW
 		kill -9 "$audit"
 		return
 	fi
-	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a < 1.0) }' ||
+	awk -v a="$t0" -v b="$t1" -v l="$limit" 'BEGIN { exit !(b - a < l) }' ||
 		fail "blocked output ($how): took $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s to stop"
 	grep -q 'stopped while writing was blocked.*records not yet written are lost' "$dir/$how.err" ||
 		fail "blocked output ($how): said $(cat "$dir/$how.err")"

@@ -1,8 +1,9 @@
 #!/bin/sh
 # tests/valgrind.sh: no leak and no invalid access, as valgrind sees them,
-# in a replay of every capture in pcaps/ (with a site, in each format) and
-# in --check.  Skipped when valgrind is missing or the binary carries its
-# own sanitizers (the two cannot run together).
+# in a replay of every capture in pcaps/ (with a site, in each format),
+# in --check, and in a text report at a width with --sort.  Skipped when
+# valgrind is missing or the binary carries its own sanitizers (the two
+# cannot run together).
 set -u
 : "${LUCSAUDIT:?}" "${LUCS_SRCDIR:?}"
 
@@ -47,6 +48,12 @@ if [ $n -eq 0 ]; then
 fi
 run --check --site "$site"
 run --list-rules
+# The text report fitted to a width, its flows held for --sort and freed.
+( COLUMNS=100
+  export COLUMNS
+  run -q --sort bytes --site "$site" --interval 60 \
+	-r "$LUCS_SRCDIR/pcaps/lucs-deployment.pcap"
+  exit $status ) || status=1
 # A run that fails after its output is open (no memory for the flow
 # table under the limit) still closes the output and its writer thread.
 # Unless it fails there, for that reason, the check proves nothing.

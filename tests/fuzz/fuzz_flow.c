@@ -243,6 +243,12 @@ static void check_summary(struct sink *o, const struct summary_view *s)
 		inner->summary(o, s);
 }
 
+static void check_end(struct sink *o)
+{
+	if (inner->end)
+		inner->end(o);
+}
+
 /* Renders classifications alone when the inner writer does (set with it),
  * so that JSON runs go through the report's per-class texts. */
 static void check_prologue(struct sink *o, const struct run_info *run,
@@ -255,7 +261,7 @@ static void check_prologue(struct sink *o, const struct run_info *run,
 static struct report_writer checking_writer = {
 	.name = "check", .prologue = check_prologue, .begin = check_begin,
 	.flow = check_flow, .interval = check_interval,
-	.summary = check_summary,
+	.summary = check_summary, .end = check_end,
 };
 
 /* What run.c would say the run was made from. */
@@ -410,6 +416,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						       : intervals[b1 & 3],
 		.live = live, .run = &fuzz_run,
 	};
+	/* The second text writer fits a width and holds flows for --sort,
+	 * two at a time, so that every batch is sorted and written. */
+	if (((b0 >> 4) & 3) == 3) {
+		rc.text_width = 80 + (b1 >> 3);
+		rc.sort = (enum flow_sort)((b1 >> 3) & 3);
+		rc.sort_max = 2;
+	}
 	r.input.name = "fuzz";
 	r.report = report_new(&rc);
 	FUZZ_CHECK(r.report != NULL);
