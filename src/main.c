@@ -10,6 +10,7 @@
 
 #include "capture.h"
 #include "config.h"
+#include "ipfix.h"
 #include "messages.h"
 #include "out.h"
 #include "check.h"
@@ -54,6 +55,9 @@ struct options {
 	bool with_debug;	/* --with-debug */
 	const char *suggest_rules;	/* --suggest-rules FILE */
 	const char *baseline;	/* --baseline FILE */
+	const char **ipfix_urls;	/* --ipfix, repeated */
+	struct ipfix_config ipfix;
+	bool ipfix_tuned;	/* an --ipfix-* option was given */
 };
 
 static void usage_error(const char *fmt, ...)
@@ -131,6 +135,14 @@ static void usage(void)
 "                           sorted: bytes or packets (most first), first\n"
 "                           (earliest first seen); not with -i\n"
 "  -q, --quiet              no progress line on the terminal\n"
+"IPFIX export (every flow, as it ends, with its verdict):\n"
+"      --ipfix URL          a collector: udp://HOST[:PORT] or tcp://HOST[:PORT]\n"
+"                           (IPv6: [ADDR]; default port 4739); repeatable\n"
+"      --ipfix-domain N     observation domain id (default 0)\n"
+"      --ipfix-pen N        enterprise number of lucsaudit's elements\n"
+"                           (default 32473, RFC 5612's for documentation)\n"
+"      --ipfix-template-refresh SECONDS  UDP: templates again (default 600)\n"
+"      --ipfix-mtu BYTES    UDP: largest IP packet sent (default 1400)\n"
 "Tunnels:\n"
 "      --no-decap           open no tunnel: audit the outer packets\n"
 "      --vxlan-port PORTS   UDP ports VXLAN is opened on (default 4789)\n"
@@ -277,8 +289,51 @@ enum {
 	OPT_COVERAGE, OPT_NO_DECAP, OPT_VXLAN_PORT, OPT_GENEVE_PORT, OPT_SORT,
 	OPT_EXPORT_FIREWALL, OPT_HOST, OPT_WITH_DEBUG, OPT_SUGGEST_RULES,
 	OPT_BASELINE,
-	OPT_HTML
+	OPT_HTML,
+	OPT_IPFIX, OPT_IPFIX_DOMAIN, OPT_IPFIX_PEN, OPT_IPFIX_REFRESH,
+	OPT_IPFIX_MTU
 };
+
+/* --ipfix URL: checked now, a usage error when it is not one (names are
+ * resolved when the run starts). */
+static void parse_ipfix_url(struct options *o, const char *arg)
+{
+	struct ipfix_url u;
+	char err[512];
+
+	if (!ipfix_parse_url(arg, &u, err, sizeof err))
+		usage_error("--ipfix: %s", err);
+	o->ipfix_urls[o->ipfix.nurls++] = arg;
+}
+
+/* The --ipfix-* options other than --ipfix itself. */
+static void parse_ipfix_option(struct options *o, int c, const char *arg)
+{
+	struct ipfix_config *x = &o->ipfix;
+
+	o->ipfix_tuned = true;
+	switch (c) {
+	case OPT_IPFIX_DOMAIN:
+		x->domain = (uint32_t)parse_number("--ipfix-domain", arg, 0,
+						   UINT32_MAX);
+		break;
+	case OPT_IPFIX_PEN:
+		x->pen = (uint32_t)parse_number("--ipfix-pen", arg, 1,
+						UINT32_MAX);
+		if (x->pen == 29305)
+			usage_error("--ipfix-pen: 29305 is RFC 5103's, for the "
+				    "reverse elements: give your organisation's "
+				    "enterprise number");
+		break;
+	case OPT_IPFIX_REFRESH:
+		x->template_refresh_s = (unsigned)parse_number(
+			"--ipfix-template-refresh", arg, 1, 86400);
+		break;
+	default:
+		x->mtu = (unsigned)parse_number("--ipfix-mtu", arg,
+						LUCS_IPFIX_MIN_MTU, 65535);
+	}
+}
 
 /* --vxlan-port 4789,8472: the UDP ports a tunnel type is opened on. */
 static void parse_tunnel_ports(struct decode_config *dc, enum tunnel_type t,
@@ -453,6 +508,13 @@ static void check_mode(const struct options *o)
 	    !o->export_firewall)
 		usage_error("nothing to read: give a capture with -r FILE or "
 			    "an interface with -i IFACE");
+	if (o->ipfix_tuned && !o->ipfix.nurls)
+		usage_error("--ipfix-domain, --ipfix-pen, --ipfix-template-refresh "
+			    "and --ipfix-mtu apply to --ipfix URL: name a "
+			    "collector");
+	if ((o->check || o->list_rules) && o->ipfix.nurls)
+		usage_error("--check and --list-rules export nothing: --ipfix "
+			    "applies to an audit (-r or -i)");
 	if (!o->iface && (o->user || o->buffer_kib || o->no_promisc ||
 			  o->snaplen != LUCS_DEFAULT_SNAPLEN))
 		usage_error("-Z, -B, -p and -s apply to live capture (-i)");
@@ -494,6 +556,12 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "with-debug", no_argument, NULL, OPT_WITH_DEBUG },
 		{ "suggest-rules", required_argument, NULL, OPT_SUGGEST_RULES },
 		{ "baseline", required_argument, NULL, OPT_BASELINE },
+		{ "ipfix", required_argument, NULL, OPT_IPFIX },
+		{ "ipfix-domain", required_argument, NULL, OPT_IPFIX_DOMAIN },
+		{ "ipfix-pen", required_argument, NULL, OPT_IPFIX_PEN },
+		{ "ipfix-template-refresh", required_argument, NULL,
+		  OPT_IPFIX_REFRESH },
+		{ "ipfix-mtu", required_argument, NULL, OPT_IPFIX_MTU },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "list-interfaces", no_argument, NULL, 'D' },
@@ -518,7 +586,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 	flow_config_defaults(&o->flow);
 	o->files = calloc((size_t)argc, sizeof *o->files);
 	o->rules = calloc((size_t)argc, sizeof *o->rules);
-	if (!o->files || !o->rules) {
+	o->ipfix_urls = calloc((size_t)argc, sizeof *o->ipfix_urls);
+	ipfix_config_defaults(&o->ipfix);
+	o->ipfix.urls = o->ipfix_urls;
+	if (!o->files || !o->rules || !o->ipfix_urls) {
 		complain("out of memory");
 		exit(EXIT_TROUBLE);
 	}
@@ -610,6 +681,15 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case OPT_BASELINE:
 			o->baseline = optarg;
 			break;
+		case OPT_IPFIX:
+			parse_ipfix_url(o, optarg);
+			break;
+		case OPT_IPFIX_DOMAIN:
+		case OPT_IPFIX_PEN:
+		case OPT_IPFIX_REFRESH:
+		case OPT_IPFIX_MTU:
+			parse_ipfix_option(o, c, optarg);
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -661,6 +741,7 @@ static void options_free(struct options *o)
 	free(o->filter);
 	free(o->files);
 	free(o->rules);
+	free(o->ipfix_urls);
 }
 
 /* --check and --list-rules: the compiled catalogue, no capture. */
@@ -765,7 +846,7 @@ static int run_main(struct options *o)
 		.interval_s = o->interval_s, .fail_on = o->fail_on,
 		.answer_wait_us = o->answer_wait_us, .coverage = o->coverage,
 		.argv = (const char *const *)o->argv, .argc = o->argc,
-		.quiet = o->quiet, .sort = o->sort,
+		.quiet = o->quiet, .sort = o->sort, .ipfix = o->ipfix,
 		.suggest_rules = o->suggest_rules,
 	};
 	struct rulebook book;

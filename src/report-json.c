@@ -444,6 +444,20 @@ static void inputs(struct out *o, const struct summary_view *s)
 	out_char(o, ']');
 }
 
+/* --ipfix: what reached the collectors, summed over them. */
+static void ipfix_counts(struct out *o, const struct ipfix_stats *x)
+{
+	if (!x)
+		return;
+	key(o, "ipfix");
+	out_str(o, "{\"records_sent\":");
+	out_u64(o, x->records_sent);
+	field_u64(o, "records_dropped", x->records_dropped);
+	field_u64(o, "reconnects", x->reconnects);
+	field_u64(o, "send_errors", x->send_errors);
+	out_char(o, '}');
+}
+
 static void coverage(struct out *o, const struct summary_view *s)
 {
 	size_t n;
@@ -880,6 +894,7 @@ static void json_summary(struct sink *sk, const struct summary_view *s)
 	outcomes(o, s);
 	capture_members(o, s->capture);
 	inputs(o, s);
+	ipfix_counts(o, s->ipfix);
 	verdict_and_tag_totals(o, s->verdicts, s->tags,
 			       classifier_catalogue(s->cls));
 	key(o, "site");

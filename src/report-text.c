@@ -1336,6 +1336,17 @@ static void outcome_lines(struct out *o, const struct summary_view *s)
 	line_u64(o, "documented, undetermined", s->tally->undetermined);
 }
 
+/* --ipfix: what reached the collectors, summed over them. */
+static void ipfix_lines(struct out *o, const struct ipfix_stats *x)
+{
+	if (!x)
+		return;
+	line_u64(o, "IPFIX records sent", x->records_sent);
+	line_u64(o, "IPFIX records dropped", x->records_dropped);
+	line_u64(o, "IPFIX reconnects", x->reconnects);
+	line_u64(o, "IPFIX send errors", x->send_errors);
+}
+
 static void overview(struct sink *sk, const struct summary_view *s)
 {
 	struct out *o = sk->out;
@@ -1388,6 +1399,7 @@ static void overview(struct sink *sk, const struct summary_view *s)
 		}
 		out_char(o, '\n');
 	}
+	ipfix_lines(o, s->ipfix);
 }
 
 static void group_line(struct out *o, const struct group *g)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ptime.h"
+#include "report-ipfix.h"
 #include "tunables.h"
 
 /* A new unexpected flow, kept for the interval's list: what the list
@@ -77,6 +78,9 @@ struct report {
 	bool in_snapshot;
 	bool has_baseline;	/* --baseline: baseline holds the changes */
 	struct baseline_view baseline;
+	struct ipfix_feed ipfix;	/* --ipfix: ended flows exported too */
+	bool has_ipfix_stats;
+	struct ipfix_stats ipfix_stats;	/* the exporter's, for the summary */
 };
 
 static void class_texts_free(struct report *r);
@@ -127,6 +131,7 @@ struct report *report_new(const struct report_config *cfg)
 	r->coverage = cfg->coverage;
 	r->run = cfg->run;
 	r->live = cfg->live;
+	r->ipfix.x = cfg->ipfix;
 	r->iv.seq = 1;
 	/* What intervals need is reserved now, as the tallies are: running
 	 * out of memory later costs no record.  counted_in is large and
@@ -168,6 +173,7 @@ void report_free(struct report *r)
 	tally_free(&r->tally);
 	baseline_view_free(&r->baseline);
 	class_texts_free(r);
+	ipfix_feed_forget(&r->ipfix);
 	free(r->iv.per_class);
 	free(r->counted_in);
 	free(r->fresh_views);
@@ -829,7 +835,20 @@ void report_flow_end(struct report *r, const struct flow *f,
 	v.tunnel = tunnel;
 	r->w->flow(&r->sink, &v);
 	out_end_record(r->sink.out);
+	if (r->ipfix.x)
+		ipfix_feed_flow(&r->ipfix, r->cls, f, why, &v);
 	tally_flow(&r->tally, f, v.outcome_id, reporter, &fr);
+}
+
+void report_set_ipfix(struct report *r, struct ipfix_exporter *x)
+{
+	r->ipfix.x = x;
+}
+
+void report_set_ipfix_stats(struct report *r, const struct ipfix_stats *s)
+{
+	r->has_ipfix_stats = true;
+	r->ipfix_stats = *s;
 }
 
 uint64_t report_failed(const struct report *r)
@@ -943,6 +962,7 @@ static void write_summary(struct report *r, const struct tally *t,
 		.bytes = r->bytes, .tally = t, .cls = r->cls,
 		.coverage = r->coverage, .run = r->run,
 		.interval_us = r->interval_us,
+		.ipfix = r->has_ipfix_stats ? &r->ipfix_stats : NULL,
 	};
 
 	for (int i = 0; i < DECODE_STATUS_COUNT; i++)
@@ -1037,5 +1057,6 @@ bool report_set_classifier(struct report *r, const struct classifier *cls)
 	}
 	r->cls = cls;
 	class_texts_free(r);	/* class ids mean nothing to the new one */
+	ipfix_feed_forget(&r->ipfix);
 	return true;
 }

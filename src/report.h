@@ -24,6 +24,7 @@
 #include "decode.h"
 #include "flow.h"
 #include "fmt.h"
+#include "ipfix.h"
 #include "out.h"
 #include "proto.h"
 #include "rulebook.h"
@@ -211,6 +212,9 @@ struct summary_view {
 	 * under way), or NULL without intervals (--interval 0). */
 	const struct timeline *timeline;
 	int64_t interval_us;	/* --interval */
+	/* --ipfix: the exporter's counters (at the end, after its last
+	 * send), else NULL. */
+	const struct ipfix_stats *ipfix;
 };
 
 struct report_writer {
@@ -261,6 +265,8 @@ struct report_config {
 	enum flow_sort sort;	/* --sort (text) */
 	uint32_t sort_max;	/* flows it holds at once, 0: the default */
 	const struct baseline *baseline;	/* --baseline, or NULL */
+	struct ipfix_exporter *ipfix;	/* --ipfix: every ended flow is
+					 * exported too; NULL: none */
 };
 
 struct report;
@@ -278,6 +284,10 @@ void report_count(struct report *r, const struct flow *f, uint32_t slot,
 void report_flow_end(struct report *r, const struct flow *f,
 		     enum flow_end why, int64_t end_us, const uint8_t *reporter,
 		     const struct tunnel_path *tunnel);
+/* The exporter closed (NULL): ended flows are no longer exported. */
+void report_set_ipfix(struct report *r, struct ipfix_exporter *x);
+/* --ipfix: the exporter's counters now, for the summary. */
+void report_set_ipfix_stats(struct report *r, const struct ipfix_stats *s);
 /* A replay's packet time is now_us: write the interval that ended, if it
  * counted anything, and go on to the one now_us falls in.  Returns the
  * time of the next interval boundary (INT64_MAX when there is none to

@@ -1,10 +1,11 @@
 /* run.c: one audit run, top-down: open the capture and the output; pull
  * batches of decoded frames (capture) and pass them through the audit
- * (flow, classify, report, out); between batches act on signals (INT and
- * TERM stop, USR1 reports, HUP reloads), keep the live clock, say drops
- * and draw the progress line; at the end, the summary.
+ * (flow, classify, report, out, and ipfix for --ipfix); between batches
+ * act on signals (INT and TERM stop, USR1 reports, HUP reloads), keep the
+ * live clock, pace the IPFIX exporter, say drops and draw the progress
+ * line; at the end, the summary.
  *
- * run owns the loop and the output.  Its only file-scope state is the
+ * run owns the loop, the output and the IPFIX exporter.  Its only file-scope state is the
  * flags the signal handlers set: a handler touches nothing else. */
 #include "run.h"
 
@@ -85,6 +86,8 @@ struct run {
 	struct progress progress;
 	struct run_info info;		/* the report's provenance */
 	struct run_input *inputs;
+	struct ipfix_exporter *ipfix;	/* --ipfix, or NULL */
+	int64_t ipfix_ticked_ms;	/* the wall clock at its last tick */
 };
 
 /* --- the page (--html) ------------------------------------------------------ */
@@ -128,6 +131,12 @@ static bool summarize(struct run *r, bool snapshot, bool page_only)
 static void snapshot(struct run *r)
 {
 	progress_clear(&r->progress);
+	if (r->ipfix) {
+		struct ipfix_stats st;
+
+		ipfix_stats(r->ipfix, &st);
+		report_set_ipfix_stats(r->report, &st);
+	}
 	summarize(r, true, false);
 	out_flush(&r->out);
 }
@@ -281,11 +290,38 @@ static void show_progress(struct run *r)
 	progress_update(&r->progress, done, total, fc.packets_read, fs.active);
 }
 
-/* What the signals asked for, the live clock, the progress line. */
+/* The exporter's outage warnings, each once, as they come. */
+static void say_ipfix_warnings(struct run *r)
+{
+	char warning[512];
+
+	while (ipfix_warning(r->ipfix, warning, sizeof warning))
+		complain("IPFIX: %s", warning);
+}
+
+/* About once a second of the wall clock, live or replayed: partial
+ * messages go out, templates are refreshed, TCP collectors reconnect.
+ * Records exported meanwhile take the time of the last tick. */
+static void ipfix_pace(struct run *r)
+{
+	int64_t now = ipfix_clock_ms();
+
+	if (now - r->ipfix_ticked_ms < LUCS_IPFIX_TICK_MS &&
+	    now >= r->ipfix_ticked_ms)
+		return;
+	r->ipfix_ticked_ms = now;
+	ipfix_tick(r->ipfix, now);
+	say_ipfix_warnings(r);
+}
+
+/* What the signals asked for, the live clock, the exporter's pace, the
+ * progress line. */
 static void between_batches(struct run *r)
 {
 	if (r->live)
 		live_tick(r);
+	if (r->ipfix)
+		ipfix_pace(r);
 	if (reload_requested) {
 		reload_requested = 0;
 		reload(r);
@@ -498,6 +534,25 @@ static bool describe_run(struct run *r)
 	return true;
 }
 
+/* --ipfix: the collectors' addresses are resolved and the templates
+ * sent (TCP: once connected) before the first flow can end. */
+static bool open_ipfix(struct run *r)
+{
+	char err[1024];
+
+	if (!r->cfg->ipfix.nurls)
+		return true;
+	r->ipfix_ticked_ms = ipfix_clock_ms();
+	r->ipfix = ipfix_open(&r->cfg->ipfix, r->ipfix_ticked_ms, err,
+			      sizeof err);
+	if (!r->ipfix) {
+		complain("%s", err);
+		return false;
+	}
+	say_ipfix_warnings(r);
+	return true;
+}
+
 /* The report and the audit, with the run's random hash key. */
 static bool open_audit(struct run *r)
 {
@@ -530,6 +585,7 @@ static bool open_audit(struct run *r)
 				      ? text_width(&r->out) : 0,
 		.sort = r->cfg->sort,
 		.baseline = r->cfg->baseline,
+		.ipfix = r->ipfix,
 	};
 	r->report = report_new(&rc);
 	if (r->report && r->live)
@@ -570,7 +626,7 @@ static bool run_start(struct run *r, const struct run_config *cfg,
 	/* After -Z: the thread is made with the privileges the run keeps.
 	 * Without it, records are simply written in line. */
 	out_start_writer(&r->out);
-	if (!open_audit(r))
+	if (!open_ipfix(r) || !open_audit(r))
 		return false;
 	progress_init(&r->progress, !cfg->quiet && !r->live &&
 				    isatty(STDERR_FILENO));
@@ -587,6 +643,8 @@ static void run_free(struct run *r)
 	report_free(r->report);
 	capture_close(r->cap);
 	free(r->inputs);
+	if (r->ipfix)
+		ipfix_close(r->ipfix, ipfix_clock_ms(), NULL);
 }
 
 static void say_drops(const struct run *r)
@@ -637,6 +695,28 @@ static bool write_suggestions(const struct run *r)
 	return true;
 }
 
+/* Every flow is exported: what is pending goes out (TCP: waited for, a
+ * moment at most), and the summary gets the final counts.  Records still
+ * queued then are dropped, and said: no outage warning covered them. */
+static void close_ipfix(struct run *r)
+{
+	struct ipfix_stats before, after;
+
+	/* A tick first: a collector found down now is said as such. */
+	ipfix_tick(r->ipfix, ipfix_clock_ms());
+	say_ipfix_warnings(r);
+	ipfix_stats(r->ipfix, &before);
+	report_set_ipfix(r->report, NULL);
+	ipfix_close(r->ipfix, ipfix_clock_ms(), &after);
+	r->ipfix = NULL;
+	if (after.records_dropped > before.records_dropped)
+		complain("IPFIX: %llu records still unsent at the end were "
+			 "dropped (a collector slow to take them, or down)",
+			 (unsigned long long)(after.records_dropped -
+					      before.records_dropped));
+	report_set_ipfix_stats(r->report, &after);
+}
+
 /* Everything is read (or the run was stopped): the flows still in the
  * table are written, then the summary; the exit status. */
 static int run_end(struct run *r)
@@ -654,6 +734,8 @@ static int run_end(struct run *r)
 		say_drops(r);
 	}
 	audit_finish(r->audit);
+	if (r->ipfix)
+		close_ipfix(r);
 	page_ok = summarize(r, false, false);
 	inputs = capture_inputs(r->cap, &ninputs);
 	for (size_t i = 0; i < ninputs; i++)

@@ -7,6 +7,7 @@
 
 #include "capture.h"
 #include "flow.h"
+#include "ipfix.h"
 #include "report.h"
 #include "rulebook.h"
 
@@ -37,6 +38,7 @@ struct run_config {
 	bool quiet;			/* no progress line */
 	const char *suggest_rules;	/* --suggest-rules FILE, or NULL */
 	const struct baseline *baseline;	/* --baseline, or NULL */
+	struct ipfix_config ipfix;	/* --ipfix (nurls 0: no export) */
 	const char *const *argv;	/* the command line, for provenance */
 	int argc;
 	enum flow_sort sort;		/* --sort (text only) */

@@ -97,6 +97,12 @@ usage "--coverage: unknown value 'al'; did you mean 'all'? (expected one of: mis
 usage "--coverage: unknown value 'some' (expected one of: missing, all, none)" --coverage some -r a.pcap
 usage "--sort: unknown key 'byte'; did you mean 'bytes'? (expected one of: bytes, packets, first)" --sort byte -r a.pcap
 usage "--sort: unknown key 'size' (expected one of: bytes, packets, first)" --sort size -r a.pcap
+usage "--ipfix: bad IPFIX collector 'http://c:4739' (unknown transport): expected udp://HOST[:PORT] or tcp://HOST[:PORT], HOST an IPv4 address, a name or [IPv6 address], PORT 1-65535 (default 4739)" --ipfix http://c:4739 -r a.pcap
+usage "--ipfix: bad IPFIX collector 'udp://::1:4739' (IPv6 address not in []): expected udp://HOST[:PORT] or tcp://HOST[:PORT], HOST an IPv4 address, a name or [IPv6 address], PORT 1-65535 (default 4739)" --ipfix udp://::1:4739 -r a.pcap
+usage "--ipfix-mtu: '100' is not a number from 512 to 65535" --ipfix udp://c --ipfix-mtu 100 -r a.pcap
+usage "--ipfix-pen: 29305 is RFC 5103's, for the reverse elements: give your organisation's enterprise number" --ipfix udp://c --ipfix-pen 29305 -r a.pcap
+usage "--ipfix-domain, --ipfix-pen, --ipfix-template-refresh and --ipfix-mtu apply to --ipfix URL: name a collector" --ipfix-domain 3 -r a.pcap
+usage "--check and --list-rules export nothing: --ipfix applies to an audit (-r or -i)" --check --ipfix udp://c
 
 # --- a second capture file given without -r ------------------------------------
 # Empty captures (a pcap header alone), and a file named as no capture is.
