@@ -308,6 +308,17 @@ bool audit_summary(struct audit *a, bool snapshot,
 		   const struct input_info *inputs, size_t ninputs,
 		   const struct capture_stats *capture)
 {
+	const struct summary_to record_only = { NULL, false };
+
+	return audit_summary_to(a, snapshot, &record_only, inputs, ninputs,
+				capture);
+}
+
+bool audit_summary_to(struct audit *a, bool snapshot,
+		      const struct summary_to *to,
+		      const struct input_info *inputs, size_t ninputs,
+		      const struct capture_stats *capture)
+{
 	struct frame_counts counts;
 	struct flow_stats fs;
 	struct summary_input in = { &counts, &fs, inputs, ninputs, capture };
@@ -319,7 +330,7 @@ bool audit_summary(struct audit *a, bool snapshot,
 	audit_counts(a, &counts);
 	flow_table_stats(a->flows, &fs);
 	if (!snapshot) {
-		report_summary(a->report, &in);
+		report_summary_to(a->report, &in, to);
 		return true;
 	}
 	if (!report_snapshot_begin(a->report))
@@ -329,7 +340,7 @@ bool audit_summary(struct audit *a, bool snapshot,
 				     f->icmp_errors
 				     ? flow_table_reporter(a->flows, f) : NULL,
 				     tunnel_path(a->tunnels, f->key.tunnel));
-	report_snapshot_end(a->report, &in);
+	report_snapshot_end_to(a->report, &in, to);
 	return true;
 }
 

@@ -53,10 +53,15 @@ void audit_finish(struct audit *a);
 /* The summary: at the end of the run, or (snapshot, SIGUSR1) now, with the
  * flows still in the table counted as if they had ended; false when a
  * snapshot found no memory.  inputs and capture (live, else NULL) are the
- * capture's. */
+ * capture's.  audit_summary_to: to where to says too (a page), or there
+ * alone. */
 bool audit_summary(struct audit *a, bool snapshot,
 		   const struct input_info *inputs, size_t ninputs,
 		   const struct capture_stats *capture);
+bool audit_summary_to(struct audit *a, bool snapshot,
+		      const struct summary_to *to,
+		      const struct input_info *inputs, size_t ninputs,
+		      const struct capture_stats *capture);
 
 void audit_counts(struct audit *a, struct frame_counts *out);
 void audit_flow_stats(const struct audit *a, struct flow_stats *out);

@@ -8,7 +8,8 @@
 #include "fmt.h"
 #include "proto.h"
 
-static const char *proto_text(const struct rule *r, char *buf, size_t size)
+static const char *rule_proto_text(const struct rule *r, char *buf,
+				   size_t size)
 {
 	if (r->has_ip_proto) {
 		const char *name = proto_name(r->ip_proto);
@@ -53,7 +54,7 @@ void check_list_rules(struct out *o, const struct classifier *cl)
 		out_char(o, ' ');
 		out_str_width(o, r->to_name, 16);
 		out_char(o, ' ');
-		out_str_width(o, proto_text(r, proto, sizeof proto), 8);
+		out_str_width(o, rule_proto_text(r, proto, sizeof proto), 8);
 		out_char(o, ' ');
 		out_str_width(o, r->nports ? ports : "-", 16);
 		out_char(o, ' ');

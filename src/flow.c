@@ -643,11 +643,16 @@ static void flow_orient(struct flow *f, unsigned from, const struct pkt *p)
 		break;
 	case IPPROTO_NUM_ICMP:
 	case IPPROTO_NUM_ICMPV6:
+		f->icmp_client_type = p->icmp_type;
+		f->icmp_client_code = p->icmp_code;
 		if (icmp_echo(p, true)) {
 			f->oriented = 1;
 		} else if (icmp_echo(p, false)) {
+			/* The reply came first: the client sent a request. */
 			f->oriented = 1;
 			f->client = (uint8_t)(from ^ 1);
+			f->icmp_client_type = p->proto == IPPROTO_NUM_ICMP ? 8
+									   : 128;
 		}
 		break;
 	default:

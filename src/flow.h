@@ -94,6 +94,8 @@ struct flow {
 	uint8_t icmp_type;	/* the last ICMP error that quoted it */
 	uint8_t icmp_code;
 	uint16_t icmp_errors;	/* ICMP errors that quoted it (to 65535) */
+	uint8_t icmp_client_type;	/* ICMP flows: the client's message, */
+	uint8_t icmp_client_code;	/* as the first packet showed it */
 };
 
 struct flow_config {

@@ -137,6 +137,26 @@ void out_json_str(struct out *o, const char *s)
 	out_char(o, '"');
 }
 
+void out_html_str(struct out *o, const char *s)
+{
+	for (const char *run = s;; s++) {
+		const char *ref;
+
+		switch (*s) {
+		case '&': ref = "&amp;"; break;
+		case '<': ref = "&lt;"; break;
+		case '>': ref = "&gt;"; break;
+		case '"': ref = "&quot;"; break;
+		case '\'': ref = "&#39;"; break;
+		case '\0': out_write(o, run, (size_t)(s - run)); return;
+		default: continue;
+		}
+		out_write(o, run, (size_t)(s - run));
+		out_str(o, ref);
+		run = s + 1;
+	}
+}
+
 void out_csv_str(struct out *o, const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n")) {

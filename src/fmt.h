@@ -1,6 +1,6 @@
 /* fmt.h: the text forms every writer shares, after RFC 3339 (times),
- * RFC 5952 (IPv6 addresses), RFC 8259 (JSON strings) and RFC 4180 (CSV
- * fields).  put_* write in place, at p, into room the caller reserved
+ * RFC 5952 (IPv6 addresses), RFC 8259 (JSON strings), RFC 4180 (CSV
+ * fields) and HTML5 (text and attribute values).  put_* write in place, at p, into room the caller reserved
  * (out_reserve) and return the end; out_* append to an out. */
 #ifndef LUCS_FMT_H
 #define LUCS_FMT_H
@@ -60,6 +60,9 @@ void out_u64_width(struct out *o, uint64_t v, int width);
 void out_str_width(struct out *o, const char *s, int width);
 /* A JSON string, quoted and escaped (RFC 8259). */
 void out_json_str(struct out *o, const char *s);
+/* Text for HTML, in an element or a quoted attribute: & < > " and '
+ * written as character references (HTML5, 13.1.4). */
+void out_html_str(struct out *o, const char *s);
 /* An RFC 4180 field: quoted when it holds a comma, quote or line break. */
 void out_csv_str(struct out *o, const char *s);
 /* RFC 3339 UTC with microseconds: 2026-11-23T10:00:01.000250Z */

@@ -10,9 +10,11 @@
 
 #include "capture.h"
 #include "config.h"
+#include "ipfix.h"
 #include "messages.h"
 #include "out.h"
 #include "check.h"
+#include "firewall.h"
 #include "rulebook.h"
 #include "run.h"
 #include "suggest.h"
@@ -29,6 +31,7 @@ struct options {
 	bool list_rules;
 	char *filter;
 	const char *output;
+	const char *html;	/* --html */
 	const struct report_writer *writer;
 	struct flow_config flow;
 	unsigned interval_s;	/* 0: no interval records */
@@ -46,6 +49,15 @@ struct options {
 	char **argv;		/* the whole command line */
 	int argc;
 	struct decode_config decode;	/* tunnels opened (--no-decap, ports) */
+	bool export_firewall;	/* --export-firewall */
+	enum fw_format firewall;	/* its format */
+	const char *host;	/* --host ADDRESS|ROLE, or NULL: every host */
+	bool with_debug;	/* --with-debug */
+	const char *suggest_rules;	/* --suggest-rules FILE */
+	const char *baseline;	/* --baseline FILE */
+	const char **ipfix_urls;	/* --ipfix, repeated */
+	struct ipfix_config ipfix;
+	bool ipfix_tuned;	/* an --ipfix-* option was given */
 	bool dedup;		/* --dedup */
 };
 
@@ -69,6 +81,7 @@ static void usage(void)
 "Usage: lucsaudit [OPTION]... -r FILE|FOLDER [-r ...]... [FILTER EXPRESSION]\n"
 "       lucsaudit [OPTION]... -i IFACE [FILTER EXPRESSION]\n"
 "       lucsaudit --check [--no-builtin-rules] [--rules FILE]... [--site FILE]\n"
+"       lucsaudit --export-firewall FORMAT --site FILE [--host ADDRESS|ROLE]\n"
 "Audit captured traffic against the LUCS/SfB port catalogue.\n"
 "\n"
 "Input:\n"
@@ -96,16 +109,31 @@ static void usage(void)
 "      --site FILE          site inventory: roles, port overrides, tm\n"
 "      --check              validate the catalogue and site, print a summary\n"
 "      --list-rules         print the compiled rules, one line each\n"
+"Firewall:\n"
+"      --export-firewall FORMAT  print inbound allow rules from the catalogue\n"
+"                           and the site: powershell, netsh or nft\n"
+"      --host ADDRESS|ROLE  for one host the site lists, or every host of a\n"
+"                           role (default: every host of the site)\n"
+"      --with-debug         also open the troubleshooting (debug) ports\n"
 "Output:\n"
 "  -o, --output FILE        write the report to FILE (default: standard output)\n"
 "  -F, --format FORMAT      text (default), json or csv\n"
+"      --html FILE          also write the summary as one self-contained\n"
+"                           HTML page with charts (at the end, on USR1 and\n"
+"                           on HUP)\n"
 "      --interval SECONDS   an interval record every SECONDS of packet time\n"
 "                           (default 300; 0: none)\n"
 "      --fail-on WORDS      exit 1 when: unexpected, debug (a flow has the\n"
 "                           verdict), failed (a documented connection\n"
-"                           failed), empty (no packet audited); comma-separated\n"
+"                           failed), empty (no packet audited), new (an\n"
+"                           unexpected group new since --baseline);\n"
+"                           comma-separated\n"
 "      --answer-wait SECONDS  how long an unanswered client waits before its\n"
 "                           flow is unanswered, not undetermined (default 3)\n"
+"      --baseline FILE      the JSON report (-F json) of an earlier run: the\n"
+"                           summary says what is new since, first\n"
+"      --suggest-rules FILE  write to FILE a catalogue file with a rule per\n"
+"                           unexpected group, for review (--rules FILE)\n"
 "      --coverage WHICH     the text report's coverage: missing (default:\n"
 "                           TM twins, debug and not-applicable rules summed\n"
 "                           up), all, or none\n"
@@ -113,6 +141,14 @@ static void usage(void)
 "                           sorted: bytes or packets (most first), first\n"
 "                           (earliest first seen); not with -i\n"
 "  -q, --quiet              no progress line on the terminal\n"
+"IPFIX export (every flow, as it ends, with its verdict):\n"
+"      --ipfix URL          a collector: udp://HOST[:PORT] or tcp://HOST[:PORT]\n"
+"                           (IPv6: [ADDR]; default port 4739); repeatable\n"
+"      --ipfix-domain N     observation domain id (default 0)\n"
+"      --ipfix-pen N        enterprise number of lucsaudit's elements\n"
+"                           (default 32473, RFC 5612's for documentation)\n"
+"      --ipfix-template-refresh SECONDS  UDP: templates again (default 600)\n"
+"      --ipfix-mtu BYTES    UDP: largest IP packet sent (default 1400)\n"
 "Tunnels:\n"
 "      --no-decap           open no tunnel: audit the outer packets\n"
 "      --vxlan-port PORTS   UDP ports VXLAN is opened on (default 4789)\n"
@@ -128,7 +164,7 @@ static void usage(void)
 "\n"
 "A trailing FILTER EXPRESSION (pcap-filter(7)) selects packets, as in tcpdump.\n"
 "Signals: INT and TERM end the run with its summary; USR1 writes a summary\n"
-"now; HUP reloads --rules and --site and reopens -o FILE.\n"
+"now; HUP reloads --rules and --site, reopens -o FILE and rewrites --html.\n"
 "The text report fits a terminal's width (or COLUMNS), dropping columns.\n"
 "Exit status: 0 done, 1 --fail-on matched, 2 usage, input or output error.\n"
 "See lucsaudit(1) and lucsaudit-rules(5).\n", stdout);
@@ -211,6 +247,7 @@ static uint32_t parse_fail_on(const char *arg)
 		{ "debug", 1u << VERDICT_DEBUG },
 		{ "failed", FAIL_ON_FAILED },
 		{ "empty", FAIL_ON_EMPTY },
+		{ "new", FAIL_ON_NEW },
 	};
 	uint32_t mask = 0;
 	const char *p = arg;
@@ -224,7 +261,7 @@ static uint32_t parse_fail_on(const char *arg)
 	}
 	if (!mask)
 		usage_error("--fail-on: name one or more of unexpected, debug, "
-			    "failed, empty");
+			    "failed, empty, new");
 	return mask;
 }
 
@@ -256,8 +293,54 @@ enum {
 	OPT_MAX_FLOWS = 256, OPT_RULES, OPT_NO_BUILTIN_RULES, OPT_SITE,
 	OPT_CHECK, OPT_LIST_RULES, OPT_INTERVAL, OPT_FAIL_ON, OPT_ANSWER_WAIT,
 	OPT_COVERAGE, OPT_NO_DECAP, OPT_VXLAN_PORT, OPT_GENEVE_PORT, OPT_SORT,
+	OPT_EXPORT_FIREWALL, OPT_HOST, OPT_WITH_DEBUG, OPT_SUGGEST_RULES,
+	OPT_BASELINE,
+	OPT_HTML,
+	OPT_IPFIX, OPT_IPFIX_DOMAIN, OPT_IPFIX_PEN, OPT_IPFIX_REFRESH,
+	OPT_IPFIX_MTU,
 	OPT_DEDUP
 };
+
+/* --ipfix URL: checked now, a usage error when it is not one (names are
+ * resolved when the run starts). */
+static void parse_ipfix_url(struct options *o, const char *arg)
+{
+	struct ipfix_url u;
+	char err[512];
+
+	if (!ipfix_parse_url(arg, &u, err, sizeof err))
+		usage_error("--ipfix: %s", err);
+	o->ipfix_urls[o->ipfix.nurls++] = arg;
+}
+
+/* The --ipfix-* options other than --ipfix itself. */
+static void parse_ipfix_option(struct options *o, int c, const char *arg)
+{
+	struct ipfix_config *x = &o->ipfix;
+
+	o->ipfix_tuned = true;
+	switch (c) {
+	case OPT_IPFIX_DOMAIN:
+		x->domain = (uint32_t)parse_number("--ipfix-domain", arg, 0,
+						   UINT32_MAX);
+		break;
+	case OPT_IPFIX_PEN:
+		x->pen = (uint32_t)parse_number("--ipfix-pen", arg, 1,
+						UINT32_MAX);
+		if (x->pen == 29305)
+			usage_error("--ipfix-pen: 29305 is RFC 5103's, for the "
+				    "reverse elements: give your organisation's "
+				    "enterprise number");
+		break;
+	case OPT_IPFIX_REFRESH:
+		x->template_refresh_s = (unsigned)parse_number(
+			"--ipfix-template-refresh", arg, 1, 86400);
+		break;
+	default:
+		x->mtu = (unsigned)parse_number("--ipfix-mtu", arg,
+						LUCS_IPFIX_MIN_MTU, 65535);
+	}
+}
 
 /* --vxlan-port 4789,8472: the UDP ports a tunnel type is opened on. */
 static void parse_tunnel_ports(struct decode_config *dc, enum tunnel_type t,
@@ -283,6 +366,19 @@ static void parse_tunnel_ports(struct decode_config *dc, enum tunnel_type t,
 	if (!decode_config_ports(dc, t, ports, n))
 		usage_error("%s: '%s': a port is given twice, or is the other "
 			    "tunnel type's", opt, arg);
+}
+
+static enum fw_format parse_firewall_format(const char *arg)
+{
+	enum fw_format f;
+	struct suggest s;
+
+	if (fw_format_find(arg, &f))
+		return f;
+	suggest_start(&s, arg, "");
+	for (int i = 0; i < FW_FORMAT_COUNT; i++)
+		suggest_offer(&s, fw_format_name((enum fw_format)i));
+	unknown_word("--export-firewall", "format", arg, &s);
 }
 
 static enum coverage_mode parse_coverage(const char *arg)
@@ -391,7 +487,23 @@ static void check_mode(const struct options *o)
 {
 	bool reads = o->nfiles || o->iface;
 
-	if ((o->check || o->list_rules) && (reads || o->filter))
+	if (o->export_firewall && (reads || o->filter || o->check ||
+				   o->list_rules))
+		usage_error("--export-firewall reads no capture: it prints "
+			    "rules from the catalogue and the site");
+	if (o->export_firewall && !o->site)
+		usage_error("--export-firewall needs the site's hosts: give "
+			    "--site FILE");
+	if ((o->fail_on & FAIL_ON_NEW) && !o->baseline)
+		usage_error("--fail-on new needs --baseline FILE: the JSON "
+			    "report of an earlier run to compare with");
+	if ((o->baseline || o->suggest_rules) && !reads)
+		usage_error("--baseline and --suggest-rules go with an audit "
+			    "(-r FILE or -i IFACE)");
+	if ((o->host || o->with_debug) && !o->export_firewall)
+		usage_error("--host and --with-debug go with --export-firewall");
+
+	if ((o->check || o->list_rules) && (reads || o->filter || o->html))
 		usage_error("--check and --list-rules read no capture");
 	if (o->nfiles && o->iface)
 		usage_error("-r and -i: read files or capture live, not both");
@@ -399,9 +511,17 @@ static void check_mode(const struct options *o)
 		usage_error("--no-builtin-rules leaves no catalogue: give one "
 			    "with --rules FILE, or drop --no-builtin-rules to "
 			    "use the built-in one");
-	if (!reads && !o->check && !o->list_rules && !o->list_interfaces)
+	if (!reads && !o->check && !o->list_rules && !o->list_interfaces &&
+	    !o->export_firewall)
 		usage_error("nothing to read: give a capture with -r FILE or "
 			    "an interface with -i IFACE");
+	if (o->ipfix_tuned && !o->ipfix.nurls)
+		usage_error("--ipfix-domain, --ipfix-pen, --ipfix-template-refresh "
+			    "and --ipfix-mtu apply to --ipfix URL: name a "
+			    "collector");
+	if ((o->check || o->list_rules) && o->ipfix.nurls)
+		usage_error("--check and --list-rules export nothing: --ipfix "
+			    "applies to an audit (-r or -i)");
 	if (!o->iface && (o->user || o->buffer_kib || o->no_promisc ||
 			  o->snaplen != LUCS_DEFAULT_SNAPLEN))
 		usage_error("-Z, -B, -p and -s apply to live capture (-i)");
@@ -421,6 +541,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "read", required_argument, NULL, 'r' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "html", required_argument, NULL, OPT_HTML },
 		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "rules", required_argument, NULL, OPT_RULES },
@@ -436,6 +557,18 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{ "no-decap", no_argument, NULL, OPT_NO_DECAP },
 		{ "vxlan-port", required_argument, NULL, OPT_VXLAN_PORT },
 		{ "geneve-port", required_argument, NULL, OPT_GENEVE_PORT },
+		{ "export-firewall", required_argument, NULL,
+		  OPT_EXPORT_FIREWALL },
+		{ "host", required_argument, NULL, OPT_HOST },
+		{ "with-debug", no_argument, NULL, OPT_WITH_DEBUG },
+		{ "suggest-rules", required_argument, NULL, OPT_SUGGEST_RULES },
+		{ "baseline", required_argument, NULL, OPT_BASELINE },
+		{ "ipfix", required_argument, NULL, OPT_IPFIX },
+		{ "ipfix-domain", required_argument, NULL, OPT_IPFIX_DOMAIN },
+		{ "ipfix-pen", required_argument, NULL, OPT_IPFIX_PEN },
+		{ "ipfix-template-refresh", required_argument, NULL,
+		  OPT_IPFIX_REFRESH },
+		{ "ipfix-mtu", required_argument, NULL, OPT_IPFIX_MTU },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "list-interfaces", no_argument, NULL, 'D' },
@@ -461,7 +594,10 @@ static void parse_options(int argc, char **argv, struct options *o)
 	flow_config_defaults(&o->flow);
 	o->files = calloc((size_t)argc, sizeof *o->files);
 	o->rules = calloc((size_t)argc, sizeof *o->rules);
-	if (!o->files || !o->rules) {
+	o->ipfix_urls = calloc((size_t)argc, sizeof *o->ipfix_urls);
+	ipfix_config_defaults(&o->ipfix);
+	o->ipfix.urls = o->ipfix_urls;
+	if (!o->files || !o->rules || !o->ipfix_urls) {
 		complain("out of memory");
 		exit(EXIT_TROUBLE);
 	}
@@ -479,6 +615,13 @@ static void parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'F':
 			o->writer = parse_format(optarg);
+			break;
+		case OPT_HTML:
+			if (!*optarg || strcmp(optarg, "-") == 0)
+				usage_error("--html: give a file name (the page "
+					    "is written beside it, then renamed "
+					    "over it)");
+			o->html = optarg;
 			break;
 		case OPT_MAX_FLOWS:
 			o->flow.max_flows = (uint32_t)parse_number(
@@ -529,6 +672,31 @@ static void parse_options(int argc, char **argv, struct options *o)
 			parse_tunnel_ports(&o->decode, c == OPT_VXLAN_PORT
 					   ? TUNNEL_VXLAN : TUNNEL_GENEVE,
 					   optarg);
+			break;
+		case OPT_EXPORT_FIREWALL:
+			o->export_firewall = true;
+			o->firewall = parse_firewall_format(optarg);
+			break;
+		case OPT_HOST:
+			o->host = optarg;
+			break;
+		case OPT_WITH_DEBUG:
+			o->with_debug = true;
+			break;
+		case OPT_SUGGEST_RULES:
+			o->suggest_rules = optarg;
+			break;
+		case OPT_BASELINE:
+			o->baseline = optarg;
+			break;
+		case OPT_IPFIX:
+			parse_ipfix_url(o, optarg);
+			break;
+		case OPT_IPFIX_DOMAIN:
+		case OPT_IPFIX_PEN:
+		case OPT_IPFIX_REFRESH:
+		case OPT_IPFIX_MTU:
+			parse_ipfix_option(o, c, optarg);
 			break;
 		case 'q':
 			o->quiet = true;
@@ -584,6 +752,7 @@ static void options_free(struct options *o)
 	free(o->filter);
 	free(o->files);
 	free(o->rules);
+	free(o->ipfix_urls);
 }
 
 /* --check and --list-rules: the compiled catalogue, no capture. */
@@ -605,6 +774,70 @@ static int print_rules(const struct options *o, struct rulebook *b)
 	return EXIT_DONE;
 }
 
+/* The plan written to -o FILE or standard output; 0 or an errno. */
+static int write_plan(const char *output, enum fw_format f,
+		      const struct fw_plan *plan)
+{
+	FILE *fp = output ? fopen(output, "w") : stdout;
+	int werr = 0;
+
+	if (!fp)
+		return errno;
+	if (!firewall_write(fp, f, plan))
+		werr = errno ? errno : EIO;
+	if ((output ? fclose(fp) : fflush(fp)) != 0 && !werr)
+		werr = errno ? errno : EIO;
+	return werr;
+}
+
+/* --export-firewall: the allow rules of the selected hosts, printed. */
+static int export_firewall(const struct options *o, struct rulebook *b)
+{
+	struct fw_select sel;
+	struct fw_plan plan;
+	const struct rule *rules;
+	size_t nrules;
+	char err[512];
+	int werr;
+
+	rules = classifier_rules(b->cls, &nrules);
+	if (!fw_select_parse(o->host, b->cat, b->site, &sel, err, sizeof err)) {
+		complain("%s", err);
+		rulebook_free(b);
+		return EXIT_TROUBLE;
+	}
+	if (!firewall_plan(rules, nrules, b->site, &sel, o->with_debug,
+			   &plan)) {
+		complain("out of memory");
+		rulebook_free(b);
+		return EXIT_TROUBLE;
+	}
+	plan.selection = o->host;
+	plan.selection_is_role = sel.role >= 0;
+	werr = write_plan(o->output, o->firewall, &plan);
+	firewall_plan_free(&plan);
+	rulebook_free(b);
+	return werr ? output_failed(o->output, werr) : EXIT_DONE;
+}
+
+/* --baseline FILE, said when its rules are not this run's. */
+static bool load_baseline(const char *path, const struct rulebook *book,
+			  struct baseline *b)
+{
+	struct load_error err;
+	char why[512];
+
+	if (!baseline_load_file(b, path, &err)) {
+		complain("--baseline %s: %s", err.file, err.msg);
+		return false;
+	}
+	if (baseline_rules_differ(b, book, why, sizeof why))
+		complain("--baseline %s: other rules than this run's: %s; "
+			 "what is new may be new rules, not new traffic",
+			 path, why);
+	return true;
+}
+
 static int run_main(struct options *o)
 {
 	struct rule_sources src = {
@@ -619,14 +852,17 @@ static int run_main(struct options *o)
 			.buffer_kib = o->buffer_kib, .decode = &o->decode,
 			.dedup = o->dedup,
 		},
-		.rules = src, .output = o->output, .user = o->user,
+		.rules = src, .output = o->output, .html = o->html,
+		.user = o->user,
 		.writer = o->writer, .flow = o->flow,
 		.interval_s = o->interval_s, .fail_on = o->fail_on,
 		.answer_wait_us = o->answer_wait_us, .coverage = o->coverage,
 		.argv = (const char *const *)o->argv, .argc = o->argc,
-		.quiet = o->quiet, .sort = o->sort,
+		.quiet = o->quiet, .sort = o->sort, .ipfix = o->ipfix,
+		.suggest_rules = o->suggest_rules,
 	};
 	struct rulebook book;
+	struct baseline baseline;
 	char err[1024];
 	int status;
 
@@ -638,7 +874,16 @@ static int run_main(struct options *o)
 	}
 	if (o->check || o->list_rules)
 		return print_rules(o, &book);
+	if (o->export_firewall)
+		return export_firewall(o, &book);
+	if (o->baseline && !load_baseline(o->baseline, &book, &baseline)) {
+		rulebook_free(&book);
+		return EXIT_TROUBLE;
+	}
+	cfg.baseline = o->baseline ? &baseline : NULL;
 	status = run_audit(&cfg, &book);
+	if (o->baseline)
+		baseline_free(&baseline);
 	rulebook_free(&book);
 	return status;
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,10 +38,9 @@ static int open_fd(struct out *o, int flags)
 	return 0;
 }
 
-int out_open(struct out *o, const char *path, bool append)
+/* The buffer of an out being opened. */
+static int out_init(struct out *o)
 {
-	int err;
-
 	memset(o, 0, sizeof *o);
 	o->fd = -1;
 	/* Records are handed on at LUCS_WRITE_BUFFER / 2; the rest is room
@@ -49,7 +49,14 @@ int out_open(struct out *o, const char *path, bool append)
 	 * pages only as they are used). */
 	o->cap = LUCS_WRITE_BUFFER + LUCS_SUMMARY_RESERVE;
 	o->buf = malloc(o->cap);
-	if (!o->buf)
+	return o->buf ? 0 : ENOMEM;
+}
+
+int out_open(struct out *o, const char *path, bool append)
+{
+	int err;
+
+	if (out_init(o))
 		return ENOMEM;
 	if (path && strcmp(path, "-") != 0) {
 		o->path = strdup(path);
@@ -356,6 +363,63 @@ int out_reopen(struct out *o)
 	o->tty = fresh.tty;
 	o->error = 0;
 	return 0;
+}
+
+/* PATH.PID.N.tmp, created new (O_EXCL: never a file already there,
+ * whoever made it); the mode is out_open's, after the umask. */
+static int open_beside(struct out *o, const char *path)
+{
+	size_t size = strlen(path) + 48;
+
+	if (!(o->path = malloc(size)))
+		return ENOMEM;
+	for (unsigned n = 0; n < 100; n++) {
+		snprintf(o->path, size, "%s.%ld.%u.tmp", path, (long)getpid(),
+			 n);
+		o->fd = open(o->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			     0644);
+		if (o->fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (o->fd < 0)
+		return errno;
+	o->owns_fd = true;
+	o->regular = true;
+	return 0;
+}
+
+int out_open_replace(struct out *o, const char *path)
+{
+	int err = out_init(o);
+
+	if (!err && !(o->replaces = strdup(path)))
+		err = ENOMEM;
+	if (!err)
+		err = open_beside(o, path);
+	if (err) {
+		free(o->buf);
+		free(o->path);
+		free(o->replaces);
+		memset(o, 0, sizeof *o);
+		o->fd = -1;
+	}
+	return err;
+}
+
+int out_close_replace(struct out *o, bool keep)
+{
+	char *tmp = o->path, *path = o->replaces;
+	int err;
+
+	o->path = o->replaces = NULL;
+	err = out_close(o);
+	if (keep && !err && rename(tmp, path) != 0)
+		err = errno;
+	if (!keep || err)
+		unlink(tmp);
+	free(tmp);
+	free(path);
+	return err;
 }
 
 int out_close(struct out *o)

@@ -34,6 +34,7 @@ struct out {
 	char *buf;
 	size_t len, cap;
 	char *path;		/* for reopen; NULL for standard output */
+	char *replaces;		/* out_open_replace's path, or NULL */
 	struct out_writer *writer;	/* NULL: write() in the caller */
 	const volatile sig_atomic_t *stop;	/* set: the run is stopping */
 	atomic_bool abandon;	/* a blocked write is given up */
@@ -44,6 +45,14 @@ struct out {
  * emptied first unless append (a live audit's log survives restarts).
  * Returns 0 or an errno value. */
 int out_open(struct out *o, const char *path, bool append);
+/* A file written whole, then put in place (a page): a new file is
+ * opened beside path, in its directory, and out_close_replace renames it
+ * over path once every byte reached it, or removes it: a reader of path
+ * sees the old file or the new one, never half of one.  0 or an errno. */
+int out_open_replace(struct out *o, const char *path);
+/* keep false: the new file is removed and path left alone.  0, or the
+ * errno of the first failure (the new file is then removed). */
+int out_close_replace(struct out *o, bool keep);
 /* Reopen the same path (log rotation); 0 or an errno value. */
 int out_reopen(struct out *o);
 int out_close(struct out *o);

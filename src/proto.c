@@ -72,3 +72,13 @@ bool proto_number(const char *name, uint8_t *num)
 		}
 	return false;
 }
+
+const char *proto_text(uint8_t num, char buf[4])
+{
+	const char *name = proto_name(num);
+
+	if (name)
+		return name;
+	snprintf(buf, 4, "%u", num);
+	return buf;
+}

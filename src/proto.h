@@ -16,5 +16,7 @@ enum { IPPROTO_NUM_ICMP = 1, IPPROTO_NUM_IPIP = 4, IPPROTO_NUM_TCP = 6,
 const char *proto_name(uint8_t num);
 /* The number a name stands for; false when it names no protocol here. */
 bool proto_number(const char *name, uint8_t *num);
+/* The protocol's name, or its number written into buf. */
+const char *proto_text(uint8_t num, char buf[4]);
 
 #endif

@@ -454,6 +454,20 @@ static void capture_notes_members(struct out *o, const struct summary_view *s)
 		field_bool(o, "inputs_overlap", true);
 }
 
+/* --ipfix: what reached the collectors, summed over them. */
+static void ipfix_counts(struct out *o, const struct ipfix_stats *x)
+{
+	if (!x)
+		return;
+	key(o, "ipfix");
+	out_str(o, "{\"records_sent\":");
+	out_u64(o, x->records_sent);
+	field_u64(o, "records_dropped", x->records_dropped);
+	field_u64(o, "reconnects", x->reconnects);
+	field_u64(o, "send_errors", x->send_errors);
+	out_char(o, '}');
+}
+
 static void coverage(struct out *o, const struct summary_view *s)
 {
 	size_t n;
@@ -586,6 +600,29 @@ static void clients_members(struct out *o, const struct summary_view *s,
 	out_str(o, n ? "]" : "[]");
 }
 
+/* A group as the summary's lists write it. */
+static void group_object(struct sink *sk, const struct summary_view *s,
+			 enum group_kind kind, const struct group *g)
+{
+	struct out *o = sk->out;
+
+	out_char(o, '{');
+	if (kind == GROUP_FAILED) {
+		failed_members(o, g);
+		if (s->tally->version)
+			field_u64(o, "rules_version", g->version);
+	} else {
+		first_key(o, "verdict");
+		word(o, kind == GROUP_DEBUG ? "debug" : "unexpected");
+	}
+	group_members(sk, g);
+	if (kind == GROUP_UNEXPECTED)
+		reasons(o, g->reasons);
+	if (kind != GROUP_FAILED)
+		clients_members(o, s, g);
+	out_char(o, '}');
+}
+
 static void groups(struct sink *sk, const struct summary_view *s,
 		   enum group_kind kind, const char *name)
 {
@@ -598,21 +635,9 @@ static void groups(struct sink *sk, const struct summary_view *s,
 	name_key(o, name);
 	out_char(o, '[');
 	for (size_t i = 0; g && i < n; i++) {
-		out_str(o, i ? ",{" : "{");
-		if (kind == GROUP_FAILED) {
-			failed_members(o, g[i]);
-			if (s->tally->version)
-				field_u64(o, "rules_version", g[i]->version);
-		} else {
-			first_key(o, "verdict");
-			word(o, kind == GROUP_DEBUG ? "debug" : "unexpected");
-		}
-		group_members(sk, g[i]);
-		if (kind == GROUP_UNEXPECTED)
-			reasons(o, g[i]->reasons);
-		if (kind != GROUP_FAILED)
-			clients_members(o, s, g[i]);
-		out_char(o, '}');
+		if (i)
+			out_char(o, ',');
+		group_object(sk, s, kind, g[i]);
 	}
 	out_char(o, ']');
 	if (other->flows) {
@@ -623,6 +648,49 @@ static void groups(struct sink *sk, const struct summary_view *s,
 		name_key(o, more);
 		counts_object(o, other);
 	}
+}
+
+static void group_list(struct sink *sk, const struct summary_view *s,
+		       const char *name, enum group_kind kind,
+		       const struct group *const *g, size_t n)
+{
+	out_char(sk->out, ',');
+	name_key(sk->out, name);
+	out_char(sk->out, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			out_char(sk->out, ',');
+		group_object(sk, s, kind, g[i]);
+	}
+	out_char(sk->out, ']');
+}
+
+/* What changed since the baseline: this run's groups, and the
+ * baseline's entries as it wrote them (its reader checked them). */
+static void baseline_object(struct sink *sk, const struct summary_view *s)
+{
+	const struct baseline_view *v = s->baseline;
+	struct out *o = sk->out;
+
+	key(o, "baseline");
+	out_str(o, "{\"file\":");
+	out_json_str(o, v->b->file);
+	group_list(sk, s, "new_unexpected", GROUP_UNEXPECTED,
+		   v->new_unexpected, v->nnew_unexpected);
+	group_list(sk, s, "new_failed", GROUP_FAILED, v->new_failed,
+		   v->nnew_failed);
+	key(o, "recovered");
+	for (size_t i = 0; i < v->nrecovered; i++) {
+		out_char(o, i ? ',' : '[');
+		out_str(o, v->recovered[i]->json);
+	}
+	out_str(o, v->nrecovered ? "]" : "[]");
+	key(o, "no_longer_seen");
+	for (size_t i = 0; i < v->nno_longer_seen; i++) {
+		out_char(o, i ? ',' : '[');
+		out_str(o, v->no_longer_seen[i]->json);
+	}
+	out_str(o, v->nno_longer_seen ? "]}" : "[]}");
 }
 
 /* --- provenance and roles ------------------------------------------------ */
@@ -812,6 +880,8 @@ static void json_summary(struct sink *sk, const struct summary_view *s)
 		field_bool(o, "partial", true);
 	if (s->run)
 		run_object(o, s);
+	if (s->baseline)
+		baseline_object(sk, s);
 	if (a->timed) {
 		field_time(sk, "first_packet", a->first_us);
 		field_time(sk, "last_packet", a->last_us);
@@ -835,6 +905,7 @@ static void json_summary(struct sink *sk, const struct summary_view *s)
 	capture_members(o, s->capture);
 	inputs(o, s);
 	capture_notes_members(o, s);
+	ipfix_counts(o, s->ipfix);
 	verdict_and_tag_totals(o, s->verdicts, s->tags,
 			       classifier_catalogue(s->cls));
 	key(o, "site");

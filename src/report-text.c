@@ -1350,6 +1350,17 @@ static void capture_notes_lines(struct out *o, const struct summary_view *s)
 	}
 }
 
+/* --ipfix: what reached the collectors, summed over them. */
+static void ipfix_lines(struct out *o, const struct ipfix_stats *x)
+{
+	if (!x)
+		return;
+	line_u64(o, "IPFIX records sent", x->records_sent);
+	line_u64(o, "IPFIX records dropped", x->records_dropped);
+	line_u64(o, "IPFIX reconnects", x->reconnects);
+	line_u64(o, "IPFIX send errors", x->send_errors);
+}
+
 static void overview(struct sink *sk, const struct summary_view *s)
 {
 	struct out *o = sk->out;
@@ -1403,6 +1414,7 @@ static void overview(struct sink *sk, const struct summary_view *s)
 		out_char(o, '\n');
 	}
 	capture_notes_lines(o, s);
+	ipfix_lines(o, s->ipfix);
 }
 
 static void group_line(struct out *o, const struct group *g)
@@ -1541,6 +1553,76 @@ static void group_section(struct out *o, const struct summary_view *s,
 		out_u64(o, other->flows);
 		out_str(o, " flows beyond the group limit\n");
 	}
+}
+
+/* This run's groups new since the baseline, as group_section writes
+ * them. */
+static void new_groups(struct out *o, const struct summary_view *s,
+		       enum group_kind kind, const struct group *const *g,
+		       size_t n, const char *title)
+{
+	out_str(o, "  ");
+	out_str(o, title);
+	if (n == 0) {
+		out_str(o, ": none\n");
+		return;
+	}
+	out_str(o, "\n  server:port/proto                  flows  clients"
+		   "   packets        bytes");
+	out_str(o, kind == GROUP_FAILED ? "  outcome\n" : "  reason\n");
+	for (size_t i = 0; i < n && i < LUCS_TEXT_GROUPS; i++) {
+		group_line(o, g[i]);
+		if (kind == GROUP_FAILED) {
+			failed_lines(o, g[i], s->tally->version != 0);
+			continue;
+		}
+		out_str(o, "  ");
+		reasons(o, g[i]->reasons);
+		out_char(o, '\n');
+		clients_line(o, s, g[i]);
+	}
+	if (n > LUCS_TEXT_GROUPS) {
+		out_str(o, "  ... and ");
+		out_u64(o, n - LUCS_TEXT_GROUPS);
+		out_str(o, " more (see -F json)\n");
+	}
+}
+
+/* What changed since the baseline: first in the summary, since a run
+ * against a baseline is run to see it. */
+static void baseline_section(struct out *o, const struct summary_view *s)
+{
+	const struct baseline_view *v = s->baseline;
+
+	out_str(o, "\nsince the baseline ");
+	out_str(o, v->b->file);
+	out_char(o, '\n');
+	new_groups(o, s, GROUP_UNEXPECTED, v->new_unexpected,
+		   v->nnew_unexpected, "new unexpected flows");
+	new_groups(o, s, GROUP_FAILED, v->new_failed, v->nnew_failed,
+		   "new failed documented connections");
+	out_str(o, v->nrecovered ? "  recovered (failed then, succeeded now)\n"
+		   : "  recovered (failed then, succeeded now): none\n");
+	for (size_t i = 0; i < v->nrecovered; i++) {
+		const struct baseline_group *g = v->recovered[i];
+
+		out_str(o, "    ");
+		out_str(o, g->text);
+		out_str(o, g->nrules ? "  rules: " : "");
+		for (size_t k = 0; k < g->nrules; k++) {
+			if (k)
+				out_char(o, ',');
+			out_str(o, g->rules[k]);
+		}
+		out_char(o, '\n');
+	}
+	out_str(o, v->nno_longer_seen ? "  rules seen then, not now:"
+		   : "  rules seen then, not now: none");
+	for (size_t i = 0; i < v->nno_longer_seen; i++) {
+		out_char(o, i ? ',' : ' ');
+		out_str(o, v->no_longer_seen[i]->id);
+	}
+	out_char(o, '\n');
 }
 
 /* A coverage row's width: a text narrower has its figures (or "not
@@ -1855,6 +1937,8 @@ static void text_summary(struct sink *sk, const struct summary_view *s)
 	if (st && sk->sort != SORT_NONE && !s->partial &&
 	    (st->nheld || !st->unheld))
 		write_held(sk, st, NULL);
+	if (s->baseline)
+		baseline_section(o, s);
 	out_str(o, s->partial ? "\nsummary so far\n" : "\nsummary\n");
 	if (s->run)
 		provenance(o, s);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ptime.h"
+#include "report-ipfix.h"
 #include "tunables.h"
 
 /* A new unexpected flow, kept for the interval's list: what the list
@@ -48,6 +49,11 @@ struct class_text {
 struct report {
 	const struct report_writer *w;
 	struct sink sink;
+	const struct report_writer *page;	/* --html, or NULL */
+	struct sink page_sink;	/* its out is the summary's to.page */
+	struct timeline *timeline;	/* a page's intervals, or NULL */
+	struct timeline *timeline_now;	/* a snapshot's: with the one under
+					 * way */
 	const struct classifier *cls;
 	struct class_text *class_texts;	/* by class id; NULL: none */
 	size_t nclass_texts;
@@ -72,6 +78,11 @@ struct report {
 	struct tally tally;
 	struct tally snapshot;
 	bool in_snapshot;
+	bool has_baseline;	/* --baseline: baseline holds the changes */
+	struct baseline_view baseline;
+	struct ipfix_feed ipfix;	/* --ipfix: ended flows exported too */
+	bool has_ipfix_stats;
+	struct ipfix_stats ipfix_stats;	/* the exporter's, for the summary */
 };
 
 static void class_texts_free(struct report *r);
@@ -111,6 +122,7 @@ struct report *report_new(const struct report_config *cfg)
 		return NULL;
 	r->w = cfg->writer;
 	r->sink.out = cfg->out;
+	r->page = cfg->page;
 	r->sink.color = cfg->color;
 	r->sink.width = cfg->text_width;
 	r->sink.sort = cfg->sort;
@@ -121,6 +133,7 @@ struct report *report_new(const struct report_config *cfg)
 	r->coverage = cfg->coverage;
 	r->run = cfg->run;
 	r->live = cfg->live;
+	r->ipfix.x = cfg->ipfix;
 	r->iv.seq = 1;
 	/* What intervals need is reserved now, as the tallies are: running
 	 * out of memory later costs no record.  counted_in is large and
@@ -133,10 +146,19 @@ struct report *report_new(const struct report_config *cfg)
 		report_free(r);
 		return NULL;
 	}
-	if (!tally_init(&r->tally, cfg->cls, &cfg->hash_key)) {
+	if (r->page && r->interval_us &&
+	    (!(r->timeline = calloc(1, sizeof *r->timeline)) ||
+	     !(r->timeline_now = calloc(1, sizeof *r->timeline_now)))) {
 		report_free(r);
 		return NULL;
 	}
+	if (!tally_init(&r->tally, cfg->cls, &cfg->hash_key) ||
+	    (cfg->baseline &&
+	     !baseline_view_init(&r->baseline, cfg->baseline))) {
+		report_free(r);
+		return NULL;
+	}
+	r->has_baseline = cfg->baseline != NULL;
 	if (r->w->prologue && r->run)
 		r->w->prologue(&r->sink, r->run, r->cls);
 	if (r->w->begin)
@@ -151,10 +173,14 @@ void report_free(struct report *r)
 	if (r->w->end)
 		r->w->end(&r->sink);
 	tally_free(&r->tally);
+	baseline_view_free(&r->baseline);
 	class_texts_free(r);
+	ipfix_feed_forget(&r->ipfix);
 	free(r->iv.per_class);
 	free(r->counted_in);
 	free(r->fresh_views);
+	free(r->timeline);
+	free(r->timeline_now);
 	free(r);
 }
 
@@ -176,16 +202,6 @@ static const struct capture_stats *live_counters(const struct report *r)
 }
 
 /* --- views -------------------------------------------------------------------- */
-
-const char *proto_text(uint8_t proto, char buf[4])
-{
-	const char *name = proto_name(proto);
-
-	if (name)
-		return name;
-	snprintf(buf, 4, "%u", proto);
-	return buf;
-}
 
 void names_join(char *buf, size_t size, const char *const *names, size_t n,
 		char sep)
@@ -696,6 +712,9 @@ static void write_interval(struct report *r, bool partial)
 	v.new_unexpected = fresh;
 	v.nnew = iv->nfresh;
 	v.new_unexpected_more = iv->fresh_more;
+	if (r->timeline)
+		timeline_add(r->timeline, iv->start_us, r->interval_us,
+			     v.verdicts);
 	if (r->w->interval) {
 		r->w->interval(&r->sink, &v);
 		out_end_record(r->sink.out);
@@ -824,7 +843,20 @@ void report_flow_end(struct report *r, const struct flow *f,
 	v.tunnel = tunnel;
 	r->w->flow(&r->sink, &v);
 	out_end_record(r->sink.out);
+	if (r->ipfix.x)
+		ipfix_feed_flow(&r->ipfix, r->cls, f, why, &v);
 	tally_flow(&r->tally, f, v.outcome_id, reporter, &fr);
+}
+
+void report_set_ipfix(struct report *r, struct ipfix_exporter *x)
+{
+	r->ipfix.x = x;
+}
+
+void report_set_ipfix_stats(struct report *r, const struct ipfix_stats *s)
+{
+	r->has_ipfix_stats = true;
+	r->ipfix_stats = *s;
 }
 
 uint64_t report_failed(const struct report *r)
@@ -832,9 +864,72 @@ uint64_t report_failed(const struct report *r)
 	return r->tally.failed;
 }
 
+size_t report_new_unexpected(const struct report *r)
+{
+	return r->has_baseline ? r->baseline.nnew_unexpected : 0;
+}
+
 uint64_t report_packets(const struct report *r)
 {
 	return r->packets;
+}
+
+/* Only debug rules document the port (or portless protocol). */
+static bool debug_port(const struct classifier *cls, uint8_t proto,
+		       uint16_t port)
+{
+	size_t n, nrules;
+	const uint16_t *set = classifier_port_rules(cls, proto, port, &n);
+	const struct rule *rules = classifier_rules(cls, &nrules);
+	bool all_debug = n > 0;
+
+	for (size_t i = 0; i < n; i++)
+		all_debug = all_debug && rules[set[i]].debug;
+	return all_debug;
+}
+
+_Static_assert(SEEN_TOP_CLIENTS == GROUP_TOP_CLIENTS,
+	       "a seen group names the clients a group keeps");
+
+static void seen_group_of(const struct classifier *cls, const struct group *g,
+			  struct seen_group *s)
+{
+	struct top_client top[GROUP_TOP_CLIENTS];
+	bool estimate;
+
+	memset(s, 0, sizeof *s);
+	s->family = g->family;
+	s->proto = g->proto;
+	s->port = g->port;
+	memcpy(s->server, g->server, sizeof s->server);
+	s->server_roles = classifier_roles(cls, g->family, g->server);
+	s->client_roles = g->client_roles;
+	s->debug_port = debug_port(cls, g->proto, g->port);
+	s->flows = g->c.flows;
+	s->packets = g->c.packets;
+	s->bytes = g->c.bytes;
+	s->clients = client_count_value(&g->clients, &estimate);
+	s->first_us = g->first_us;
+	s->last_us = g->last_us;
+	s->ntop = group_top_clients(g, top);
+	for (size_t i = 0; i < s->ntop && i < SEEN_TOP_CLIENTS; i++) {
+		memcpy(s->top[i].addr, top[i].addr, sizeof s->top[i].addr);
+		s->top[i].flows = top[i].flows;
+	}
+}
+
+size_t report_seen_groups(const struct report *r, struct seen_group **out)
+{
+	size_t n;
+	const struct group *const *g =
+		tally_sorted(&r->tally, GROUP_UNEXPECTED, &n);
+
+	*out = calloc(n ? n : 1, sizeof **out);
+	if (!*out)
+		return SIZE_MAX;
+	for (size_t i = 0; g && i < n; i++)
+		seen_group_of(r->cls, g[i], &(*out)[i]);
+	return g ? n : 0;
 }
 
 uint64_t report_flows_with(const struct report *r, uint32_t verdicts)
@@ -847,8 +942,26 @@ uint64_t report_flows_with(const struct report *r, uint32_t verdicts)
 	return n;
 }
 
+/* The timeline a page shows: the intervals written, and for a snapshot
+ * the one under way too (what it counted so far). */
+static const struct timeline *page_timeline(struct report *r, bool partial)
+{
+	const struct interval *iv = &r->iv;
+	struct counts verdicts[VERDICT_COUNT], tags[CAT_MAX_TAGS];
+
+	if (!r->timeline || !partial || !iv->open || !iv->flows_active)
+		return r->timeline;
+	memcpy(r->timeline_now, r->timeline, sizeof *r->timeline_now);
+	memcpy(verdicts, iv->carried_verdicts, sizeof verdicts);
+	memcpy(tags, iv->carried_tags, sizeof tags);
+	fold_classes(r->cls, iv, verdicts, tags);
+	timeline_add(r->timeline_now, iv->start_us, r->interval_us, verdicts);
+	return r->timeline_now;
+}
+
 static void write_summary(struct report *r, const struct tally *t,
-			  bool partial, const struct summary_input *in)
+			  bool partial, const struct summary_input *in,
+			  const struct summary_to *to)
 {
 	struct summary_view s = {
 		.partial = partial, .frames = in->frames, .flows = in->flows,
@@ -857,21 +970,41 @@ static void write_summary(struct report *r, const struct tally *t,
 		.bytes = r->bytes, .tally = t, .cls = r->cls,
 		.coverage = r->coverage, .run = r->run,
 		.notes = r->has_notes ? &r->notes : NULL,
+		.interval_us = r->interval_us,
+		.ipfix = r->has_ipfix_stats ? &r->ipfix_stats : NULL,
 	};
 
 	for (int i = 0; i < DECODE_STATUS_COUNT; i++)
 		s.decode_errors += in->frames->decode[i];
 	memcpy(s.verdicts, t->verdicts, sizeof s.verdicts);
 	memcpy(s.tags, t->tags, sizeof s.tags);
-	if (!r->w->summary)
-		return;
-	r->w->summary(&r->sink, &s);
-	out_end_record(r->sink.out);
+	if (r->has_baseline) {
+		baseline_compare(&r->baseline, t, r->cls);
+		s.baseline = &r->baseline;
+	}
+	if (!to->page_only && r->w->summary) {
+		r->w->summary(&r->sink, &s);
+		out_end_record(r->sink.out);
+	}
+	if (to->page && r->page) {
+		s.timeline = page_timeline(r, partial);
+		r->page_sink.out = to->page;
+		r->page->summary(&r->page_sink, &s);
+		out_end_record(to->page);
+	}
 }
+
+static const struct summary_to record_only = { NULL, false };
 
 void report_summary(struct report *r, const struct summary_input *in)
 {
-	write_summary(r, &r->tally, false, in);
+	write_summary(r, &r->tally, false, in, &record_only);
+}
+
+void report_summary_to(struct report *r, const struct summary_input *in,
+		       const struct summary_to *to)
+{
+	write_summary(r, &r->tally, false, in, to);
 }
 
 bool report_snapshot_begin(struct report *r)
@@ -894,13 +1027,19 @@ void report_snapshot_flow(struct report *r, const struct flow *f,
 		   reporter, &fr);
 }
 
-void report_snapshot_end(struct report *r, const struct summary_input *in)
+void report_snapshot_end_to(struct report *r, const struct summary_input *in,
+			    const struct summary_to *to)
 {
 	if (!r->in_snapshot)
 		return;
-	write_summary(r, &r->snapshot, true, in);
+	write_summary(r, &r->snapshot, true, in, to);
 	tally_free(&r->snapshot);
 	r->in_snapshot = false;
+}
+
+void report_snapshot_end(struct report *r, const struct summary_input *in)
+{
+	report_snapshot_end_to(r, in, &record_only);
 }
 
 bool report_set_classifier(struct report *r, const struct classifier *cls)
@@ -927,5 +1066,6 @@ bool report_set_classifier(struct report *r, const struct classifier *cls)
 	}
 	r->cls = cls;
 	class_texts_free(r);	/* class ids mean nothing to the new one */
+	ipfix_feed_forget(&r->ipfix);
 	return true;
 }

@@ -6,7 +6,10 @@
  * tally.c), and what it keeps per flow, in storage of its own indexed by
  * the flow's slot in the flow table.  It turns flows into plain views;
  * writers (report-text.c, report-json.c, report-csv.c) only format them,
- * from a const table of functions, through out.c and fmt.c.
+ * from a const table of functions, through out.c and fmt.c.  A page
+ * (--html, report-html.c) is one more writer, of the summary alone, beside
+ * the chosen format: it gets the same views, and the run's intervals as a
+ * timeline the report keeps for it.
  */
 #ifndef LUCS_REPORT_H
 #define LUCS_REPORT_H
@@ -15,15 +18,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "baseline-diff.h"
 #include "capture.h"
 #include "classify.h"
 #include "decode.h"
 #include "flow.h"
 #include "fmt.h"
+#include "ipfix.h"
 #include "out.h"
+#include "proto.h"
 #include "rulebook.h"
 #include "tunnels.h"
+#include "suggest-rules.h"
 #include "tally.h"
+#include "timeline.h"
 
 /* The order of the text report's flows (--sort): as they end, or held
  * to the end of the run and written largest (or earliest) first. */
@@ -60,6 +68,14 @@ struct frame_counts {
 	uint64_t unopened[UNOPENED_COUNT];	/* encapsulations named only */
 	uint64_t tunnel_paths_merged;	/* packets whose path found no room */
 	int64_t first_us, last_us;	/* their packet time, 0 if none */
+};
+
+/* Where a summary goes besides the summary record on the report's
+ * output: a page (--html, into an out the caller opened for it alone),
+ * or the page alone (SIGHUP's, which writes no record). */
+struct summary_to {
+	struct out *page;	/* NULL: no page this time */
+	bool page_only;
 };
 
 /* What a summary reports besides the report's own counts. */
@@ -191,6 +207,15 @@ struct summary_view {
 	struct counts verdicts[VERDICT_COUNT];
 	struct counts tags[CAT_MAX_TAGS];
 	const struct capture_notes *notes;	/* NULL: none given */
+	/* --baseline: what changed since, or NULL */
+	const struct baseline_view *baseline;
+	/* A page's: the intervals so far (a snapshot's includes the one
+	 * under way), or NULL without intervals (--interval 0). */
+	const struct timeline *timeline;
+	int64_t interval_us;	/* --interval */
+	/* --ipfix: the exporter's counters (at the end, after its last
+	 * send), else NULL. */
+	const struct ipfix_stats *ipfix;
 };
 
 struct report_writer {
@@ -215,6 +240,9 @@ struct report_writer {
 extern const struct report_writer report_writer_text;
 extern const struct report_writer report_writer_json;
 extern const struct report_writer report_writer_csv;
+/* --html: one self-contained HTML page from the summary alone (no
+ * format of its own for --format: report_writer_find does not name it). */
+extern const struct report_writer report_writer_html;
 
 /* The writer named name ("text", "json", "csv"), or NULL. */
 const struct report_writer *report_writer_find(const char *name);
@@ -222,6 +250,9 @@ const struct report_writer *report_writer_find(const char *name);
 struct report_config {
 	const struct report_writer *writer;
 	struct out *out;
+	/* --html: the page's writer, or NULL; the report then keeps a
+	 * timeline of its intervals for it. */
+	const struct report_writer *page;
 	bool color;		/* text on a terminal, NO_COLOR unset */
 	const struct classifier *cls;
 	int64_t interval_us;	/* 0: no interval records */
@@ -234,6 +265,9 @@ struct report_config {
 	int text_width;		/* columns the text fits, 0: no limit */
 	enum flow_sort sort;	/* --sort (text) */
 	uint32_t sort_max;	/* flows it holds at once, 0: the default */
+	const struct baseline *baseline;	/* --baseline, or NULL */
+	struct ipfix_exporter *ipfix;	/* --ipfix: every ended flow is
+					 * exported too; NULL: none */
 };
 
 struct report;
@@ -251,6 +285,10 @@ void report_count(struct report *r, const struct flow *f, uint32_t slot,
 void report_flow_end(struct report *r, const struct flow *f,
 		     enum flow_end why, int64_t end_us, const uint8_t *reporter,
 		     const struct tunnel_path *tunnel);
+/* The exporter closed (NULL): ended flows are no longer exported. */
+void report_set_ipfix(struct report *r, struct ipfix_exporter *x);
+/* --ipfix: the exporter's counters now, for the summary. */
+void report_set_ipfix_stats(struct report *r, const struct ipfix_stats *s);
 /* A replay's packet time is now_us: write the interval that ended, if it
  * counted anything, and go on to the one now_us falls in.  Returns the
  * time of the next interval boundary (INT64_MAX when there is none to
@@ -276,10 +314,19 @@ void report_set_capture_notes(struct report *r, const struct capture_notes *n);
 uint64_t report_flows_with(const struct report *r, uint32_t verdicts);
 /* Documented connections that failed (--fail-on failed). */
 uint64_t report_failed(const struct report *r);
+/* Unexpected groups new since the baseline, as the last summary found
+ * them (--fail-on new). */
+size_t report_new_unexpected(const struct report *r);
 /* Packets counted in flows, the whole run (--fail-on empty). */
 uint64_t report_packets(const struct report *r);
+/* The unexpected groups of the run, largest first, as plain data for
+ * --suggest-rules, in *out (the caller frees it); SIZE_MAX: no memory. */
+size_t report_seen_groups(const struct report *r, struct seen_group **out);
 
 void report_summary(struct report *r, const struct summary_input *in);
+/* The same, and to where to says: a page too, or the page alone. */
+void report_summary_to(struct report *r, const struct summary_input *in,
+		       const struct summary_to *to);
 
 /* SIGUSR1: a summary now, counting the flows still in the table as if
  * they had ended: begin, add each active flow, end. */
@@ -288,12 +335,12 @@ void report_snapshot_flow(struct report *r, const struct flow *f,
 			  int64_t now_us, const uint8_t *reporter,
 			  const struct tunnel_path *tunnel);
 void report_snapshot_end(struct report *r, const struct summary_input *in);
+void report_snapshot_end_to(struct report *r, const struct summary_input *in,
+			    const struct summary_to *to);
 
 /* After the rules were reloaded: classes and rules are new. */
 bool report_set_classifier(struct report *r, const struct classifier *cls);
 
-/* The protocol's name, or its number written into buf. */
-const char *proto_text(uint8_t proto, char buf[4]);
 /* A site prefix as written: 10.10.0.11, or 10.20.1.0/24 when it is not
  * a single host. */
 void prefix_format(const struct prefix *p, char *buf, size_t size);

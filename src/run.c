@@ -1,10 +1,11 @@
 /* run.c: one audit run, top-down: open the capture and the output; pull
  * batches of decoded frames (capture) and pass them through the audit
- * (flow, classify, report, out); between batches act on signals (INT and
- * TERM stop, USR1 reports, HUP reloads), keep the live clock, say drops
- * and draw the progress line; at the end, the summary.
+ * (flow, classify, report, out, and ipfix for --ipfix); between batches
+ * act on signals (INT and TERM stop, USR1 reports, HUP reloads), keep the
+ * live clock, pace the IPFIX exporter, say drops and draw the progress
+ * line; at the end, the summary.
  *
- * run owns the loop and the output.  Its only file-scope state is the
+ * run owns the loop, the output and the IPFIX exporter.  Its only file-scope state is the
  * flags the signal handlers set: a handler touches nothing else. */
 #include "run.h"
 
@@ -85,9 +86,9 @@ struct run {
 	struct progress progress;
 	struct run_info info;		/* the report's provenance */
 	struct run_input *inputs;
+	struct ipfix_exporter *ipfix;	/* --ipfix, or NULL */
+	int64_t ipfix_ticked_ms;	/* the wall clock at its last tick */
 };
-
-/* --- between batches ------------------------------------------------------ */
 
 /* What the reading found of the inputs together, to the report. */
 static void note_capture(struct run *r)
@@ -98,18 +99,56 @@ static void note_capture(struct run *r)
 	report_set_capture_notes(r->report, &notes);
 }
 
-/* The summary now (SIGUSR1), counting the flows still in the table. */
-static void snapshot(struct run *r)
+/* --- the page (--html) ------------------------------------------------------ */
+
+/* The summary (snapshot: now, counting the flows still in the table),
+ * to the report unless page_only, and with --html to the page: written
+ * whole beside FILE, then renamed over it.  false when the page could
+ * not be written (said). */
+static bool summarize(struct run *r, bool snapshot, bool page_only)
 {
 	const struct input_info *inputs;
 	size_t ninputs;
+	struct out page;
+	struct summary_to to = { NULL, page_only };
+	int err = 0;
 
-	progress_clear(&r->progress);
-	inputs = capture_inputs(r->cap, &ninputs);
+	if (r->cfg->html && (err = out_open_replace(&page, r->cfg->html)) == 0)
+		to.page = &page;
 	note_capture(r);
-	if (!audit_summary(r->audit, true, inputs, ninputs,
-			   r->live ? &r->cstats : NULL))
+	inputs = capture_inputs(r->cap, &ninputs);
+	if (!audit_summary_to(r->audit, snapshot, &to, inputs, ninputs,
+			      r->live ? &r->cstats : NULL)) {
 		complain("no memory for a report now");
+		err = err ? err : ENOMEM;
+	}
+	if (to.page) {
+		int werr = out_close_replace(&page, err == 0);
+
+		err = err ? err : werr;
+	}
+	if (r->cfg->html && err) {
+		complain("%s: the page was not written: %s", r->cfg->html,
+			 strerror(err));
+		return false;
+	}
+	return true;
+}
+
+/* --- between batches ------------------------------------------------------ */
+
+
+/* The summary now (SIGUSR1), counting the flows still in the table. */
+static void snapshot(struct run *r)
+{
+	progress_clear(&r->progress);
+	if (r->ipfix) {
+		struct ipfix_stats st;
+
+		ipfix_stats(r->ipfix, &st);
+		report_set_ipfix_stats(r->report, &st);
+	}
+	summarize(r, true, false);
 	out_flush(&r->out);
 }
 
@@ -161,14 +200,18 @@ static void finish_reload(struct run *r)
 	}
 }
 
-/* SIGHUP: -o FILE is reopened at once (log rotation); the rules are
- * reloaded beside the ones in use. */
+/* SIGHUP: -o FILE is reopened at once (log rotation), --html FILE is
+ * written anew; the rules are reloaded beside the ones in use. */
 static void reload(struct run *r)
 {
 	int werr;
 
 	if (r->cfg->output && (werr = out_reopen(&r->out)) != 0)
 		complain("SIGHUP: %s: %s", r->cfg->output, strerror(werr));
+	if (r->cfg->html) {	/* the page as it stands, for the new day */
+		progress_clear(&r->progress);
+		summarize(r, true, true);
+	}
 	if (r->loading)
 		r->reload_again = true;
 	else
@@ -258,11 +301,38 @@ static void show_progress(struct run *r)
 	progress_update(&r->progress, done, total, fc.packets_read, fs.active);
 }
 
-/* What the signals asked for, the live clock, the progress line. */
+/* The exporter's outage warnings, each once, as they come. */
+static void say_ipfix_warnings(struct run *r)
+{
+	char warning[512];
+
+	while (ipfix_warning(r->ipfix, warning, sizeof warning))
+		complain("IPFIX: %s", warning);
+}
+
+/* About once a second of the wall clock, live or replayed: partial
+ * messages go out, templates are refreshed, TCP collectors reconnect.
+ * Records exported meanwhile take the time of the last tick. */
+static void ipfix_pace(struct run *r)
+{
+	int64_t now = ipfix_clock_ms();
+
+	if (now - r->ipfix_ticked_ms < LUCS_IPFIX_TICK_MS &&
+	    now >= r->ipfix_ticked_ms)
+		return;
+	r->ipfix_ticked_ms = now;
+	ipfix_tick(r->ipfix, now);
+	say_ipfix_warnings(r);
+}
+
+/* What the signals asked for, the live clock, the exporter's pace, the
+ * progress line. */
 static void between_batches(struct run *r)
 {
 	if (r->live)
 		live_tick(r);
+	if (r->ipfix)
+		ipfix_pace(r);
 	if (reload_requested) {
 		reload_requested = 0;
 		reload(r);
@@ -318,22 +388,17 @@ static bool settle_privileges(const char *user)
 	return true;
 }
 
-/* The output is the file an input is (its device and inode, whatever the
- * names: -o cap.pcap, -o /dev/stdout or a redirection onto the capture,
- * or a capture of a folder read): said, before anything is opened for
- * writing, and refused, since writing would destroy the capture being
- * read. */
-static bool output_is_input(const struct run_config *cfg,
-			    const struct capture *cap)
+/* The file os (named name) is one of the inputs the capture reads (a
+ * folder's captures one by one): said, and true. */
+static bool is_an_input(const struct capture *cap, const char *name,
+			const struct stat *os, const char *opt)
 {
-	const char *out = cfg->output;
-	bool to_stdout = !out || strcmp(out, "-") == 0;
-	struct stat os, is;
 	const struct input_info *inputs;
 	size_t n;
+	struct stat is;
 
-	if (to_stdout ? fstat(STDOUT_FILENO, &os) != 0 : stat(out, &os) != 0)
-		return false;	/* no file yet: it cannot be an input */
+	if (capture_is_live(cap))
+		return false;
 	inputs = capture_inputs(cap, &n);
 	for (size_t i = 0; i < n; i++) {
 		const char *in = inputs[i].name;
@@ -341,15 +406,71 @@ static bool output_is_input(const struct run_config *cfg,
 		if (strcmp(in, "-") == 0 ? fstat(STDIN_FILENO, &is) != 0
 					 : stat(in, &is) != 0)
 			continue;
-		if (is.st_dev != os.st_dev || is.st_ino != os.st_ino ||
+		if (is.st_dev != os->st_dev || is.st_ino != os->st_ino ||
 		    !S_ISREG(is.st_mode))
 			continue;
 		complain("%s is the input %s: refusing to write the report over "
-			 "the capture (give -o another file)",
-			 to_stdout ? "standard output" : out, in);
+			 "the capture (give %s another file)", name, in, opt);
 		return true;
 	}
 	return false;
+}
+
+/* --html FILE is the report's own output (a page and records would
+ * overwrite each other): said, and true. */
+static bool page_is_output(const struct run_config *cfg, bool to_stdout,
+			   const struct stat *os, bool os_ok)
+{
+	struct stat hs;
+	bool same = stat(cfg->html, &hs) == 0
+		    ? os_ok && os->st_dev == hs.st_dev && os->st_ino == hs.st_ino
+		    : !to_stdout && strcmp(cfg->html, cfg->output) == 0;
+
+	if (same)
+		complain("--html %s is the report's output too: give the page "
+			 "a file of its own", cfg->html);
+	return same;
+}
+
+/* The output is the file an input is (its device and inode, whatever the
+ * names: -o cap.pcap, -o /dev/stdout or a redirection onto the capture,
+ * or a capture of a folder read):
+ * said, before anything is opened for writing, and refused, since writing
+ * would destroy the capture being read.  So is --html FILE, and a page
+ * onto the report itself. */
+static bool output_is_input(const struct run_config *cfg,
+			    const struct capture *cc)
+{
+	const char *out = cfg->output;
+	bool to_stdout = !out || strcmp(out, "-") == 0;
+	struct stat os, hs;
+	bool os_ok = to_stdout ? fstat(STDOUT_FILENO, &os) == 0
+			       : stat(out, &os) == 0;
+
+	if (cfg->html && ((stat(cfg->html, &hs) == 0 &&
+			   is_an_input(cc, cfg->html, &hs, "--html")) ||
+			  page_is_output(cfg, to_stdout, &os, os_ok)))
+		return true;
+	/* no file yet: it cannot be an input */
+	return os_ok && is_an_input(cc, to_stdout ? "standard output" : out,
+				    &os, "-o");
+}
+
+/* The page is written at the end, and may be on a signal before: its
+ * directory must take a new file now, as the user the run became (-Z),
+ * rather than fail after hours of capture. */
+static bool page_writable(const char *html)
+{
+	struct out probe;
+	int err = out_open_replace(&probe, html);
+
+	if (!err)
+		err = out_close_replace(&probe, false);
+	if (err)
+		complain("--html %s: cannot write a file beside it: %s (the "
+			 "page is written there, then renamed over it)", html,
+			 strerror(err));
+	return err == 0;
 }
 
 static bool open_output(struct run *r)
@@ -434,6 +555,25 @@ static bool describe_run(struct run *r)
 	return true;
 }
 
+/* --ipfix: the collectors' addresses are resolved and the templates
+ * sent (TCP: once connected) before the first flow can end. */
+static bool open_ipfix(struct run *r)
+{
+	char err[1024];
+
+	if (!r->cfg->ipfix.nurls)
+		return true;
+	r->ipfix_ticked_ms = ipfix_clock_ms();
+	r->ipfix = ipfix_open(&r->cfg->ipfix, r->ipfix_ticked_ms, err,
+			      sizeof err);
+	if (!r->ipfix) {
+		complain("%s", err);
+		return false;
+	}
+	say_ipfix_warnings(r);
+	return true;
+}
+
 /* The report and the audit, with the run's random hash key. */
 static bool open_audit(struct run *r)
 {
@@ -452,6 +592,7 @@ static bool open_audit(struct run *r)
 	}
 	rc = (struct report_config){
 		.writer = r->cfg->writer, .out = &r->out,
+		.page = r->cfg->html ? &report_writer_html : NULL,
 		/* no-color.org: NO_COLOR set to anything but "" */
 		.color = r->out.tty && r->cfg->writer == &report_writer_text &&
 			 !(getenv("NO_COLOR") && *getenv("NO_COLOR")),
@@ -464,6 +605,8 @@ static bool open_audit(struct run *r)
 		.text_width = r->cfg->writer == &report_writer_text
 				      ? text_width(&r->out) : 0,
 		.sort = r->cfg->sort,
+		.baseline = r->cfg->baseline,
+		.ipfix = r->ipfix,
 	};
 	r->report = report_new(&rc);
 	if (r->report && r->live)
@@ -508,10 +651,12 @@ static bool run_start(struct run *r, const struct run_config *cfg,
 		return false;
 	if (r->live && !settle_privileges(cfg->user))
 		return false;
+	if (cfg->html && !page_writable(cfg->html))
+		return false;
 	/* After -Z: the thread is made with the privileges the run keeps.
 	 * Without it, records are simply written in line. */
 	out_start_writer(&r->out);
-	if (!open_audit(r))
+	if (!open_ipfix(r) || !open_audit(r))
 		return false;
 	progress_init(&r->progress, !cfg->quiet && !r->live &&
 				    isatty(STDERR_FILENO));
@@ -528,6 +673,8 @@ static void run_free(struct run *r)
 	report_free(r->report);
 	capture_close(r->cap);
 	free(r->inputs);
+	if (r->ipfix)
+		ipfix_close(r->ipfix, ipfix_clock_ms(), NULL);
 }
 
 static void say_drops(const struct run *r)
@@ -545,7 +692,59 @@ static bool fail_on_matched(uint32_t fail_on, const struct report *rep)
 {
 	return report_flows_with(rep, fail_on) ||
 	       ((fail_on & FAIL_ON_FAILED) && report_failed(rep)) ||
-	       ((fail_on & FAIL_ON_EMPTY) && report_packets(rep) == 0);
+	       ((fail_on & FAIL_ON_EMPTY) && report_packets(rep) == 0) ||
+	       ((fail_on & FAIL_ON_NEW) && report_new_unexpected(rep) > 0);
+}
+
+/* --suggest-rules FILE: the unexpected groups as a catalogue file. */
+static bool write_suggestions(const struct run *r)
+{
+	const char *path = r->cfg->suggest_rules;
+	struct seen_group *groups;
+	size_t n = report_seen_groups(r->report, &groups);
+	FILE *fp;
+	bool ok;
+
+	if (n == SIZE_MAX) {
+		complain("--suggest-rules: out of memory");
+		return false;
+	}
+	fp = fopen(path, "w");
+	if (!fp) {
+		complain("--suggest-rules: %s: %s", path, strerror(errno));
+		free(groups);
+		return false;
+	}
+	ok = suggest_rules_write(fp, r->book->cat, groups, n);
+	free(groups);
+	if (fclose(fp) != 0 || !ok) {
+		complain("--suggest-rules: %s: write error: %s", path,
+			 strerror(errno ? errno : EIO));
+		return false;
+	}
+	return true;
+}
+
+/* Every flow is exported: what is pending goes out (TCP: waited for, a
+ * moment at most), and the summary gets the final counts.  Records still
+ * queued then are dropped, and said: no outage warning covered them. */
+static void close_ipfix(struct run *r)
+{
+	struct ipfix_stats before, after;
+
+	/* A tick first: a collector found down now is said as such. */
+	ipfix_tick(r->ipfix, ipfix_clock_ms());
+	say_ipfix_warnings(r);
+	ipfix_stats(r->ipfix, &before);
+	report_set_ipfix(r->report, NULL);
+	ipfix_close(r->ipfix, ipfix_clock_ms(), &after);
+	r->ipfix = NULL;
+	if (after.records_dropped > before.records_dropped)
+		complain("IPFIX: %llu records still unsent at the end were "
+			 "dropped (a collector slow to take them, or down)",
+			 (unsigned long long)(after.records_dropped -
+					      before.records_dropped));
+	report_set_ipfix_stats(r->report, &after);
 }
 
 /* Everything is read (or the run was stopped): the flows still in the
@@ -555,6 +754,7 @@ static int run_end(struct run *r)
 	const struct input_info *inputs;
 	size_t ninputs;
 	int status = EXIT_DONE, werr;
+	bool page_ok;
 
 	progress_clear(&r->progress);
 	end_reload(r);
@@ -564,14 +764,16 @@ static int run_end(struct run *r)
 		say_drops(r);
 	}
 	audit_finish(r->audit);
+	if (r->ipfix)
+		close_ipfix(r);
+	page_ok = summarize(r, false, false);
 	inputs = capture_inputs(r->cap, &ninputs);
-	note_capture(r);
-	audit_summary(r->audit, false, inputs, ninputs,
-		      r->live ? &r->cstats : NULL);
 	for (size_t i = 0; i < ninputs; i++)
 		if (inputs[i].error)
 			complain("%s: %s", inputs[i].name, inputs[i].error);
-	if (!capture_ok(r->cap))
+	if (!capture_ok(r->cap) || !page_ok)
+		status = EXIT_TROUBLE;
+	else if (r->cfg->suggest_rules && !write_suggestions(r))
 		status = EXIT_TROUBLE;
 	else if (fail_on_matched(r->cfg->fail_on, r->report))
 		status = EXIT_FOUND;

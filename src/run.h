@@ -7,6 +7,7 @@
 
 #include "capture.h"
 #include "flow.h"
+#include "ipfix.h"
 #include "report.h"
 #include "rulebook.h"
 
@@ -18,6 +19,7 @@ enum exit_status {
 };
 
 /* --fail-on words beyond the verdicts (1 << enum verdict). */
+#define FAIL_ON_NEW (1u << 29)	/* unexpected groups new since --baseline */
 #define FAIL_ON_FAILED (1u << 30)	/* a documented connection failed */
 #define FAIL_ON_EMPTY (1u << 31)	/* no packet was audited */
 
@@ -25,6 +27,7 @@ struct run_config {
 	struct capture_config capture;	/* files, or a live interface */
 	struct rule_sources rules;	/* read again on SIGHUP */
 	const char *output;		/* -o, NULL: standard output */
+	const char *html;		/* --html FILE, or NULL */
 	const char *user;		/* -Z */
 	const struct report_writer *writer;
 	struct flow_config flow;
@@ -33,6 +36,9 @@ struct run_config {
 	int64_t answer_wait_us;		/* --answer-wait */
 	enum coverage_mode coverage;	/* --coverage */
 	bool quiet;			/* no progress line */
+	const char *suggest_rules;	/* --suggest-rules FILE, or NULL */
+	const struct baseline *baseline;	/* --baseline, or NULL */
+	struct ipfix_config ipfix;	/* --ipfix (nurls 0: no export) */
 	const char *const *argv;	/* the command line, for provenance */
 	int argc;
 	enum flow_sort sort;		/* --sort (text only) */

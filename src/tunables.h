@@ -81,6 +81,12 @@
 					 * every group of every kind, and the
 					 * coverage of a large catalogue */
 #define LUCS_TEXT_GROUPS 50		/* groups a text summary lists */
+#define LUCS_HTML_GROUPS 200		/* rows an --html table lists */
+#define LUCS_HTML_ROLES 16		/* roles a page's matrix shows a row or
+					 * column each (the rest: "other") */
+#define LUCS_TIMELINE_BARS 288		/* bars of a page's timeline (a day of
+					 * 5-minute intervals); a longer run
+					 * merges them in pairs */
 #define LUCS_ROLE_LISTED 256		/* addresses a summary lists per role */
 #define LUCS_TEXT_LISTED 8		/* ... and a text summary */
 #define LUCS_ROLE_HOSTS 65536		/* inventoried addresses remembered
@@ -102,5 +108,20 @@
 					 * at most: the built-in roles fit */
 #define LUCS_SUGGEST_MAX_LEN 64		/* longer words are no typo of a name:
 					 * no distance is computed for them */
+
+/* IPFIX export (src/ipfix.c) */
+#define LUCS_IPFIX_DEFAULT_PORT 4739	/* IANA's port for IPFIX */
+#define LUCS_IPFIX_DEFAULT_PEN 32473	/* --ipfix-pen: RFC 5612's example PEN */
+#define LUCS_IPFIX_DEFAULT_REFRESH 600	/* --ipfix-template-refresh, seconds */
+#define LUCS_IPFIX_DEFAULT_MTU 1400	/* --ipfix-mtu, bytes of IP packet */
+#define LUCS_IPFIX_MIN_MTU 512		/* RFC 7011 10.3.3's unknown-PMTU size */
+#define LUCS_IPFIX_REFRESH_MESSAGES 100	/* UDP: templates again after this many */
+#define LUCS_IPFIX_TCP_QUEUE (256 << 10) /* bytes waiting per TCP collector */
+#define LUCS_IPFIX_TCP_QUEUE_MSGS 2048	/* messages waiting per TCP collector */
+#define LUCS_IPFIX_CONNECT_MS 5000	/* a TCP connect gives up after this */
+#define LUCS_IPFIX_BACKOFF_MIN_MS 1000	/* first reconnect delay, doubled */
+#define LUCS_IPFIX_BACKOFF_MAX_MS 60000	/* on each failure up to this */
+#define LUCS_IPFIX_CLOSE_MS 2000	/* ipfix_close waits for TCP at most */
+#define LUCS_IPFIX_TICK_MS 1000		/* run.c ticks the exporter this often */
 
 #endif

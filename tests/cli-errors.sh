@@ -74,20 +74,35 @@ LUCSAUDIT=$dir/audit usage "unknown option '--bogus'" --bogus
 
 # --- words an option takes ----------------------------------------------------
 usage "--format: unknown format 'jsno'; did you mean 'json'? (expected one of: text, json, csv)" -F jsno -r a.pcap
+usage "--html: give a file name (the page is written beside it, then renamed over it)" --html - -r a.pcap
+usage "--html: give a file name (the page is written beside it, then renamed over it)" --html= -r a.pcap
+usage "--check and --list-rules read no capture" --check --html page.html
 usage "--format: unknown format 'JSON'; did you mean 'json'? (expected one of: text, json, csv)" --format JSON -r a.pcap
 usage "--format: unknown format 'yaml' (expected one of: text, json, csv)" -F yaml -r a.pcap
 usage "--timeout: unknown class 'tcp-establised'; did you mean 'tcp-established'? (expected one of: tcp-attempted, tcp-established, tcp-closed, udp, other)" -t tcp-establised=7200 -r a.pcap
 usage "--timeout: unknown class 'tcp' (expected one of: tcp-attempted, tcp-established, tcp-closed, udp, other)" -t tcp=30 -r a.pcap
 usage "--timeout: 'udp' is not NAME=SECONDS, as in udp=300" --timeout udp -r a.pcap
 usage "--timeout: '0' is not a number from 1 to 2678400" -t udp=0 -r a.pcap
-usage "--fail-on: unknown word 'faild'; did you mean 'failed'? (expected one of: unexpected, debug, failed, empty)" --fail-on unexpected,faild -r a.pcap
-usage "--fail-on: unknown word 'warnings' (expected one of: unexpected, debug, failed, empty)" --fail-on warnings -r a.pcap
-usage "--fail-on: unknown word '' (expected one of: unexpected, debug, failed, empty)" --fail-on failed,,empty -r a.pcap
-usage "--fail-on: name one or more of unexpected, debug, failed, empty" --fail-on '' -r a.pcap
+usage "--export-firewall: unknown format 'nf'; did you mean 'nft'? (expected one of: powershell, netsh, nft)" --export-firewall nf --site s.yaml
+usage "--export-firewall needs the site's hosts: give --site FILE" --export-firewall nft
+usage "--export-firewall reads no capture: it prints rules from the catalogue and the site" --export-firewall nft --site s.yaml -r a.pcap
+usage "--host and --with-debug go with --export-firewall" --host 10.10.0.11 -r a.pcap
+usage "--baseline and --suggest-rules go with an audit (-r FILE or -i IFACE)" --baseline old.json --check
+usage "--fail-on new needs --baseline FILE: the JSON report of an earlier run to compare with" --fail-on new -r a.pcap
+usage "--fail-on: unknown word 'faild'; did you mean 'failed'? (expected one of: unexpected, debug, failed, empty, new)" --fail-on unexpected,faild -r a.pcap
+usage "--fail-on: unknown word 'warnings' (expected one of: unexpected, debug, failed, empty, new)" --fail-on warnings -r a.pcap
+usage "--fail-on: unknown word '' (expected one of: unexpected, debug, failed, empty, new)" --fail-on failed,,empty -r a.pcap
+usage "--fail-on: name one or more of unexpected, debug, failed, empty, new" --fail-on '' -r a.pcap
 usage "--coverage: unknown value 'al'; did you mean 'all'? (expected one of: missing, all, none)" --coverage al -r a.pcap
 usage "--coverage: unknown value 'some' (expected one of: missing, all, none)" --coverage some -r a.pcap
 usage "--sort: unknown key 'byte'; did you mean 'bytes'? (expected one of: bytes, packets, first)" --sort byte -r a.pcap
 usage "--sort: unknown key 'size' (expected one of: bytes, packets, first)" --sort size -r a.pcap
+usage "--ipfix: bad IPFIX collector 'http://c:4739' (unknown transport): expected udp://HOST[:PORT] or tcp://HOST[:PORT], HOST an IPv4 address, a name or [IPv6 address], PORT 1-65535 (default 4739)" --ipfix http://c:4739 -r a.pcap
+usage "--ipfix: bad IPFIX collector 'udp://::1:4739' (IPv6 address not in []): expected udp://HOST[:PORT] or tcp://HOST[:PORT], HOST an IPv4 address, a name or [IPv6 address], PORT 1-65535 (default 4739)" --ipfix udp://::1:4739 -r a.pcap
+usage "--ipfix-mtu: '100' is not a number from 512 to 65535" --ipfix udp://c --ipfix-mtu 100 -r a.pcap
+usage "--ipfix-pen: 29305 is RFC 5103's, for the reverse elements: give your organisation's enterprise number" --ipfix udp://c --ipfix-pen 29305 -r a.pcap
+usage "--ipfix-domain, --ipfix-pen, --ipfix-template-refresh and --ipfix-mtu apply to --ipfix URL: name a collector" --ipfix-domain 3 -r a.pcap
+usage "--check and --list-rules export nothing: --ipfix applies to an audit (-r or -i)" --check --ipfix udp://c
 
 # --- a second capture file given without -r ------------------------------------
 # Empty captures (a pcap header alone), and a file named as no capture is.

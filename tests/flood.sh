@@ -6,7 +6,8 @@
 #   - flow records = flows in the summary = flows generated, and the
 #     evictions are counted (at least flows - max-flows);
 #   - time is linear in packets: 1M packets take at most 6x what 250k take
-#     (4x is linear; the margin absorbs a noisy machine).
+#     (4x is linear; the margin absorbs a noisy machine);
+#   - the --html page lists groups, never flows: at most 4 MiB.
 # The RSS bound is skipped for a sanitizer build (its shadow memory is not
 # lucsaudit's).
 set -u
@@ -37,7 +38,8 @@ fail() {
 replay() {
 	"$gen" --kind flood --packets "$1" --flows "$1" -o "$dir/$1.pcap" || exit 1
 	"$run" -o "$dir/$1.stats" -- "$LUCSAUDIT" -q -F json --interval 0 \
-		--max-flows $max_flows -o "$dir/$1.json" -r "$dir/$1.pcap"
+		--max-flows $max_flows -o "$dir/$1.json" --html "$dir/$1.html" \
+		-r "$dir/$1.pcap"
 	rc=$?
 	[ $rc -eq 0 ] || fail "lucsaudit exited with $rc on $1 packets"
 	rm -f "$dir/$1.pcap"
@@ -63,6 +65,13 @@ evictions=$(summary_of "$dir/1000000.json" evictions)
 [ "$evictions" -ge $((1000000 - max_flows)) ] 2>/dev/null ||
 	fail "$evictions evictions for 1000000 flows in a table of $max_flows"
 
+# The page lists groups, never flows: a few megabytes at most.
+page=$(wc -c <"$dir/1000000.html")
+[ "$page" -le $((4 * 1024 * 1024)) ] ||
+	fail "the --html page of 1000000 flows is $page bytes"
+grep -q 'more groups (-F json lists every one)</p>' "$dir/1000000.html" ||
+	fail "the --html page does not say that it lists only some groups"
+
 rss=$(stat_of "$dir/1000000.stats" maxrss_kib)
 if grep -q __asan_init "$LUCSAUDIT" 2>/dev/null; then
 	echo "flood.sh: peak RSS $rss KiB (sanitizer build: bound not checked)"
@@ -75,5 +84,5 @@ big=$(stat_of "$dir/1000000.stats" user)
 awk -v s="$small" -v b="$big" 'BEGIN { exit !(b <= 6 * s + 0.5) }' ||
 	fail "1M packets took ${big}s of CPU, 250k took ${small}s: not linear"
 
-[ $status -eq 0 ] && echo "flood.sh: 1000000 flows, $records records, $evictions evictions, peak RSS $rss KiB (bound $bound_kib), CPU ${small}s for 250k, ${big}s for 1M"
+[ $status -eq 0 ] && echo "flood.sh: 1000000 flows, $records records, $evictions evictions, peak RSS $rss KiB (bound $bound_kib), CPU ${small}s for 250k, ${big}s for 1M, a page of $page bytes"
 exit $status

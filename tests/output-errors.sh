@@ -13,6 +13,8 @@
 #     the report never moves the capture's read position);
 #   - an output that is an input (-o on the capture, a redirection onto
 #     it, -o /dev/stdout with stdout on it): refused, the capture intact;
+#     so is --html on an input or on -o, or where no file can be made;
+#     a page already there is replaced by a new file, never written over;
 #   - memory running out mid-run (a preloaded malloc that starts failing
 #     half-way through a SYN scan): the summary is still written, whole,
 #     with every packet and every group of unexpected flows; with --sort,
@@ -116,6 +118,37 @@ for how in o redirect stdout; do
 	cmp -s "$dir/victim.pcap" "$LUCS_SRCDIR/pcaps/link-ether.pcap" ||
 		fail "output on the input ($how): the capture was changed"
 done
+
+# --html onto an input, onto the report, into a directory it cannot
+# write: refused before anything is written.
+"$LUCSAUDIT" -q -r "$dir/victim.pcap" --html "$dir/victim.pcap" \
+	>"$dir/page.out" 2>"$dir/page.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -s "$dir/page.out" ] &&
+	grep -q "^lucsaudit: $dir/victim.pcap is the input .*(give --html another file)" "$dir/page.err" &&
+	cmp -s "$dir/victim.pcap" "$LUCS_SRCDIR/pcaps/link-ether.pcap" ||
+	fail "--html on the input: exit status $rc, $(cat "$dir/page.err")"
+"$LUCSAUDIT" -q -r "$dir/victim.pcap" -o "$dir/both" --html "$dir/both" \
+	2>"$dir/page.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$dir/both" ] &&
+	grep -q "is the report's output too" "$dir/page.err" ||
+	fail "--html onto -o: exit status $rc, $(cat "$dir/page.err")"
+"$LUCSAUDIT" -q -r "$dir/victim.pcap" --html "$dir/none/page.html" \
+	>"$dir/page.out" 2>"$dir/page.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -s "$dir/page.out" ] &&
+	grep -q "^lucsaudit: --html $dir/none/page.html: cannot write a file beside it: No such file or directory" "$dir/page.err" ||
+	fail "--html in no directory: exit status $rc, $(cat "$dir/page.err")"
+# A page already there is replaced whole (a new file renamed over it).
+echo old >"$dir/page.html"
+ln "$dir/page.html" "$dir/page.link"
+"$LUCSAUDIT" -q -r "$dir/victim.pcap" --html "$dir/page.html" >/dev/null \
+	2>"$dir/page.err"
+rc=$?
+[ $rc -eq 0 ] && grep -q '</html>' "$dir/page.html" &&
+	[ "$(cat "$dir/page.link")" = old ] ||
+	fail "--html over an old page: exit status $rc, $(cat "$dir/page.err")"
 
 # Out of memory mid-run.
 if grep -q __asan_init "$LUCSAUDIT" 2>/dev/null; then

@@ -51,6 +51,10 @@ fi
 run -q -F json --site "$site" --dedup -r "$LUCS_SRCDIR/pcaps/rotated" \
 	-r "$LUCS_SRCDIR/pcaps/pktmon-copies.pcapng"
 run -q -F json -r "$LUCS_SRCDIR/pcaps/windows-npcap.pcapng" port 19415 or port 443
+# The --html page, with and without a site.
+run -q -F json --site "$site" --interval 60 --html valgrind.html \
+	-r "$LUCS_SRCDIR/pcaps/lucs-deployment.pcap"
+run -q --html valgrind.html -r "$LUCS_SRCDIR/pcaps/lucs-deployment.pcap"
 run --check --site "$site"
 run --list-rules
 # The text report fitted to a width, its flows held for --sort and freed.
@@ -71,7 +75,7 @@ run --list-rules
 	status=1
   fi
   exit $status ) || status=1
-rm -f valgrind.out
+rm -f valgrind.out valgrind.html
 rm -f valgrind.err
 [ $status -eq 0 ] && echo "valgrind.sh: $n replays and --check: no leak, no invalid access"
 exit $status

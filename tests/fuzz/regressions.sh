@@ -5,7 +5,7 @@
 # Run from the top build directory with srcdir set, as automake does.
 : "${srcdir:=.}"
 status=0
-for t in decode decap flow catalogue site pcapng; do
+for t in decode decap flow catalogue site pcapng baseline; do
 	set --
 	for d in "$srcdir/tests/fuzz/seeds/$t" \
 		 "$srcdir/tests/fuzz/regressions/$t"; do

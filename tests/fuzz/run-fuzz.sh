@@ -29,7 +29,7 @@ while [ "$1" != -- ]; do
 done
 shift
 ./$fz/fuzz-seeds "$gen" "$@" || exit 1
-mkdir -p "$gen/catalogue" "$gen/site" "$gen/pcapng"
+mkdir -p "$gen/catalogue" "$gen/site" "$gen/pcapng" "$gen/baseline"
 for f in "$srcdir"/pcaps/*.pcapng; do
 	[ -f "$f" ] && cp "$f" "$gen/pcapng/"
 done
@@ -55,6 +55,7 @@ for t in $targets; do
 	done
 	case $t in
 	catalogue|site) set -- "-dict=$srcdir/$fz/yaml.dict" "$@" ;;
+	baseline) set -- "-dict=$srcdir/$fz/json.dict" "$@" ;;
 	decap) set -- "$@" "$gen/decode" ;;	# decode's inputs are decap's
 	esac
 	echo "fuzz-$t: $seconds s, corpus $corpus"
