@@ -393,8 +393,8 @@ static void quiet_pipe(struct feeder *f, batch_check *check)
 	while ((st = capture_next(c, &b)) != CAPTURE_END)
 		if (st == CAPTURE_FRAMES)
 			check(&s, &b);
-	/* Generous for a loaded machine: the wait is 0.2 s. */
-	assert_true(seconds_since(&t0) < 1.0);
+	/* The wait is 0.2 s; generous for a machine loaded five times over. */
+	assert_true(seconds_since(&t0) < 2.0);
 	alarm(0);
 	assert_int_equal(s.frames, 100);
 	assert_true(capture_ok(c));
