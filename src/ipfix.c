@@ -49,6 +49,7 @@
  */
 #include "ipfix.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
@@ -125,6 +126,24 @@ static bool in_template(const struct element *e, unsigned bits)
 	return (bits & e->need) == e->need && !(bits & e->shun);
 }
 
+/* Where a template's record holds each fixed-size field, so that a
+ * record is encoded by straight stores, no test per element.  A field
+ * the template lacks points at `fixed`, where the strings begin: it is
+ * written there and then overwritten by them, which needs REC_SLACK
+ * bytes past the largest record in the encoding buffer. */
+struct layout {
+	uint16_t off[F_STRING];
+	uint16_t fixed;		/* bytes before the strings */
+};
+
+#define REC_SLACK 16	/* the largest fixed-size field: an address */
+_Static_assert(sizeof ((struct ipfix_flow *)0)->src == REC_SLACK &&
+	       sizeof ((struct ipfix_flow *)0)->dst == REC_SLACK,
+	       "an absent field's store must fit in the encoder's slack");
+_Static_assert(sizeof ((struct ipfix_flow *)0)->str_len /
+	       sizeof ((struct ipfix_flow *)0)->str_len[0] == NSTRINGS,
+	       "one length per audit string");
+
 enum link { LINK_UDP, LINK_DOWN, LINK_CONNECTING, LINK_UP };
 
 struct queued {
@@ -167,12 +186,9 @@ struct ipfix_exporter {
 	int64_t refresh_ms;
 	int64_t now;		/* ms, never going backwards */
 	size_t rec_max;		/* the largest record any collector takes */
-	size_t fixed[NTEMPLATES];	/* a record's bytes without strings */
-	/* Each template's fields in order, so that encoding a record does
-	 * not test every element against the template. */
-	uint8_t fields[NTEMPLATES][NELEMENTS];
-	uint8_t nfields[NTEMPLATES];
-	uint8_t *rec;		/* the record being encoded */
+	struct layout layout[NTEMPLATES];
+	uint8_t *rec;		/* the record being encoded, rec_max +
+				   REC_SLACK bytes */
 	uint64_t records_cut;
 	struct pollfd *pfd;	/* ipfix_close's, one per collector */
 	size_t ncollectors;
@@ -197,12 +213,6 @@ static uint8_t *wr32(uint8_t *p, uint32_t v)
 {
 	p = wr16(p, v >> 16);
 	return wr16(p, v & 0xffff);
-}
-
-static uint8_t *wr64(uint8_t *p, uint64_t v)
-{
-	p = wr32(p, (uint32_t)(v >> 32));
-	return wr32(p, (uint32_t)v);
 }
 
 void ipfix_config_defaults(struct ipfix_config *c)
@@ -311,7 +321,7 @@ static void flow_strings(const struct ipfix_flow *f, const char *s[NSTRINGS])
 	s[6] = f->server_roles;
 	for (unsigned i = 0; i < NSTRINGS; i++)
 		if (!s[i])
-			s[i] = "";
+			s[i] = "";	/* with has_str_len, its length is 0 */
 }
 
 /* A string's bytes with its RFC 7011 7. length prefix. */
@@ -369,56 +379,22 @@ static uint8_t *put_string(uint8_t *p, const char *s, size_t n)
 		p = wr8(p, 255);
 		p = wr16(p, (unsigned)n);
 	}
-	memcpy(p, s, n);
+	if (n)		/* most records have empty strings: no call */
+		memcpy(p, s, n);
 	return p + n;
 }
 
-static uint8_t *put_field(uint8_t *p, unsigned field,
-			  const struct ipfix_flow *f, const char *s[NSTRINGS],
-			  const size_t len[NSTRINGS])
+/* Big-endian stores of the encoder, one instruction each or nearly. */
+static void st16(uint8_t *p, uint16_t v)
 {
-	switch (field) {
-	case F_SRC4:
-		return (uint8_t *)memcpy(p, f->src, 4) + 4;
-	case F_SRC6:
-		return (uint8_t *)memcpy(p, f->src, 16) + 16;
-	case F_DST4:
-		return (uint8_t *)memcpy(p, f->dst, 4) + 4;
-	case F_DST6:
-		return (uint8_t *)memcpy(p, f->dst, 16) + 16;
-	case F_SPORT:
-		return wr16(p, f->sport);
-	case F_DPORT:
-		return wr16(p, f->dport);
-	case F_ICMP4:
-	case F_ICMP6:
-		return wr16(p, f->icmp_type_code);
-	case F_PROTO:
-		return wr8(p, f->proto);
-	case F_START:
-		return wr64(p, (uint64_t)f->start_ms);
-	case F_END:
-		return wr64(p, (uint64_t)f->end_ms);
-	case F_BYTES:
-		return wr64(p, f->bytes);
-	case F_PACKETS:
-		return wr64(p, f->packets);
-	case F_REV_BYTES:
-		return wr64(p, f->rev_bytes);
-	case F_REV_PACKETS:
-		return wr64(p, f->rev_packets);
-	case F_FLAGS:
-		return wr8(p, f->tcp_flags);
-	case F_REV_FLAGS:
-		return wr8(p, f->rev_tcp_flags);
-	case F_END_REASON:
-		return wr8(p, f->end_reason);
-	case F_VLAN:
-		return wr16(p, f->vlan & 0xfff);
-	default:
-		field -= F_STRING;
-		return put_string(p, s[field], len[field]);
-	}
+	v = htobe16(v);
+	memcpy(p, &v, sizeof v);
+}
+
+static void st64(uint8_t *p, uint64_t v)
+{
+	v = htobe64(v);
+	memcpy(p, &v, sizeof v);
 }
 
 static unsigned template_bits(const struct ipfix_flow *f)
@@ -427,22 +403,54 @@ static unsigned template_bits(const struct ipfix_flow *f)
 	       (f->has_vlan ? TB_VLAN : 0);
 }
 
+/* The fixed-size fields of f where layout l puts them; every field is
+ * stored, those l lacks at the strings' start (struct layout). */
+static void put_fixed(uint8_t *r, const struct layout *l,
+		      const struct ipfix_flow *f)
+{
+	memcpy(r + l->off[F_SRC6], f->src, 16);
+	memcpy(r + l->off[F_DST6], f->dst, 16);
+	memcpy(r + l->off[F_SRC4], f->src, 4);
+	memcpy(r + l->off[F_DST4], f->dst, 4);
+	st16(r + l->off[F_SPORT], f->sport);
+	st16(r + l->off[F_DPORT], f->dport);
+	st16(r + l->off[F_ICMP4], f->icmp_type_code);
+	st16(r + l->off[F_ICMP6], f->icmp_type_code);
+	r[l->off[F_PROTO]] = f->proto;
+	st64(r + l->off[F_START], (uint64_t)f->start_ms);
+	st64(r + l->off[F_END], (uint64_t)f->end_ms);
+	st64(r + l->off[F_BYTES], f->bytes);
+	st64(r + l->off[F_PACKETS], f->packets);
+	st64(r + l->off[F_REV_BYTES], f->rev_bytes);
+	st64(r + l->off[F_REV_PACKETS], f->rev_packets);
+	r[l->off[F_FLAGS]] = f->tcp_flags;
+	r[l->off[F_REV_FLAGS]] = f->rev_tcp_flags;
+	r[l->off[F_END_REASON]] = f->end_reason;
+	st16(r + l->off[F_VLAN], f->vlan & 0xfff);
+}
+
 /* Encode f into x->rec; returns its length and sets *bits. */
 static size_t encode_record(struct ipfix_exporter *x,
 			    const struct ipfix_flow *f, unsigned *bits)
 {
 	const char *s[NSTRINGS];
-	size_t len[NSTRINGS];
-	uint8_t *p = x->rec;
+	size_t len[NSTRINGS], total = 0;
+	const struct layout *l = &x->layout[template_bits(f)];
+	uint8_t *p = x->rec + l->fixed;
 
 	*bits = template_bits(f);
+	put_fixed(x->rec, l, f);
 	flow_strings(f, s);
-	for (unsigned i = 0; i < NSTRINGS; i++)
-		len[i] = strlen(s[i]);
-	if (fit_strings(s, len, x->rec_max - x->fixed[*bits]))
+	for (unsigned i = 0; i < NSTRINGS; i++) {
+		len[i] = f->has_str_len ? f->str_len[i] : strlen(s[i]);
+		total += len[i];
+	}
+	/* Three bytes of prefix at most each: whole strings fit. */
+	if (total + 3 * NSTRINGS > x->rec_max - l->fixed &&
+	    fit_strings(s, len, x->rec_max - l->fixed))
 		x->records_cut++;
-	for (unsigned i = 0; i < x->nfields[*bits]; i++)
-		p = put_field(p, x->fields[*bits][i], f, s, len);
+	for (unsigned i = 0; i < NSTRINGS; i++)
+		p = put_string(p, s[i], len[i]);
 	return (size_t)(p - x->rec);
 }
 
@@ -932,6 +940,30 @@ static int open_collector(struct ipfix_exporter *x, struct collector *c,
 	return 0;
 }
 
+/* Template bits' layout, from the element table: the fixed-size
+ * elements in order, then the strings (which the table lists last). */
+static void lay_out(struct layout *l, unsigned bits)
+{
+	uint16_t off = 0;
+
+	for (size_t i = 0; i < NELEMENTS; i++)
+		if (in_template(&elements[i], bits) &&
+		    elements[i].len != VARLEN)
+			off = (uint16_t)(off + elements[i].len);
+	l->fixed = off;
+	for (unsigned f = 0; f < F_STRING; f++)
+		l->off[f] = l->fixed;
+	off = 0;
+	for (size_t i = 0; i < NELEMENTS; i++) {
+		const struct element *e = &elements[i];
+
+		if (!in_template(e, bits) || e->len == VARLEN)
+			continue;
+		l->off[e->field] = off;
+		off = (uint16_t)(off + e->len);
+	}
+}
+
 static void free_exporter(struct ipfix_exporter *x)
 {
 	for (size_t i = 0; i < x->ncollectors; i++) {
@@ -994,22 +1026,9 @@ struct ipfix_exporter *ipfix_open(const struct ipfix_config *cf,
 		if (x->c[i].msg_max - MSG_HDR - SET_HDR < x->rec_max)
 			x->rec_max = x->c[i].msg_max - MSG_HDR - SET_HDR;
 	}
-	for (unsigned bits = 0; bits < NTEMPLATES; bits++) {
-		/* Element lengths less the template header, with the
-		 * strings' lengths counted as VARLEN. */
-		size_t n = 0;
-
-		for (size_t i = 0; i < NELEMENTS; i++) {
-			if (!in_template(&elements[i], bits))
-				continue;
-			x->fields[bits][x->nfields[bits]++] =
-				elements[i].field;
-			if (elements[i].len != VARLEN)
-				n += elements[i].len;
-		}
-		x->fixed[bits] = n;
-	}
-	x->rec = malloc(x->rec_max);
+	for (unsigned bits = 0; bits < NTEMPLATES; bits++)
+		lay_out(&x->layout[bits], bits);
+	x->rec = malloc(x->rec_max + REC_SLACK);
 	x->pfd = calloc(x->ncollectors, sizeof *x->pfd);
 	if (!x->rec || !x->pfd) {
 		snprintf(err, errlen, "IPFIX: %s", strerror(errno));

@@ -50,6 +50,11 @@ struct ipfix_flow {
 	uint16_t vlan;			/* 12-bit VLAN id */
 	const char *verdict, *reason, *rules, *tags, *outcome;
 	const char *client_roles, *server_roles;
+	/* With has_str_len, their lengths in bytes, in the order above
+	 * (a caller that keeps a class's strings measures them once, not
+	 * per record); without, they are measured here. */
+	bool has_str_len;
+	size_t str_len[7];
 };
 
 /* The options --ipfix (repeatable), --ipfix-domain, --ipfix-pen,
