@@ -47,6 +47,7 @@
  * is a few hundred lines, and libfixbuf would bring GLib yet leave the
  * transport, the template refresh and the fitting of strings to us.
  */
+#define _GNU_SOURCE	/* sendmmsg */
 #include "ipfix.h"
 
 #include <endian.h>
@@ -150,6 +151,11 @@ struct queued {
 	uint32_t len, records;
 };
 
+/* UDP messages are sent LUCS_IPFIX_UDP_BATCH at a time, one sendmmsg
+ * for all: a datagram a syscall was most of the export's system time. */
+_Static_assert(LUCS_IPFIX_UDP_BATCH >= 1 && LUCS_IPFIX_UDP_BATCH <= 1024,
+	       "sendmmsg takes at most UIO_MAXIOV (1024) messages");
+
 struct collector {
 	const char *url;
 	struct sockaddr_storage addr;
@@ -158,7 +164,11 @@ struct collector {
 	uint8_t link;		/* enum link */
 	int fd;
 	size_t msg_max;		/* bytes in one message */
-	uint8_t *msg;		/* the message being filled */
+	uint8_t *buf;		/* UDP: LUCS_IPFIX_UDP_BATCH messages of
+				   msg_max bytes; TCP: one */
+	uint8_t *msg;		/* the message being filled, in buf */
+	size_t nout;		/* UDP: whole messages waiting in buf */
+	struct queued out[LUCS_IPFIX_UDP_BATCH];	/* their sizes */
 	size_t len;		/* bytes in it, 0: none begun */
 	size_t set;		/* offset of the open data set, 0: none */
 	unsigned set_id;
@@ -656,7 +666,83 @@ static bool tcp_enqueue(struct collector *c, size_t n, uint32_t records)
 	return true;
 }
 
-/* Send the message of n bytes in c->msg holding `records` data records. */
+static void udp_sent(struct collector *c, const struct queued *m,
+		     bool first_attempt)
+{
+	c->seq += m->records;
+	c->st.records_sent += m->records;
+	if (first_attempt)
+		c->outage = false;
+}
+
+/* Message m at p failed with err: once more when the error was an
+ * earlier datagram's ICMP error (ECONNREFUSED: nothing was sent), else
+ * its records are dropped. */
+static void udp_failed(struct collector *c, const struct queued *m,
+		       const uint8_t *p, int err)
+{
+	c->st.send_errors++;
+	outage(c, "send", err);
+	if (err == ECONNREFUSED) {
+		ssize_t r = send(c->fd, p, m->len, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (r == (ssize_t)m->len) {
+			udp_sent(c, m, false);
+			return;
+		}
+		c->st.send_errors++;
+		outage(c, "send", r < 0 ? errno : EMSGSIZE);
+	}
+	c->st.records_dropped += m->records;
+}
+
+/* Send the UDP messages waiting, in order, each numbered (RFC 7011 3.1)
+ * with the records sent before it: a message that fails is not
+ * counted in the next ones' numbers. */
+static void udp_flush(struct collector *c)
+{
+	struct mmsghdr mm[LUCS_IPFIX_UDP_BATCH];
+	struct iovec iov[LUCS_IPFIX_UDP_BATCH];
+	size_t i = 0;
+
+	while (i < c->nout) {
+		uint32_t seq = c->seq;
+		int r;
+
+		for (size_t k = i; k < c->nout; k++) {
+			uint8_t *p = c->buf + k * c->msg_max;
+
+			wr32(p + 8, seq);
+			seq += c->out[k].records;
+			iov[k] = (struct iovec){ p, c->out[k].len };
+			mm[k] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[k],
+							       .msg_iovlen = 1 } };
+		}
+		r = sendmmsg(c->fd, mm + i, (unsigned)(c->nout - i),
+			     MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (r <= 0) {
+			udp_failed(c, &c->out[i], iov[i].iov_base,
+				   r < 0 ? errno : EAGAIN);
+			i++;
+			continue;
+		}
+		for (size_t end = i + (size_t)r; i < end; i++) {
+			if (mm[i].msg_len == c->out[i].len) {
+				udp_sent(c, &c->out[i], true);
+			} else {
+				udp_failed(c, &c->out[i], iov[i].iov_base,
+					   EMSGSIZE);
+				i++;
+				break;	/* renumber the rest */
+			}
+		}
+	}
+	c->nout = 0;
+	c->msg = c->buf;
+}
+
+/* Send the message of n bytes in c->msg holding `records` data records:
+ * TCP queues it, UDP adds it to the batch (udp_flush). */
 static void deliver(struct ipfix_exporter *x, struct collector *c, size_t n,
 		    uint32_t records)
 {
@@ -676,26 +762,11 @@ static void deliver(struct ipfix_exporter *x, struct collector *c, size_t n,
 		}
 		return;
 	}
-	for (int attempt = 0; attempt < 2; attempt++) {
-		ssize_t r = send(c->fd, c->msg, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-
-		if (r == (ssize_t)n) {
-			c->seq += records;
-			c->st.records_sent += records;
-			if (attempt == 0)
-				c->outage = false;
-			return;
-		}
-		int err = r < 0 ? errno : EMSGSIZE;
-
-		c->st.send_errors++;
-		outage(c, "send", err);
-		/* ECONNREFUSED reports an earlier datagram's ICMP error
-		 * and sends nothing: once more for this one. */
-		if (err != ECONNREFUSED)
-			break;
-	}
-	c->st.records_dropped += records;
+	c->out[c->nout].len = (uint32_t)n;
+	c->out[c->nout].records = records;
+	if (++c->nout == LUCS_IPFIX_UDP_BATCH)
+		udp_flush(c);
+	c->msg = c->buf + c->nout * c->msg_max;
 }
 
 /* Send every template, in as many messages as the MTU needs. */
@@ -869,10 +940,13 @@ void ipfix_tick(struct ipfix_exporter *x, int64_t now_ms)
 				continue;
 		}
 		finish(x, c);
-		if (c->tcp)
+		if (c->tcp) {
 			tcp_pump(x, c, true);
-		else if (udp_templates_stale(x, c))
+			continue;
+		}
+		if (udp_templates_stale(x, c))
 			send_templates(x, c);
+		udp_flush(c);
 	}
 }
 
@@ -909,8 +983,9 @@ static int open_collector(struct ipfix_exporter *x, struct collector *c,
 	c->msg_max = cf->mtu - (c->addr.ss_family == AF_INET6 ? 48 : 28);
 	if (c->msg_max > 65535)
 		c->msg_max = 65535;
-	c->msg = malloc(c->msg_max);
-	if (!c->msg) {
+	c->buf = malloc(c->msg_max * (c->tcp ? 1 : LUCS_IPFIX_UDP_BATCH));
+	c->msg = c->buf;
+	if (!c->buf) {
 		snprintf(err, errlen, "IPFIX collector '%s': %s", url,
 			 strerror(errno));
 		return -1;
@@ -971,7 +1046,7 @@ static void free_exporter(struct ipfix_exporter *x)
 
 		if (c->fd >= 0)
 			close(c->fd);
-		free(c->msg);
+		free(c->buf);
 		free(c->q);
 		free(c->qm);
 	}
@@ -1036,10 +1111,12 @@ struct ipfix_exporter *ipfix_open(const struct ipfix_config *cf,
 		return NULL;
 	}
 	for (size_t i = 0; i < x->ncollectors; i++) {
-		if (x->c[i].tcp)
+		if (x->c[i].tcp) {
 			tcp_connect(x, &x->c[i]);
-		else
+		} else {
 			send_templates(x, &x->c[i]);
+			udp_flush(&x->c[i]);
+		}
 	}
 	return x;
 }
@@ -1141,9 +1218,12 @@ int ipfix_close(struct ipfix_exporter *x, int64_t now_ms,
 	advance(x, now_ms);
 	ipfix_stats(x, &s);
 	before = s.records_dropped;
-	for (size_t i = 0; i < x->ncollectors; i++)
+	for (size_t i = 0; i < x->ncollectors; i++) {
 		if (x->c[i].link != LINK_DOWN)
 			finish(x, &x->c[i]);
+		if (!x->c[i].tcp)
+			udp_flush(&x->c[i]);
+	}
 	drain(x, clock_ms(CLOCK_MONOTONIC) + LUCS_IPFIX_CLOSE_MS);
 	for (size_t i = 0; i < x->ncollectors; i++)
 		drop_queue(&x->c[i]);
