@@ -47,8 +47,10 @@
  * is a few hundred lines, and libfixbuf would bring GLib yet leave the
  * transport, the template refresh and the fitting of strings to us.
  */
+#define _GNU_SOURCE	/* sendmmsg */
 #include "ipfix.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <netdb.h>
 #include <poll.h>
@@ -125,11 +127,34 @@ static bool in_template(const struct element *e, unsigned bits)
 	return (bits & e->need) == e->need && !(bits & e->shun);
 }
 
+/* Where a template's record holds each fixed-size field, so that a
+ * record is encoded by straight stores, no test per element.  A field
+ * the template lacks points at `fixed`, where the strings begin: it is
+ * written there and then overwritten by them, which needs REC_SLACK
+ * bytes past the largest record in the encoding buffer. */
+struct layout {
+	uint16_t off[F_STRING];
+	uint16_t fixed;		/* bytes before the strings */
+};
+
+#define REC_SLACK 16	/* the largest fixed-size field: an address */
+_Static_assert(sizeof ((struct ipfix_flow *)0)->src == REC_SLACK &&
+	       sizeof ((struct ipfix_flow *)0)->dst == REC_SLACK,
+	       "an absent field's store must fit in the encoder's slack");
+_Static_assert(sizeof ((struct ipfix_flow *)0)->str_len /
+	       sizeof ((struct ipfix_flow *)0)->str_len[0] == NSTRINGS,
+	       "one length per audit string");
+
 enum link { LINK_UDP, LINK_DOWN, LINK_CONNECTING, LINK_UP };
 
 struct queued {
 	uint32_t len, records;
 };
+
+/* UDP messages are sent LUCS_IPFIX_UDP_BATCH at a time, one sendmmsg
+ * for all: a datagram a syscall was most of the export's system time. */
+_Static_assert(LUCS_IPFIX_UDP_BATCH >= 1 && LUCS_IPFIX_UDP_BATCH <= 1024,
+	       "sendmmsg takes at most UIO_MAXIOV (1024) messages");
 
 struct collector {
 	const char *url;
@@ -139,7 +164,11 @@ struct collector {
 	uint8_t link;		/* enum link */
 	int fd;
 	size_t msg_max;		/* bytes in one message */
-	uint8_t *msg;		/* the message being filled */
+	uint8_t *buf;		/* UDP: LUCS_IPFIX_UDP_BATCH messages of
+				   msg_max bytes; TCP: one */
+	uint8_t *msg;		/* the message being filled, in buf */
+	size_t nout;		/* UDP: whole messages waiting in buf */
+	struct queued out[LUCS_IPFIX_UDP_BATCH];	/* their sizes */
 	size_t len;		/* bytes in it, 0: none begun */
 	size_t set;		/* offset of the open data set, 0: none */
 	unsigned set_id;
@@ -167,12 +196,9 @@ struct ipfix_exporter {
 	int64_t refresh_ms;
 	int64_t now;		/* ms, never going backwards */
 	size_t rec_max;		/* the largest record any collector takes */
-	size_t fixed[NTEMPLATES];	/* a record's bytes without strings */
-	/* Each template's fields in order, so that encoding a record does
-	 * not test every element against the template. */
-	uint8_t fields[NTEMPLATES][NELEMENTS];
-	uint8_t nfields[NTEMPLATES];
-	uint8_t *rec;		/* the record being encoded */
+	struct layout layout[NTEMPLATES];
+	uint8_t *rec;		/* the record being encoded, rec_max +
+				   REC_SLACK bytes */
 	uint64_t records_cut;
 	struct pollfd *pfd;	/* ipfix_close's, one per collector */
 	size_t ncollectors;
@@ -197,12 +223,6 @@ static uint8_t *wr32(uint8_t *p, uint32_t v)
 {
 	p = wr16(p, v >> 16);
 	return wr16(p, v & 0xffff);
-}
-
-static uint8_t *wr64(uint8_t *p, uint64_t v)
-{
-	p = wr32(p, (uint32_t)(v >> 32));
-	return wr32(p, (uint32_t)v);
 }
 
 void ipfix_config_defaults(struct ipfix_config *c)
@@ -311,7 +331,7 @@ static void flow_strings(const struct ipfix_flow *f, const char *s[NSTRINGS])
 	s[6] = f->server_roles;
 	for (unsigned i = 0; i < NSTRINGS; i++)
 		if (!s[i])
-			s[i] = "";
+			s[i] = "";	/* with has_str_len, its length is 0 */
 }
 
 /* A string's bytes with its RFC 7011 7. length prefix. */
@@ -369,56 +389,22 @@ static uint8_t *put_string(uint8_t *p, const char *s, size_t n)
 		p = wr8(p, 255);
 		p = wr16(p, (unsigned)n);
 	}
-	memcpy(p, s, n);
+	if (n)		/* most records have empty strings: no call */
+		memcpy(p, s, n);
 	return p + n;
 }
 
-static uint8_t *put_field(uint8_t *p, unsigned field,
-			  const struct ipfix_flow *f, const char *s[NSTRINGS],
-			  const size_t len[NSTRINGS])
+/* Big-endian stores of the encoder, one instruction each or nearly. */
+static void st16(uint8_t *p, uint16_t v)
 {
-	switch (field) {
-	case F_SRC4:
-		return (uint8_t *)memcpy(p, f->src, 4) + 4;
-	case F_SRC6:
-		return (uint8_t *)memcpy(p, f->src, 16) + 16;
-	case F_DST4:
-		return (uint8_t *)memcpy(p, f->dst, 4) + 4;
-	case F_DST6:
-		return (uint8_t *)memcpy(p, f->dst, 16) + 16;
-	case F_SPORT:
-		return wr16(p, f->sport);
-	case F_DPORT:
-		return wr16(p, f->dport);
-	case F_ICMP4:
-	case F_ICMP6:
-		return wr16(p, f->icmp_type_code);
-	case F_PROTO:
-		return wr8(p, f->proto);
-	case F_START:
-		return wr64(p, (uint64_t)f->start_ms);
-	case F_END:
-		return wr64(p, (uint64_t)f->end_ms);
-	case F_BYTES:
-		return wr64(p, f->bytes);
-	case F_PACKETS:
-		return wr64(p, f->packets);
-	case F_REV_BYTES:
-		return wr64(p, f->rev_bytes);
-	case F_REV_PACKETS:
-		return wr64(p, f->rev_packets);
-	case F_FLAGS:
-		return wr8(p, f->tcp_flags);
-	case F_REV_FLAGS:
-		return wr8(p, f->rev_tcp_flags);
-	case F_END_REASON:
-		return wr8(p, f->end_reason);
-	case F_VLAN:
-		return wr16(p, f->vlan & 0xfff);
-	default:
-		field -= F_STRING;
-		return put_string(p, s[field], len[field]);
-	}
+	v = htobe16(v);
+	memcpy(p, &v, sizeof v);
+}
+
+static void st64(uint8_t *p, uint64_t v)
+{
+	v = htobe64(v);
+	memcpy(p, &v, sizeof v);
 }
 
 static unsigned template_bits(const struct ipfix_flow *f)
@@ -427,22 +413,54 @@ static unsigned template_bits(const struct ipfix_flow *f)
 	       (f->has_vlan ? TB_VLAN : 0);
 }
 
+/* The fixed-size fields of f where layout l puts them; every field is
+ * stored, those l lacks at the strings' start (struct layout). */
+static void put_fixed(uint8_t *r, const struct layout *l,
+		      const struct ipfix_flow *f)
+{
+	memcpy(r + l->off[F_SRC6], f->src, 16);
+	memcpy(r + l->off[F_DST6], f->dst, 16);
+	memcpy(r + l->off[F_SRC4], f->src, 4);
+	memcpy(r + l->off[F_DST4], f->dst, 4);
+	st16(r + l->off[F_SPORT], f->sport);
+	st16(r + l->off[F_DPORT], f->dport);
+	st16(r + l->off[F_ICMP4], f->icmp_type_code);
+	st16(r + l->off[F_ICMP6], f->icmp_type_code);
+	r[l->off[F_PROTO]] = f->proto;
+	st64(r + l->off[F_START], (uint64_t)f->start_ms);
+	st64(r + l->off[F_END], (uint64_t)f->end_ms);
+	st64(r + l->off[F_BYTES], f->bytes);
+	st64(r + l->off[F_PACKETS], f->packets);
+	st64(r + l->off[F_REV_BYTES], f->rev_bytes);
+	st64(r + l->off[F_REV_PACKETS], f->rev_packets);
+	r[l->off[F_FLAGS]] = f->tcp_flags;
+	r[l->off[F_REV_FLAGS]] = f->rev_tcp_flags;
+	r[l->off[F_END_REASON]] = f->end_reason;
+	st16(r + l->off[F_VLAN], f->vlan & 0xfff);
+}
+
 /* Encode f into x->rec; returns its length and sets *bits. */
 static size_t encode_record(struct ipfix_exporter *x,
 			    const struct ipfix_flow *f, unsigned *bits)
 {
 	const char *s[NSTRINGS];
-	size_t len[NSTRINGS];
-	uint8_t *p = x->rec;
+	size_t len[NSTRINGS], total = 0;
+	const struct layout *l = &x->layout[template_bits(f)];
+	uint8_t *p = x->rec + l->fixed;
 
 	*bits = template_bits(f);
+	put_fixed(x->rec, l, f);
 	flow_strings(f, s);
-	for (unsigned i = 0; i < NSTRINGS; i++)
-		len[i] = strlen(s[i]);
-	if (fit_strings(s, len, x->rec_max - x->fixed[*bits]))
+	for (unsigned i = 0; i < NSTRINGS; i++) {
+		len[i] = f->has_str_len ? f->str_len[i] : strlen(s[i]);
+		total += len[i];
+	}
+	/* Three bytes of prefix at most each: whole strings fit. */
+	if (total + 3 * NSTRINGS > x->rec_max - l->fixed &&
+	    fit_strings(s, len, x->rec_max - l->fixed))
 		x->records_cut++;
-	for (unsigned i = 0; i < x->nfields[*bits]; i++)
-		p = put_field(p, x->fields[*bits][i], f, s, len);
+	for (unsigned i = 0; i < NSTRINGS; i++)
+		p = put_string(p, s[i], len[i]);
 	return (size_t)(p - x->rec);
 }
 
@@ -648,7 +666,83 @@ static bool tcp_enqueue(struct collector *c, size_t n, uint32_t records)
 	return true;
 }
 
-/* Send the message of n bytes in c->msg holding `records` data records. */
+static void udp_sent(struct collector *c, const struct queued *m,
+		     bool first_attempt)
+{
+	c->seq += m->records;
+	c->st.records_sent += m->records;
+	if (first_attempt)
+		c->outage = false;
+}
+
+/* Message m at p failed with err: once more when the error was an
+ * earlier datagram's ICMP error (ECONNREFUSED: nothing was sent), else
+ * its records are dropped. */
+static void udp_failed(struct collector *c, const struct queued *m,
+		       const uint8_t *p, int err)
+{
+	c->st.send_errors++;
+	outage(c, "send", err);
+	if (err == ECONNREFUSED) {
+		ssize_t r = send(c->fd, p, m->len, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+		if (r == (ssize_t)m->len) {
+			udp_sent(c, m, false);
+			return;
+		}
+		c->st.send_errors++;
+		outage(c, "send", r < 0 ? errno : EMSGSIZE);
+	}
+	c->st.records_dropped += m->records;
+}
+
+/* Send the UDP messages waiting, in order, each numbered (RFC 7011 3.1)
+ * with the records sent before it: a message that fails is not
+ * counted in the next ones' numbers. */
+static void udp_flush(struct collector *c)
+{
+	struct mmsghdr mm[LUCS_IPFIX_UDP_BATCH];
+	struct iovec iov[LUCS_IPFIX_UDP_BATCH];
+	size_t i = 0;
+
+	while (i < c->nout) {
+		uint32_t seq = c->seq;
+		int r;
+
+		for (size_t k = i; k < c->nout; k++) {
+			uint8_t *p = c->buf + k * c->msg_max;
+
+			wr32(p + 8, seq);
+			seq += c->out[k].records;
+			iov[k] = (struct iovec){ p, c->out[k].len };
+			mm[k] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[k],
+							       .msg_iovlen = 1 } };
+		}
+		r = sendmmsg(c->fd, mm + i, (unsigned)(c->nout - i),
+			     MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (r <= 0) {
+			udp_failed(c, &c->out[i], iov[i].iov_base,
+				   r < 0 ? errno : EAGAIN);
+			i++;
+			continue;
+		}
+		for (size_t end = i + (size_t)r; i < end; i++) {
+			if (mm[i].msg_len == c->out[i].len) {
+				udp_sent(c, &c->out[i], true);
+			} else {
+				udp_failed(c, &c->out[i], iov[i].iov_base,
+					   EMSGSIZE);
+				i++;
+				break;	/* renumber the rest */
+			}
+		}
+	}
+	c->nout = 0;
+	c->msg = c->buf;
+}
+
+/* Send the message of n bytes in c->msg holding `records` data records:
+ * TCP queues it, UDP adds it to the batch (udp_flush). */
 static void deliver(struct ipfix_exporter *x, struct collector *c, size_t n,
 		    uint32_t records)
 {
@@ -668,26 +762,11 @@ static void deliver(struct ipfix_exporter *x, struct collector *c, size_t n,
 		}
 		return;
 	}
-	for (int attempt = 0; attempt < 2; attempt++) {
-		ssize_t r = send(c->fd, c->msg, n, MSG_DONTWAIT | MSG_NOSIGNAL);
-
-		if (r == (ssize_t)n) {
-			c->seq += records;
-			c->st.records_sent += records;
-			if (attempt == 0)
-				c->outage = false;
-			return;
-		}
-		int err = r < 0 ? errno : EMSGSIZE;
-
-		c->st.send_errors++;
-		outage(c, "send", err);
-		/* ECONNREFUSED reports an earlier datagram's ICMP error
-		 * and sends nothing: once more for this one. */
-		if (err != ECONNREFUSED)
-			break;
-	}
-	c->st.records_dropped += records;
+	c->out[c->nout].len = (uint32_t)n;
+	c->out[c->nout].records = records;
+	if (++c->nout == LUCS_IPFIX_UDP_BATCH)
+		udp_flush(c);
+	c->msg = c->buf + c->nout * c->msg_max;
 }
 
 /* Send every template, in as many messages as the MTU needs. */
@@ -861,10 +940,13 @@ void ipfix_tick(struct ipfix_exporter *x, int64_t now_ms)
 				continue;
 		}
 		finish(x, c);
-		if (c->tcp)
+		if (c->tcp) {
 			tcp_pump(x, c, true);
-		else if (udp_templates_stale(x, c))
+			continue;
+		}
+		if (udp_templates_stale(x, c))
 			send_templates(x, c);
+		udp_flush(c);
 	}
 }
 
@@ -901,8 +983,9 @@ static int open_collector(struct ipfix_exporter *x, struct collector *c,
 	c->msg_max = cf->mtu - (c->addr.ss_family == AF_INET6 ? 48 : 28);
 	if (c->msg_max > 65535)
 		c->msg_max = 65535;
-	c->msg = malloc(c->msg_max);
-	if (!c->msg) {
+	c->buf = malloc(c->msg_max * (c->tcp ? 1 : LUCS_IPFIX_UDP_BATCH));
+	c->msg = c->buf;
+	if (!c->buf) {
 		snprintf(err, errlen, "IPFIX collector '%s': %s", url,
 			 strerror(errno));
 		return -1;
@@ -932,6 +1015,30 @@ static int open_collector(struct ipfix_exporter *x, struct collector *c,
 	return 0;
 }
 
+/* Template bits' layout, from the element table: the fixed-size
+ * elements in order, then the strings (which the table lists last). */
+static void lay_out(struct layout *l, unsigned bits)
+{
+	uint16_t off = 0;
+
+	for (size_t i = 0; i < NELEMENTS; i++)
+		if (in_template(&elements[i], bits) &&
+		    elements[i].len != VARLEN)
+			off = (uint16_t)(off + elements[i].len);
+	l->fixed = off;
+	for (unsigned f = 0; f < F_STRING; f++)
+		l->off[f] = l->fixed;
+	off = 0;
+	for (size_t i = 0; i < NELEMENTS; i++) {
+		const struct element *e = &elements[i];
+
+		if (!in_template(e, bits) || e->len == VARLEN)
+			continue;
+		l->off[e->field] = off;
+		off = (uint16_t)(off + e->len);
+	}
+}
+
 static void free_exporter(struct ipfix_exporter *x)
 {
 	for (size_t i = 0; i < x->ncollectors; i++) {
@@ -939,7 +1046,7 @@ static void free_exporter(struct ipfix_exporter *x)
 
 		if (c->fd >= 0)
 			close(c->fd);
-		free(c->msg);
+		free(c->buf);
 		free(c->q);
 		free(c->qm);
 	}
@@ -994,22 +1101,9 @@ struct ipfix_exporter *ipfix_open(const struct ipfix_config *cf,
 		if (x->c[i].msg_max - MSG_HDR - SET_HDR < x->rec_max)
 			x->rec_max = x->c[i].msg_max - MSG_HDR - SET_HDR;
 	}
-	for (unsigned bits = 0; bits < NTEMPLATES; bits++) {
-		/* Element lengths less the template header, with the
-		 * strings' lengths counted as VARLEN. */
-		size_t n = 0;
-
-		for (size_t i = 0; i < NELEMENTS; i++) {
-			if (!in_template(&elements[i], bits))
-				continue;
-			x->fields[bits][x->nfields[bits]++] =
-				elements[i].field;
-			if (elements[i].len != VARLEN)
-				n += elements[i].len;
-		}
-		x->fixed[bits] = n;
-	}
-	x->rec = malloc(x->rec_max);
+	for (unsigned bits = 0; bits < NTEMPLATES; bits++)
+		lay_out(&x->layout[bits], bits);
+	x->rec = malloc(x->rec_max + REC_SLACK);
 	x->pfd = calloc(x->ncollectors, sizeof *x->pfd);
 	if (!x->rec || !x->pfd) {
 		snprintf(err, errlen, "IPFIX: %s", strerror(errno));
@@ -1017,10 +1111,12 @@ struct ipfix_exporter *ipfix_open(const struct ipfix_config *cf,
 		return NULL;
 	}
 	for (size_t i = 0; i < x->ncollectors; i++) {
-		if (x->c[i].tcp)
+		if (x->c[i].tcp) {
 			tcp_connect(x, &x->c[i]);
-		else
+		} else {
 			send_templates(x, &x->c[i]);
+			udp_flush(&x->c[i]);
+		}
 	}
 	return x;
 }
@@ -1122,9 +1218,12 @@ int ipfix_close(struct ipfix_exporter *x, int64_t now_ms,
 	advance(x, now_ms);
 	ipfix_stats(x, &s);
 	before = s.records_dropped;
-	for (size_t i = 0; i < x->ncollectors; i++)
+	for (size_t i = 0; i < x->ncollectors; i++) {
 		if (x->c[i].link != LINK_DOWN)
 			finish(x, &x->c[i]);
+		if (!x->c[i].tcp)
+			udp_flush(&x->c[i]);
+	}
 	drain(x, clock_ms(CLOCK_MONOTONIC) + LUCS_IPFIX_CLOSE_MS);
 	for (size_t i = 0; i < x->ncollectors; i++)
 		drop_queue(&x->c[i]);

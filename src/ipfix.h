@@ -50,6 +50,11 @@ struct ipfix_flow {
 	uint16_t vlan;			/* 12-bit VLAN id */
 	const char *verdict, *reason, *rules, *tags, *outcome;
 	const char *client_roles, *server_roles;
+	/* With has_str_len, their lengths in bytes, in the order above
+	 * (a caller that keeps a class's strings measures them once, not
+	 * per record); without, they are measured here. */
+	bool has_str_len;
+	size_t str_len[7];
 };
 
 /* The options --ipfix (repeatable), --ipfix-domain, --ipfix-pen,
@@ -93,14 +98,16 @@ struct ipfix_exporter;
 struct ipfix_exporter *ipfix_open(const struct ipfix_config *c,
 				  int64_t now_ms, char *err, size_t errlen);
 
-/* Add one record for every collector; full messages go out at once.
+/* Add one record for every collector; full messages go out over TCP at
+ * once, over UDP LUCS_IPFIX_UDP_BATCH at a time (or at the next tick).
  * Never blocks and never allocates. */
 void ipfix_export(struct ipfix_exporter *x, const struct ipfix_flow *f,
 		  int64_t now_ms);
 
-/* Call about once a second: sends partial messages, resends templates
- * that are due, advances TCP connects and sends, notices a collector
- * that closed its side, and retries lost connections. */
+/* Call about once a second: sends partial messages and the UDP
+ * messages waiting, resends templates that are due, advances TCP
+ * connects and sends, notices a collector that closed its side, and
+ * retries lost connections. */
 void ipfix_tick(struct ipfix_exporter *x, int64_t now_ms);
 
 struct ipfix_stats {

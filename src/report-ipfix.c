@@ -13,17 +13,18 @@
 #define RULES_MAX (sizeof ((struct flow_view *)0)->rules / \
 		   sizeof ((struct flow_view *)0)->rules[0])
 
-/* names joined by ',' into a string of its own; NULL without memory. */
-static char *joined(const char *const *names, size_t n)
+/* names joined by ',' into a string of its own, its length in *len;
+ * NULL without memory. */
+static char *joined(const char *const *names, size_t n, size_t *len)
 {
-	size_t len = 1;
+	size_t size = 1;
 	char *s;
 
 	for (size_t i = 0; i < n; i++)
-		len += strlen(names[i]) + 1;
-	s = malloc(len);
+		size += strlen(names[i]) + 1;
+	s = malloc(size);
 	if (s)
-		names_join(s, len, names, n, ',');
+		*len = names_join(s, size, names, n, ',');
 	return s;
 }
 
@@ -61,13 +62,17 @@ class_names(struct ipfix_feed *feed, const struct classifier *cls,
 	for (size_t i = 0; i < k->nrules && n < RULES_MAX; i++)
 		names[n++] = rules[k->rules[i]].id;
 	free(c->rules);
-	c->rules = joined(names, n);
+	c->rules = joined(names, n, &c->rules_len);
 	n = 0;
 	for (size_t t = 0; t < cat->ntags; t++)
 		if (k->tags & (1u << t))
 			names[n++] = cat->tags[t];
 	free(c->tags);
-	c->tags = joined(names, n);
+	c->tags = joined(names, n, &c->tags_len);
+	c->verdict = verdict_name(k->verdict);
+	c->verdict_len = strlen(c->verdict);
+	c->reason = k->reason ? reason_name(k->reason) : "";
+	c->reason_len = strlen(c->reason);
 	return c->rules && c->tags ? c : NULL;
 }
 
@@ -121,10 +126,20 @@ void ipfix_feed_flow(struct ipfix_feed *feed, const struct classifier *cls,
 
 	memcpy(r.src, f->key.addr[c], sizeof r.src);
 	memcpy(r.dst, f->key.addr[s], sizeof r.dst);
-	names_join(client_roles, sizeof client_roles, v->client_roles,
-		   v->nclient_roles, ',');
-	names_join(server_roles, sizeof server_roles, v->server_roles,
-		   v->nserver_roles, ',');
+	if (names) {
+		r.verdict = names->verdict;
+		r.reason = names->reason;
+		r.has_str_len = true;
+		r.str_len[0] = names->verdict_len;
+		r.str_len[1] = names->reason_len;
+		r.str_len[2] = names->rules_len;
+		r.str_len[3] = names->tags_len;
+		r.str_len[4] = strlen(r.outcome);
+	}
+	r.str_len[5] = names_join(client_roles, sizeof client_roles,
+				  v->client_roles, v->nclient_roles, ',');
+	r.str_len[6] = names_join(server_roles, sizeof server_roles,
+				  v->server_roles, v->nserver_roles, ',');
 	/* 0: the time the run last ticked the exporter (run.c, between
 	 * batches); a record carries its own times. */
 	ipfix_export(feed->x, &r, 0);

@@ -15,10 +15,13 @@
 
 struct flow_view;
 
-/* A class's names as the records carry them; NULL until first used. */
+/* A class's names as the records carry them, with their lengths
+ * (ipfix_flow.str_len); rules and tags NULL until first used. */
 struct ipfix_class_names {
+	const char *verdict, *reason;
 	char *rules;		/* comma-separated rule ids */
 	char *tags;		/* comma-separated tags */
+	size_t verdict_len, reason_len, rules_len, tags_len;
 };
 
 struct ipfix_feed {

@@ -203,8 +203,8 @@ static const struct capture_stats *live_counters(const struct report *r)
 
 /* --- views -------------------------------------------------------------------- */
 
-void names_join(char *buf, size_t size, const char *const *names, size_t n,
-		char sep)
+size_t names_join(char *buf, size_t size, const char *const *names,
+		  size_t n, char sep)
 {
 	size_t used = 0;
 
@@ -219,6 +219,7 @@ void names_join(char *buf, size_t size, const char *const *names, size_t n,
 		memcpy(buf + used, names[i], len - (i > 0) + 1);
 		used += len - (i > 0);
 	}
+	return used;
 }
 
 const char *failure_cause(enum flow_outcome o, uint8_t proto, bool by_icmp,

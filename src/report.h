@@ -360,9 +360,10 @@ size_t role_names(const struct catalogue *cat, uint64_t mask,
  * lucs_server_01". */
 void role_mismatch_text(const struct classifier *cls,
 			const struct flow_view *v, char *buf, size_t size);
-/* names joined by sep into buf, cut (never overrun) when it is full. */
-void names_join(char *buf, size_t size, const char *const *names, size_t n,
-		char sep);
+/* names joined by sep into buf, cut (never overrun) when it is full;
+ * returns the length of the string written. */
+size_t names_join(char *buf, size_t size, const char *const *names,
+		  size_t n, char sep);
 enum coverage_status coverage_status(const struct classifier *cls,
 				     size_t rule, const struct rule_counts *c);
 const char *coverage_status_name(enum coverage_status s);

@@ -116,6 +116,7 @@
 #define LUCS_IPFIX_DEFAULT_MTU 1400	/* --ipfix-mtu, bytes of IP packet */
 #define LUCS_IPFIX_MIN_MTU 512		/* RFC 7011 10.3.3's unknown-PMTU size */
 #define LUCS_IPFIX_REFRESH_MESSAGES 100	/* UDP: templates again after this many */
+#define LUCS_IPFIX_UDP_BATCH 32		/* UDP: messages sent in one sendmmsg */
 #define LUCS_IPFIX_TCP_QUEUE (256 << 10) /* bytes waiting per TCP collector */
 #define LUCS_IPFIX_TCP_QUEUE_MSGS 2048	/* messages waiting per TCP collector */
 #define LUCS_IPFIX_CONNECT_MS 5000	/* a TCP connect gives up after this */
