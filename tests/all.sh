@@ -4,14 +4,14 @@
 #   normal     -Werror; make check (unit, replay, YAML, corpus, valgrind,
 #              live-capture tests when root) and make distcheck
 #   sanitize   ASan and UBSan, halting on the first report; make check
-#   fuzz       clang's libFuzzer; every target for FUZZ_SECONDS (60)
+#   fuzz       clang's libFuzzer; every target for FUZZ_SECONDS (30)
 # Any failure stops it with a non-zero status.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${LUCS_BUILD_DIR:-$top/build}
 jobs=$(nproc 2>/dev/null || echo 2)
-fuzz_seconds=${FUZZ_SECONDS:-60}
+fuzz_seconds=${FUZZ_SECONDS:-30}
 
 step() {
 	printf '\n=== %s (%s)\n' "$1" "$(date -u +%H:%M:%S)"
