@@ -76,4 +76,9 @@ size_t format_date(char *buf, size_t size, int64_t sec);
 /* Returns the length written. */
 size_t format_addr(char *buf, size_t size, int family, const uint8_t *addr);
 
+/* names joined by sep into buf, cut (never overrun) when it is full;
+ * returns the length of the string written. */
+size_t names_join(char *buf, size_t size, const char *const *names,
+		  size_t n, char sep);
+
 #endif

@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report.h"
+#include "flow-view.h"
+#include "fmt.h"
 
 /* At most as many rule ids as a view lists (flow_view.rules), so that a
  * record names the rules its JSON record names. */

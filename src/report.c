@@ -203,25 +203,6 @@ static const struct capture_stats *live_counters(const struct report *r)
 
 /* --- views -------------------------------------------------------------------- */
 
-size_t names_join(char *buf, size_t size, const char *const *names,
-		  size_t n, char sep)
-{
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < n; i++) {
-		size_t len = strlen(names[i]) + (i > 0);
-
-		if (len >= size - used)
-			break;
-		if (i)
-			buf[used++] = sep;
-		memcpy(buf + used, names[i], len - (i > 0) + 1);
-		used += len - (i > 0);
-	}
-	return used;
-}
-
 const char *failure_cause(enum flow_outcome o, uint8_t proto, bool by_icmp,
 			  bool words)
 {
